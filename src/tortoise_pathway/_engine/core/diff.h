@@ -1,0 +1,55 @@
+/*
+ * diff.h - the autodetector: two schemas in, the ordered operations that
+ * turn the first into the second out.
+ *
+ * Owns: matching tables, columns and indexes by name, asking about renames
+ * through a callback, and ordering the operations so that every one of them
+ * applies (pw_op_apply) to the state the previous ones left. Does not own:
+ * folding operations (optimize.h) or their SQL (sql.h).
+ *
+ * Order of the output:
+ *   1. RENAME_MODEL, RENAME_FIELD that the callback confirmed;
+ *   2. REMOVE_INDEX of indexes that are gone or changed;
+ *   3. CREATE_MODEL of new tables, referenced tables first; a foreign-key
+ *      cycle among new tables is broken by creating a table without the
+ *      column that closes the cycle and adding that column (ADD_FIELD) after
+ *      all tables exist;
+ *   4. ADD_FIELD of new columns (table by table in `to` order, columns in
+ *      definition order);
+ *   5. ALTER_FIELD of changed columns, ALTER_MODEL of changed comments;
+ *   6. REMOVE_FIELD of dropped columns;
+ *   7. DELETE_MODEL of dropped tables, referencing tables first (a cycle among
+ *      dropped tables is broken by REMOVE_FIELD of the closing column first);
+ *   8. ADD_INDEX of new or changed indexes.
+ * The output is a pure function of the inputs (and the callback's answers).
+ */
+#ifndef PW_DIFF_H
+#define PW_DIFF_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "error.h"
+#include "ops.h"
+#include "schema.h"
+
+typedef enum { PW_RENAME_TABLE = 0, PW_RENAME_COLUMN = 1 } pw_rename_kind;
+
+/* Asked once per candidate pair: a table only in `from` and a table only in
+ * `to` that are equal but for their names (and the names inside foreign keys
+ * and indexes that follow from it), or, inside one table, a column only in
+ * `from` and one only in `to` that are equal but for the name.
+ * table: the table (its `to` name for columns); column: the `to` column for
+ * PW_RENAME_COLUMN, NULL for tables. Sets *yes. Returns 0, or non-zero to
+ * abort the diff (pw_diff then returns PW_ERR_CALLBACK).
+ * Once a candidate is confirmed, neither side is offered again. */
+typedef int (*pw_rename_cb)(void *ctx, pw_rename_kind kind, const char *table,
+                            const char *old_name, const char *new_name, const pw_column *column,
+                            bool *yes);
+
+/* Fills out with the operations from `from` to `to` (cb may be NULL: no
+ * renames). Neither schema is changed. Returns 0 or a negative pw_status. */
+int pw_diff(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_cb cb, void *ctx,
+            pw_oplist *out, pw_error *err);
+
+#endif

@@ -1,0 +1,422 @@
+/*
+ * schema.c - the schema state of schema.h: lookups, appends, removals,
+ * copies, equality and the invariant check.
+ *
+ * Owns: the data structure and its invariant. Does not own: operations on it
+ * (ops.c), diffs (diff.c) or SQL (sql*.c).
+ */
+#include "schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const DIALECT_NAMES[PW_DIALECT_COUNT] = {"sqlite", "postgres", "mysql"};
+static const char *const FK_ACTION_NAMES[] = {"CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT",
+                                              "NO ACTION"};
+
+int pw_dialect_from_name(const char *name) {
+    if (name == NULL) return -1;
+    for (int i = 0; i < PW_DIALECT_COUNT; i++)
+        if (strcmp(name, DIALECT_NAMES[i]) == 0) return i;
+    return -1;
+}
+
+const char *pw_dialect_name(pw_dialect d) {
+    if ((int)d < 0 || d >= PW_DIALECT_COUNT) return "?";
+    return DIALECT_NAMES[d];
+}
+
+int pw_fk_action_from_name(const char *name) {
+    if (name == NULL) return -1;
+    for (int i = 0; i < (int)(sizeof FK_ACTION_NAMES / sizeof *FK_ACTION_NAMES); i++)
+        if (strcmp(name, FK_ACTION_NAMES[i]) == 0) return i;
+    return -1;
+}
+
+const char *pw_fk_action_name(pw_fk_action a) {
+    switch (a) {
+    case PW_FK_CASCADE:
+    case PW_FK_RESTRICT:
+    case PW_FK_SET_NULL:
+    case PW_FK_SET_DEFAULT:
+    case PW_FK_NO_ACTION:
+        return FK_ACTION_NAMES[a];
+    }
+    return "?";
+}
+
+pw_schema *pw_schema_new(pw_arena *a) { return pw_arena_alloc(a, sizeof(pw_schema)); }
+
+static bool str_eq(const char *x, const char *y) {
+    if (x == NULL || y == NULL) return x == y;
+    return strcmp(x, y) == 0;
+}
+
+long pw_schema_table_index(const pw_schema *s, const char *name) {
+    for (size_t i = 0; i < s->ntables; i++)
+        if (strcmp(s->tables[i]->name, name) == 0) return (long)i;
+    return -1;
+}
+
+pw_table *pw_schema_find_table(const pw_schema *s, const char *name) {
+    long i = pw_schema_table_index(s, name);
+    return i < 0 ? NULL : s->tables[i];
+}
+
+long pw_table_column_index(const pw_table *t, const char *name) {
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (strcmp(t->columns[i]->name, name) == 0) return (long)i;
+    return -1;
+}
+
+pw_column *pw_table_find_column(const pw_table *t, const char *name) {
+    long i = pw_table_column_index(t, name);
+    return i < 0 ? NULL : t->columns[i];
+}
+
+long pw_table_index_index(const pw_table *t, const char *name) {
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (strcmp(t->indexes[i]->name, name) == 0) return (long)i;
+    return -1;
+}
+
+pw_index *pw_table_find_index(const pw_table *t, const char *name) {
+    long i = pw_table_index_index(t, name);
+    return i < 0 ? NULL : t->indexes[i];
+}
+
+pw_column *pw_table_pk(const pw_table *t) {
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (t->columns[i]->pk) return t->columns[i];
+    return NULL;
+}
+
+pw_index *pw_schema_find_index(const pw_schema *s, const char *name, pw_table **table_out) {
+    for (size_t i = 0; i < s->ntables; i++) {
+        pw_index *ix = pw_table_find_index(s->tables[i], name);
+        if (ix != NULL) {
+            if (table_out) *table_out = s->tables[i];
+            return ix;
+        }
+    }
+    if (table_out) *table_out = NULL;
+    return NULL;
+}
+
+static int nomem(pw_error *err) { return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory"); }
+
+int pw_schema_add_table(pw_arena *a, pw_schema *s, pw_table *t, pw_error *err) {
+    if (pw_arena_grow(a, (void **)&s->tables, &s->captables, s->ntables + 1, sizeof *s->tables))
+        return nomem(err);
+    s->tables[s->ntables++] = t;
+    return 0;
+}
+
+int pw_table_insert_column(pw_arena *a, pw_table *t, size_t pos, pw_column *c, pw_error *err) {
+    if (pos > t->ncolumns) pos = t->ncolumns;
+    if (pw_arena_grow(a, (void **)&t->columns, &t->capcolumns, t->ncolumns + 1,
+                      sizeof *t->columns))
+        return nomem(err);
+    memmove(t->columns + pos + 1, t->columns + pos, (t->ncolumns - pos) * sizeof *t->columns);
+    t->columns[pos] = c;
+    t->ncolumns++;
+    return 0;
+}
+
+int pw_table_add_column(pw_arena *a, pw_table *t, pw_column *c, pw_error *err) {
+    return pw_table_insert_column(a, t, t->ncolumns, c, err);
+}
+
+int pw_table_add_index(pw_arena *a, pw_table *t, pw_index *ix, pw_error *err) {
+    if (pw_arena_grow(a, (void **)&t->indexes, &t->capindexes, t->nindexes + 1,
+                      sizeof *t->indexes))
+        return nomem(err);
+    t->indexes[t->nindexes++] = ix;
+    return 0;
+}
+
+void pw_schema_remove_table_at(pw_schema *s, size_t pos) {
+    if (pos >= s->ntables) return;
+    memmove(s->tables + pos, s->tables + pos + 1, (s->ntables - pos - 1) * sizeof *s->tables);
+    s->ntables--;
+}
+
+void pw_table_remove_column_at(pw_table *t, size_t pos) {
+    if (pos >= t->ncolumns) return;
+    memmove(t->columns + pos, t->columns + pos + 1,
+            (t->ncolumns - pos - 1) * sizeof *t->columns);
+    t->ncolumns--;
+}
+
+void pw_table_remove_index_at(pw_table *t, size_t pos) {
+    if (pos >= t->nindexes) return;
+    memmove(t->indexes + pos, t->indexes + pos + 1,
+            (t->nindexes - pos - 1) * sizeof *t->indexes);
+    t->nindexes--;
+}
+
+/* Copies *src into *dst with arena strings; returns false out of memory.
+ * A NULL src string stays NULL. */
+static bool dup_str(pw_arena *a, const char **dst, const char *src) {
+    if (src == NULL) {
+        *dst = NULL;
+        return true;
+    }
+    *dst = pw_arena_strdup(a, src);
+    return *dst != NULL;
+}
+
+pw_column *pw_column_copy(pw_arena *a, const pw_column *c) {
+    pw_column *n = pw_arena_alloc(a, sizeof *n);
+    if (n == NULL) return NULL;
+    *n = *c;
+    bool ok = dup_str(a, &n->name, c->name) && dup_str(a, &n->comment, c->comment) &&
+              dup_str(a, &n->def.s, c->def.s) && dup_str(a, &n->fk.name, c->fk.name) &&
+              dup_str(a, &n->fk.table, c->fk.table) && dup_str(a, &n->fk.column, c->fk.column);
+    for (int d = 0; ok && d < PW_DIALECT_COUNT; d++) ok = dup_str(a, &n->type[d], c->type[d]);
+    return ok ? n : NULL;
+}
+
+pw_index *pw_index_copy(pw_arena *a, const pw_index *ix) {
+    pw_index *n = pw_arena_alloc(a, sizeof *n);
+    if (n == NULL) return NULL;
+    *n = *ix;
+    if (!dup_str(a, &n->name, ix->name)) return NULL;
+    n->columns = pw_arena_calloc(a, ix->ncolumns ? ix->ncolumns : 1, sizeof *n->columns);
+    if (n->columns == NULL) return NULL;
+    for (size_t i = 0; i < ix->ncolumns; i++)
+        if (!dup_str(a, &n->columns[i], ix->columns[i])) return NULL;
+    return n;
+}
+
+pw_table *pw_table_copy(pw_arena *a, const pw_table *t) {
+    pw_table *n = pw_arena_alloc(a, sizeof *n);
+    if (n == NULL) return NULL;
+    if (!dup_str(a, &n->name, t->name) || !dup_str(a, &n->comment, t->comment)) return NULL;
+    n->columns = pw_arena_calloc(a, t->ncolumns ? t->ncolumns : 1, sizeof *n->columns);
+    n->indexes = pw_arena_calloc(a, t->nindexes ? t->nindexes : 1, sizeof *n->indexes);
+    if (n->columns == NULL || n->indexes == NULL) return NULL;
+    n->capcolumns = t->ncolumns ? t->ncolumns : 1;
+    n->capindexes = t->nindexes ? t->nindexes : 1;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        n->columns[i] = pw_column_copy(a, t->columns[i]);
+        if (n->columns[i] == NULL) return NULL;
+    }
+    n->ncolumns = t->ncolumns;
+    for (size_t i = 0; i < t->nindexes; i++) {
+        n->indexes[i] = pw_index_copy(a, t->indexes[i]);
+        if (n->indexes[i] == NULL) return NULL;
+    }
+    n->nindexes = t->nindexes;
+    return n;
+}
+
+pw_schema *pw_schema_copy(pw_arena *a, const pw_schema *s) {
+    pw_schema *n = pw_schema_new(a);
+    if (n == NULL) return NULL;
+    size_t cap = s->ntables ? s->ntables : 1;
+    n->tables = pw_arena_calloc(a, cap, sizeof *n->tables);
+    if (n->tables == NULL) return NULL;
+    n->captables = cap;
+    for (size_t i = 0; i < s->ntables; i++) {
+        n->tables[i] = pw_table_copy(a, s->tables[i]);
+        if (n->tables[i] == NULL) return NULL;
+    }
+    n->ntables = s->ntables;
+    return n;
+}
+
+bool pw_default_equal(const pw_default *x, const pw_default *y) {
+    if (x->kind != y->kind) return false;
+    switch (x->kind) {
+    case PW_DEFAULT_NONE:
+        return true;
+    case PW_DEFAULT_INT:
+    case PW_DEFAULT_BOOL:
+        return x->i == y->i;
+    case PW_DEFAULT_FLOAT:
+        return memcmp(&x->f, &y->f, sizeof x->f) == 0;
+    case PW_DEFAULT_STRING:
+    case PW_DEFAULT_EXPR:
+        return str_eq(x->s, y->s);
+    }
+    return false;
+}
+
+bool pw_fk_equal(const pw_fk *x, const pw_fk *y) {
+    if (x->table == NULL || y->table == NULL) return x->table == y->table;
+    return str_eq(x->name, y->name) && str_eq(x->table, y->table) &&
+           str_eq(x->column, y->column) && x->on_delete == y->on_delete;
+}
+
+bool pw_column_equal(const pw_column *x, const pw_column *y) {
+    if (!str_eq(x->name, y->name) || x->null != y->null || x->pk != y->pk ||
+        x->autoincrement != y->autoincrement || x->unique != y->unique ||
+        !str_eq(x->comment, y->comment) || !pw_default_equal(&x->def, &y->def) ||
+        !pw_fk_equal(&x->fk, &y->fk))
+        return false;
+    for (int d = 0; d < PW_DIALECT_COUNT; d++)
+        if (!str_eq(x->type[d], y->type[d])) return false;
+    return true;
+}
+
+bool pw_index_equal(const pw_index *x, const pw_index *y) {
+    if (!str_eq(x->name, y->name) || x->unique != y->unique || x->ncolumns != y->ncolumns)
+        return false;
+    for (size_t i = 0; i < x->ncolumns; i++)
+        if (!str_eq(x->columns[i], y->columns[i])) return false;
+    return true;
+}
+
+bool pw_table_equal(const pw_table *x, const pw_table *y) {
+    if (!str_eq(x->name, y->name) || !str_eq(x->comment, y->comment) ||
+        x->ncolumns != y->ncolumns || x->nindexes != y->nindexes)
+        return false;
+    for (size_t i = 0; i < x->ncolumns; i++)
+        if (!pw_column_equal(x->columns[i], y->columns[i])) return false;
+    for (size_t i = 0; i < x->nindexes; i++)
+        if (!pw_index_equal(x->indexes[i], y->indexes[i])) return false;
+    return true;
+}
+
+static bool balanced(const char *s) {
+    int depth = 0;
+    bool in_str = false;
+    for (; *s; s++) {
+        if (in_str) {
+            if (*s == '\'') in_str = false;
+            continue;
+        }
+        if (*s == '\'') in_str = true;
+        else if (*s == '(') depth++;
+        else if (*s == ')' && --depth < 0) return false;
+    }
+    return depth == 0 && !in_str;
+}
+
+bool pw_sql_type_is_safe(const char *type) {
+    if (type == NULL || *type == '\0') return false;
+    for (const char *p = type; *p; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == ' ' || c == '(' || c == ')' || c == ',' || c == '.' ||
+                  c == '[' || c == ']';
+        if (!ok) return false;
+    }
+    return balanced(type);
+}
+
+bool pw_sql_expr_is_safe(const char *expr) {
+    if (expr == NULL || *expr == '\0') return false;
+    bool in_str = false;
+    for (const char *p = expr; *p; p++) {
+        char c = *p;
+        if ((unsigned char)c < 0x20 || c == 0x7f || c == '\\') return false;
+        if (in_str) {
+            if (c == '\'') in_str = false;
+            continue;
+        }
+        if (c == '\'') {
+            in_str = true;
+            continue;
+        }
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == ' ' || c == '(' || c == ')' || c == ',' || c == '.' ||
+                  c == '+' || c == '-' || c == '*' || c == '/' || c == ':' || c == '=' ||
+                  c == '<' || c == '>';
+        if (!ok) return false;
+        if (c == '-' && p[1] == '-') return false;
+        if (c == '/' && p[1] == '*') return false;
+        if (c == '*' && p[1] == '/') return false;
+    }
+    return !in_str && balanced(expr);
+}
+
+static bool name_ok(const char *s) { return s != NULL && *s != '\0'; }
+
+int pw_table_check(const pw_table *t, pw_error *err) {
+    if (!name_ok(t->name)) return pw_error_set(err, PW_ERR_INVALID, NULL, "a table has no name");
+    size_t npk = 0;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const pw_column *c = t->columns[i];
+        if (!name_ok(c->name))
+            return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s has a column with no name",
+                                t->name);
+        char path[PW_ERR_PATH_MAX];
+        snprintf(path, sizeof path, "%s.%s", t->name, c->name);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->columns[j]->name, c->name) == 0)
+                return pw_error_set(err, PW_ERR_INVALID, path, "column %s appears twice", path);
+        for (int d = 0; d < PW_DIALECT_COUNT; d++)
+            if (!pw_sql_type_is_safe(c->type[d]))
+                return pw_error_set(err, PW_ERR_INVALID, path,
+                                    "column %s has a missing or unsafe SQL type for %s", path,
+                                    pw_dialect_name((pw_dialect)d));
+        if (c->pk) {
+            npk++;
+            if (c->null)
+                return pw_error_set(err, PW_ERR_INVALID, path,
+                                    "primary key %s cannot be nullable", path);
+        }
+        if (c->autoincrement && !c->pk)
+            return pw_error_set(err, PW_ERR_INVALID, path,
+                                "column %s is auto-increment but not the primary key", path);
+        if ((c->def.kind == PW_DEFAULT_STRING || c->def.kind == PW_DEFAULT_EXPR) &&
+            c->def.s == NULL)
+            return pw_error_set(err, PW_ERR_INVALID, path, "column %s has an empty default", path);
+        if (c->def.kind == PW_DEFAULT_EXPR && !pw_sql_expr_is_safe(c->def.s))
+            return pw_error_set(err, PW_ERR_INVALID, path,
+                                "column %s has an unsafe default expression", path);
+        if (c->fk.table != NULL && (!name_ok(c->fk.column) || !name_ok(c->fk.name)))
+            return pw_error_set(err, PW_ERR_INVALID, path,
+                                "foreign key of %s needs a name, a table and a column", path);
+    }
+    if (npk > 1)
+        return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s has %zu primary key columns",
+                            t->name, npk);
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const pw_index *ix = t->indexes[i];
+        if (!name_ok(ix->name))
+            return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s has an index with no name",
+                                t->name);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->indexes[j]->name, ix->name) == 0)
+                return pw_error_set(err, PW_ERR_INVALID, ix->name, "index %s appears twice",
+                                    ix->name);
+        if (ix->ncolumns == 0)
+            return pw_error_set(err, PW_ERR_INVALID, ix->name, "index %s has no columns",
+                                ix->name);
+        for (size_t k = 0; k < ix->ncolumns; k++)
+            if (ix->columns[k] == NULL || pw_table_find_column(t, ix->columns[k]) == NULL)
+                return pw_error_set(err, PW_ERR_INVALID, ix->name,
+                                    "index %s names column %s, which table %s does not have",
+                                    ix->name, ix->columns[k] ? ix->columns[k] : "(null)",
+                                    t->name);
+    }
+    return 0;
+}
+
+int pw_schema_check(const pw_schema *s, pw_error *err) {
+    for (size_t i = 0; i < s->ntables; i++) {
+        const pw_table *t = s->tables[i];
+        int rc = pw_table_check(t, err);
+        if (rc) return rc;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(s->tables[j]->name, t->name) == 0)
+                return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s appears twice",
+                                    t->name);
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            const pw_column *c = t->columns[k];
+            if (c->fk.table == NULL) continue;
+            const pw_table *ref = pw_schema_find_table(s, c->fk.table);
+            if (ref != NULL && pw_table_find_column(ref, c->fk.column) == NULL) {
+                char path[PW_ERR_PATH_MAX];
+                snprintf(path, sizeof path, "%s.%s", t->name, c->name);
+                return pw_error_set(err, PW_ERR_INVALID, path,
+                                    "foreign key %s points to %s.%s, which does not exist", path,
+                                    c->fk.table, c->fk.column);
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * sql.h - SQL rendering shared by all dialects: identifier quoting, the one
+ * literal escaper, defaults, constraint names, and the dispatch of an
+ * operation to its dialect's renderer.
+ *
+ * Owns: how a name or a value is written into SQL for each dialect, and
+ * pw_sql_render_op. Does not own: the statements of each dialect
+ * (sql_sqlite.c, sql_postgres.c, sql_mysql.c).
+ *
+ * Safety: every identifier goes through pw_sql_ident; every value through
+ * pw_sql_string_literal (or is a number rendered here); SQL types and default
+ * expressions were validated by pw_sql_type_is_safe / pw_sql_expr_is_safe.
+ */
+#ifndef PW_SQL_H
+#define PW_SQL_H
+
+#include "arena.h"
+#include "error.h"
+#include "ops.h"
+#include "schema.h"
+#include "strbuf.h"
+
+/* Appends name quoted for d: "na""me" for SQLite and PostgreSQL, `na``me`
+ * for MySQL. */
+void pw_sql_ident(pw_strbuf *sb, pw_dialect d, const char *name);
+
+/* Appends s as a string literal for d. SQLite and PostgreSQL (with
+ * standard_conforming_strings, the default since 9.1): '...' with ' doubled.
+ * MySQL / MariaDB (backslash escapes on by default): ' doubled, \ doubled,
+ * NUL as \0. This is the only function that writes a value into SQL text. */
+void pw_sql_string_literal(pw_strbuf *sb, pw_dialect d, const char *s);
+
+/* Appends the DEFAULT value of c for d (without the DEFAULT keyword); nothing
+ * for PW_DEFAULT_NONE. Booleans: TRUE/FALSE on PostgreSQL, 1/0 elsewhere.
+ * Floats with %.17g. */
+void pw_sql_default_value(pw_strbuf *sb, pw_dialect d, const pw_default *def);
+
+/* The name of the single-column unique constraint of table.column:
+ * "<table>_<column>_key" (what PostgreSQL gives an inline UNIQUE); when that
+ * is longer than 63 bytes, a prefix and an 8-hex-digit FNV-1a hash of the full
+ * name. Arena string; NULL out of memory. */
+const char *pw_sql_unique_name(pw_arena *a, const char *table, const char *column);
+
+/* Appends to out the statements (no trailing ';') that carry out op on a
+ * database of dialect d whose schema is `before`. Operations that change no
+ * schema: RUN_SQL gives its sql_forward as one statement; RUN_PYTHON gives
+ * none. Returns 0 or a negative pw_status (err names the object). */
+int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
+                     pw_strlist *out, pw_error *err);
+
+#endif

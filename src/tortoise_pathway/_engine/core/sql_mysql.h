@@ -1,0 +1,19 @@
+/*
+ * sql_mysql.h - the mysql renderer's entry point (see sql_mysql.c).
+ */
+#ifndef PW_SQL_MYSQL_H
+#define PW_SQL_MYSQL_H
+
+#include "arena.h"
+#include "error.h"
+#include "ops.h"
+#include "schema.h"
+#include "strbuf.h"
+
+/* Appends to out the statements that carry out op (a schema-changing kind,
+ * never RUN_SQL / RUN_PYTHON, which sql.c handles) on mysql, given the schema
+ * before op. Contract as pw_sql_render_op in sql.h. */
+int pw_sql_mysql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_strlist *out,
+                          pw_error *err);
+
+#endif
