@@ -1,0 +1,68 @@
+/*
+ * test_schema_basics.c - smoke tests of arena, strbuf and the schema state
+ * lookups and copies.
+ */
+#include "build.h"
+#include "pw_test.h"
+#include "strbuf.h"
+
+TEST(test_arena_strbuf) {
+    pw_arena *a = pw_arena_new();
+    pw_strbuf sb;
+    pw_sb_init(&sb, a);
+    for (int i = 0; i < 1000; i++) pw_sb_appendf(&sb, "%d,", i);
+    const char *s = pw_sb_cstr(&sb);
+    CHECK(s != NULL);
+    CHECK(strncmp(s, "0,1,2,", 6) == 0);
+    CHECK(strlen(s) == 3890);
+    pw_arena_free(a);
+}
+
+TEST(test_schema_copy_equal) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    pw_schema *s = pw_schema_new(a);
+    pw_table *u = tb_table(a, s, "users");
+    tb_pk(a, u);
+    tb_col(a, u, "email", "VARCHAR(255)")->unique = true;
+    pw_table *p = tb_table(a, s, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "users");
+    tb_index(a, p, "idx_posts_author", false, "author_id");
+    CHECK_INT(pw_schema_check(s, &err), 0);
+    pw_schema *c = pw_schema_copy(a, s);
+    CHECK(c != NULL);
+    CHECK(pw_table_equal(c->tables[0], s->tables[0]));
+    CHECK(pw_table_equal(c->tables[1], s->tables[1]));
+    c->tables[1]->columns[1]->fk.on_delete = PW_FK_SET_NULL;
+    CHECK(!pw_table_equal(c->tables[1], s->tables[1]));
+    CHECK(pw_schema_find_index(s, "idx_posts_author", NULL) != NULL);
+    CHECK(pw_table_pk(u) == u->columns[0]);
+    pw_arena_free(a);
+}
+
+TEST(test_schema_check_rejects) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    pw_schema *s = pw_schema_new(a);
+    pw_table *u = tb_table(a, s, "users");
+    tb_pk(a, u);
+    tb_col(a, u, "bad", "INT; DROP TABLE x");
+    CHECK_INT(pw_schema_check(s, &err), PW_ERR_INVALID);
+    CHECK_STR(err.path, "users.bad");
+    pw_arena_free(a);
+}
+
+TEST(test_safe_text) {
+    CHECK(pw_sql_type_is_safe("DECIMAL(10,2)"));
+    CHECK(pw_sql_type_is_safe("DOUBLE PRECISION"));
+    CHECK(!pw_sql_type_is_safe("INT)"));
+    CHECK(!pw_sql_type_is_safe("INT'"));
+    CHECK(!pw_sql_type_is_safe(""));
+    CHECK(pw_sql_expr_is_safe("CURRENT_TIMESTAMP"));
+    CHECK(pw_sql_expr_is_safe("(datetime('now'))"));
+    CHECK(!pw_sql_expr_is_safe("1; DROP TABLE x"));
+    CHECK(!pw_sql_expr_is_safe("'a\\'"));
+    CHECK(!pw_sql_expr_is_safe("1 -- x"));
+    CHECK(!pw_sql_expr_is_safe("'open"));
+}
