@@ -12,7 +12,10 @@ from setuptools import Extension, setup
 ENGINE = "src/tortoise_pathway/_engine"
 sources = sorted(glob(f"{ENGINE}/core/*.c")) + [f"{ENGINE}/module.c", f"{ENGINE}/convert.c"]
 
-compile_args = ["-std=c11", "-Wall", "-Wextra", "-Wswitch-enum", "-Werror=implicit-function-declaration"]
+compile_args = ["-std=c11", "-Wall", "-Wextra", "-Wconversion", "-Wswitch-enum",
+                "-Werror=implicit-function-declaration"]
+if os.environ.get("PATHWAY_STRICT"):
+    compile_args.append("-Werror")
 link_args: list[str] = []
 if os.environ.get("PATHWAY_DEBUG") or os.environ.get("PATHWAY_SANITIZE"):
     compile_args += ["-O0", "-g", "-UNDEBUG", "-DPW_DEBUG=1"]

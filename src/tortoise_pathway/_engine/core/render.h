@@ -30,16 +30,27 @@ typedef struct {
     pw_strlist statements;
 } pw_op_sql;
 
-/* state: the schema before the first migration (already replayed by the
- * caller, changed in place to the state after the run when forward, left as
- * the state after the run reverted... i.e. equal to the input, when backward).
- * migs: n migrations in forward application order.
+/* state: in: the schema before the first migration of the run (the caller
+ * replayed the base history). Out, on success: the schema the database has
+ * once the returned statements have run, changed in place:
+ *   forward: the state after the whole run;
+ *   backward: the state before the run again (the run is applied forward to
+ *   reach the database's current state, then each reverse is applied), i.e.
+ *   the input up to the order of columns and indexes that reverses re-add
+ *   (pw_op_apply appends them).
+ * On error state is somewhere in between; discard it.
+ * migs: n migrations in forward application order (for backward too: the
+ * migrations being reverted, as they were applied).
  * out: receives an arena array of n arrays (one per migration), each of
  * migs[i].nops pw_op_sql, in the operation's own position:
  *   forward: the statements that apply ops[j];
  *   backward: the statements that revert ops[j]; the caller runs migrations
  *   in reverse order and, inside each, operations from last to first.
- * Errors name the migration (label) and operation position. */
+ * *out is NULL on error. Errors: those of pw_sql_render_op, pw_op_apply and
+ * (backward) pw_op_reverse, e.g. PW_ERR_IRREVERSIBLE for a run_sql without
+ * backward SQL, with the message prefixed "<label>: operation N (kind): ",
+ * N counting from 1 within the migration; err->path stays the object at
+ * fault (the label when there is none). */
 int pw_render_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, size_t n,
                   pw_dialect d, bool backward, pw_op_sql ***out, pw_error *err);
 

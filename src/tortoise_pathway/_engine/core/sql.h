@@ -32,19 +32,41 @@ void pw_sql_string_literal(pw_strbuf *sb, pw_dialect d, const char *s);
 
 /* Appends the DEFAULT value of c for d (without the DEFAULT keyword); nothing
  * for PW_DEFAULT_NONE. Booleans: TRUE/FALSE on PostgreSQL, 1/0 elsewhere.
- * Floats with %.17g. */
+ * Integers with %lld, strings through pw_sql_string_literal, expressions as
+ * they are. Floats with %.17g; non-finite ones as 'NaN', 'Infinity',
+ * '-Infinity' on PostgreSQL and 9e999 / -9e999 on SQLite (pw_sql_render_op
+ * refuses the ones a dialect cannot store). */
 void pw_sql_default_value(pw_strbuf *sb, pw_dialect d, const pw_default *def);
 
 /* The name of the single-column unique constraint of table.column:
  * "<table>_<column>_key" (what PostgreSQL gives an inline UNIQUE); when that
- * is longer than 63 bytes, a prefix and an 8-hex-digit FNV-1a hash of the full
- * name. Arena string; NULL out of memory. */
+ * is longer than 63 bytes, its first 54 bytes (cut back to a UTF-8 character
+ * boundary), '_' and the 8 lowercase hex digits of the 32-bit FNV-1a hash of
+ * the full name. Arena string; NULL out of memory. */
 const char *pw_sql_unique_name(pw_arena *a, const char *table, const char *column);
+
+/* Building blocks the dialect renderers share. */
+
+/* Appends the n names quoted for d and separated by ", " (no parentheses). */
+void pw_sql_ident_list(pw_strbuf *sb, pw_dialect d, const char *const *names, size_t n);
+
+/* Appends the table constraint of the foreign key fk on column (fk->table set):
+ * CONSTRAINT "name" FOREIGN KEY ("column") REFERENCES "table" ("col") ON DELETE X. */
+void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_fk *fk);
+
+/* Appends an arena copy of sb's text to out as one statement and empties sb
+ * for the next one. 0, or PW_ERR_NOMEM (also when an append to sb failed). */
+int pw_sql_push(pw_arena *a, pw_strlist *out, pw_strbuf *sb, pw_error *err);
 
 /* Appends to out the statements (no trailing ';') that carry out op on a
  * database of dialect d whose schema is `before`. Operations that change no
  * schema: RUN_SQL gives its sql_forward as one statement; RUN_PYTHON gives
- * none. Returns 0 or a negative pw_status (err names the object). */
+ * none. Before handing op to its dialect, checks what it would write into SQL
+ * unquoted (types for d, default expressions: PW_ERR_INVALID), that the names
+ * its kind needs are there (PW_ERR_INVALID), and that d can spell a float
+ * default (NaN only on PostgreSQL, infinities not on MySQL:
+ * PW_ERR_UNSUPPORTED). Returns 0 or a negative pw_status (err names the
+ * object). */
 int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
                      pw_strlist *out, pw_error *err);
 

@@ -1,0 +1,8 @@
+"""tortoise-pathway: schema migrations for Tortoise ORM, with a C engine."""
+
+from .exceptions import PathwayError
+from .integrator import TortoisePathwayIntegrator, setup_and_migrate
+from .migration import Migration
+
+__all__ = ["Migration", "PathwayError", "TortoisePathwayIntegrator", "setup_and_migrate"]
+__version__ = "0.1.0"

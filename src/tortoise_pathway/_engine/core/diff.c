@@ -1,0 +1,898 @@
+/*
+ * diff.c - the autodetector of diff.h: (schema from, schema to) -> the
+ * ordered operations that turn `from` into `to`.
+ *
+ * Owns: matching tables, columns and indexes by name; finding rename
+ * candidates and asking the caller about them; the order of the output
+ * (the eight steps listed in diff.h), including the dependency order of
+ * created and deleted tables and the breaking of foreign-key cycles.
+ * Does not own: applying operations (ops.c), folding them (optimize.c), or
+ * their SQL (sql*.c). Neither input schema is modified; output operations
+ * point into `to` or into arena copies.
+ *
+ * How it works. Every decision is taken first, then the operations are
+ * emitted step by step:
+ *   - tables are matched by name (sorted name arrays, so lookups are
+ *     O(log n)); confirmed table renames extend the match;
+ *   - inside each matched pair, columns and indexes are matched by name,
+ *     then column renames are asked;
+ *   - comparisons between a `from` object and a `to` object go through the
+ *     matches: a foreign key's table and column, and an index's columns, are
+ *     translated to the names they have after the renames (this is what
+ *     pw_op_apply of RENAME_MODEL / RENAME_FIELD does to the state).
+ * Extra care beyond diff.h, so that every operation applies (pw_op_apply
+ * checks foreign-key targets and index names):
+ *   - a new table's foreign-key column that points at a column which is
+ *     itself new in a kept table is left out of CREATE_MODEL and added by
+ *     ADD_FIELD after the kept table's new columns (step 4);
+ *   - a new table's index that uses a left-out column, or whose name is
+ *     still held by an index of a dropped table, is added in step 8;
+ *   - in step 4 new columns without such a late foreign key come first; in
+ *     step 6 dropped foreign-key columns go before other dropped columns,
+ *     and a dropped table's foreign key to a dropped column of a kept table
+ *     is removed (with the indexes using it) before that column.
+ */
+#include "diff.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* State of one diff                                                        */
+
+typedef struct {
+    const char *name;
+    size_t idx;
+} name_ix;
+
+/* Per `to` table. */
+typedef struct {
+    long from;          /* index in from->tables, or -1 for a new table */
+    long *col_from;     /* matched tables: per column, the from column index or -1 */
+    long *ix_from;      /* matched tables: per index, the from index index or -1 */
+    bool *deferred_col; /* new tables: column left out of CREATE_MODEL */
+    bool *cycle_col;    /* new tables: ... because it closes a foreign-key cycle */
+    bool *deferred_ix;  /* new tables: index left out of CREATE_MODEL */
+} to_info;
+
+/* Per `from` table. */
+typedef struct {
+    long to;           /* index in to->tables, or -1 for a dropped table */
+    long *col_to;      /* matched tables: per column, the to column index or -1 */
+    bool *col_removed; /* dropped tables: column removed before DELETE_MODEL */
+    bool *ix_removed;  /* dropped tables: index removed before DELETE_MODEL */
+} from_info;
+
+typedef struct {
+    pw_arena *a;
+    const pw_schema *from, *to;
+    pw_rename_cb cb;
+    void *ctx;
+    pw_error *err;
+    pw_oplist ops;
+    name_ix *from_sorted, *to_sorted;
+    from_info *fi;
+    to_info *ti;
+    const char **dropped_ix; /* names of the indexes of dropped tables, sorted */
+    size_t ndropped_ix;
+} diff_ctx;
+
+static int nomem(diff_ctx *d) {
+    return pw_error_set(d->err, PW_ERR_NOMEM, NULL, "out of memory while computing the diff");
+}
+
+static bool str_eq(const char *x, const char *y) {
+    if (x == NULL || y == NULL) return x == y;
+    return strcmp(x, y) == 0;
+}
+
+static void *alloc_n(diff_ctx *d, size_t n, size_t size) {
+    return pw_arena_calloc(d->a, n == 0 ? 1 : n, size);
+}
+
+static long *alloc_minus_one(diff_ctx *d, size_t n) {
+    long *v = alloc_n(d, n, sizeof *v);
+    if (v != NULL)
+        for (size_t i = 0; i < n; i++) v[i] = -1;
+    return v;
+}
+
+static int push(diff_ctx *d, const pw_op *op) {
+    return pw_oplist_push(d->a, &d->ops, op, d->err);
+}
+
+static pw_op new_op(pw_op_kind kind, const char *table) {
+    pw_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = kind;
+    op.table = table;
+    return op;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Name lookups                                                             */
+
+static int cmp_name_ix(const void *x, const void *y) {
+    return strcmp(((const name_ix *)x)->name, ((const name_ix *)y)->name);
+}
+
+static int cmp_str(const void *x, const void *y) {
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The table names of s sorted into *out; PW_ERR_INVALID on a duplicate. */
+static int sort_tables(diff_ctx *d, const pw_schema *s, const char *which, name_ix **out) {
+    name_ix *v = alloc_n(d, s->ntables, sizeof *v);
+    if (v == NULL) return nomem(d);
+    for (size_t i = 0; i < s->ntables; i++) {
+        if (s->tables[i]->name == NULL)
+            return pw_error_set(d->err, PW_ERR_INVALID, NULL, "a table of the %s schema has no name",
+                                which);
+        v[i].name = s->tables[i]->name;
+        v[i].idx = i;
+    }
+    if (s->ntables > 1) qsort(v, s->ntables, sizeof *v, cmp_name_ix);
+    for (size_t i = 1; i < s->ntables; i++)
+        if (strcmp(v[i - 1].name, v[i].name) == 0)
+            return pw_error_set(d->err, PW_ERR_INVALID, v[i].name,
+                                "table %s appears twice in the %s schema", v[i].name, which);
+    *out = v;
+    return 0;
+}
+
+/* Position of the table called name in the schema whose sorted names are
+ * v[0..n), or -1. */
+static long find_sorted(const name_ix *v, size_t n, const char *name) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(v[mid].name, name);
+        if (c == 0) return (long)v[mid].idx;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return -1;
+}
+
+static long find_from(const diff_ctx *d, const char *name) {
+    return find_sorted(d->from_sorted, d->from->ntables, name);
+}
+
+static long find_to(const diff_ctx *d, const char *name) {
+    return find_sorted(d->to_sorted, d->to->ntables, name);
+}
+
+static bool is_dropped_index_name(const diff_ctx *d, const char *name) {
+    if (d->ndropped_ix == 0) return false;
+    return bsearch(&name, d->dropped_ix, d->ndropped_ix, sizeof *d->dropped_ix, cmp_str) != NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Comparing through the matches                                            */
+
+/* The name a `from` table has after the renames. */
+static const char *map_table(const diff_ctx *d, const char *name) {
+    long i = find_from(d, name);
+    if (i < 0 || d->fi[i].to < 0) return name;
+    return d->to->tables[d->fi[i].to]->name;
+}
+
+/* The name column `col` of the `from` table `table` has after the renames. */
+static const char *map_column(const diff_ctx *d, const char *table, const char *col) {
+    long i = find_from(d, table);
+    if (i < 0 || d->fi[i].to < 0 || d->fi[i].col_to == NULL || col == NULL) return col;
+    long k = pw_table_column_index(d->from->tables[i], col);
+    if (k < 0 || d->fi[i].col_to[k] < 0) return col;
+    return d->to->tables[d->fi[i].to]->columns[d->fi[i].col_to[k]]->name;
+}
+
+/* Whether the `from` column fc, seen after the renames, equals the `to`
+ * column tc. as_name: compare as if fc had this name (NULL: its own).
+ * self_old/self_new: a candidate table rename not yet confirmed (NULL: none);
+ * foreign keys to self_old then point at self_new. */
+static bool column_matches(const diff_ctx *d, const pw_column *fc, const pw_column *tc,
+                           const char *as_name, const char *self_old, const char *self_new) {
+    pw_column tmp = *fc;
+    if (as_name != NULL) tmp.name = as_name;
+    if (tmp.fk.table != NULL) {
+        tmp.fk.column = map_column(d, fc->fk.table, fc->fk.column);
+        if (self_old != NULL && strcmp(fc->fk.table, self_old) == 0) tmp.fk.table = self_new;
+        else tmp.fk.table = map_table(d, fc->fk.table);
+    }
+    return pw_column_equal(&tmp, tc);
+}
+
+/* Whether index fx of the `from` table ft equals index tx of the `to` table
+ * tt, its columns seen through col_to (the column matches of the pair). */
+static bool index_matches(const pw_table *ft, const long *col_to,
+                          const pw_table *tt, const pw_index *fx, const pw_index *tx) {
+    if (!str_eq(fx->name, tx->name) || fx->unique != tx->unique || fx->ncolumns != tx->ncolumns)
+        return false;
+    for (size_t i = 0; i < fx->ncolumns; i++) {
+        const char *name = fx->columns[i];
+        long k = name != NULL ? pw_table_column_index(ft, name) : -1;
+        if (k >= 0 && col_to[k] >= 0) name = tt->columns[col_to[k]]->name;
+        if (!str_eq(name, tx->columns[i])) return false;
+    }
+    return true;
+}
+
+/* Whether ft and tt are equal but for the table name. */
+static bool table_rename_candidate(const diff_ctx *d, const pw_table *ft, const pw_table *tt) {
+    if (!str_eq(ft->comment, tt->comment) || ft->ncolumns != tt->ncolumns ||
+        ft->nindexes != tt->nindexes)
+        return false;
+    for (size_t i = 0; i < ft->ncolumns; i++)
+        if (!column_matches(d, ft->columns[i], tt->columns[i], NULL, ft->name, tt->name))
+            return false;
+    for (size_t i = 0; i < ft->nindexes; i++)
+        if (!pw_index_equal(ft->indexes[i], tt->indexes[i])) return false;
+    return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Matching and renames                                                     */
+
+/* Calls the rename callback; PW_ERR_CALLBACK when it fails. */
+static int ask(diff_ctx *d, pw_rename_kind kind, const char *table, const char *old_name,
+               const char *new_name, const pw_column *column, bool *yes) {
+    *yes = false;
+    if (d->cb(d->ctx, kind, table, old_name, new_name, column, yes) == 0) return 0;
+    if (kind == PW_RENAME_TABLE)
+        return pw_error_set(d->err, PW_ERR_CALLBACK, old_name,
+                            "the rename question for table %s -> %s failed", old_name, new_name);
+    char path[PW_ERR_PATH_MAX];
+    size_t tl = strlen(table), ol = strlen(old_name);
+    if (tl + 1 + ol < sizeof path) {
+        memcpy(path, table, tl);
+        path[tl] = '.';
+        memcpy(path + tl + 1, old_name, ol + 1);
+    } else {
+        path[0] = '\0';
+    }
+    return pw_error_set(d->err, PW_ERR_CALLBACK, path,
+                        "the rename question for column %s.%s -> %s failed", table, old_name,
+                        new_name);
+}
+
+static int match_tables(diff_ctx *d) {
+    int rc;
+    if ((rc = sort_tables(d, d->from, "source", &d->from_sorted)) != 0) return rc;
+    if ((rc = sort_tables(d, d->to, "target", &d->to_sorted)) != 0) return rc;
+    d->fi = alloc_n(d, d->from->ntables, sizeof *d->fi);
+    d->ti = alloc_n(d, d->to->ntables, sizeof *d->ti);
+    if (d->fi == NULL || d->ti == NULL) return nomem(d);
+    for (size_t i = 0; i < d->from->ntables; i++) d->fi[i].to = -1;
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        long i = find_from(d, d->to->tables[j]->name);
+        d->ti[j].from = i;
+        if (i >= 0) d->fi[i].to = (long)j;
+    }
+    if (d->cb == NULL) return 0;
+    /* Table renames: from order, then to order; each pair asked once. */
+    for (size_t i = 0; i < d->from->ntables; i++) {
+        if (d->fi[i].to >= 0) continue;
+        const pw_table *ft = d->from->tables[i];
+        for (size_t j = 0; j < d->to->ntables; j++) {
+            if (d->ti[j].from >= 0) continue;
+            const pw_table *tt = d->to->tables[j];
+            if (!table_rename_candidate(d, ft, tt)) continue;
+            bool yes;
+            if ((rc = ask(d, PW_RENAME_TABLE, tt->name, ft->name, tt->name, NULL, &yes)) != 0)
+                return rc;
+            if (!yes) continue;
+            d->fi[i].to = (long)j;
+            d->ti[j].from = (long)i;
+            pw_op op = new_op(PW_OP_RENAME_MODEL, ft->name);
+            op.new_name = tt->name;
+            if ((rc = push(d, &op)) != 0) return rc;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Name matches of columns and indexes in every matched pair, then the
+ * column renames (pairs in to order; from columns, then to columns). */
+static int match_columns(diff_ctx *d) {
+    int rc;
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        to_info *ti = &d->ti[j];
+        const pw_table *tt = d->to->tables[j];
+        if (ti->from < 0) {
+            ti->deferred_col = alloc_n(d, tt->ncolumns, sizeof *ti->deferred_col);
+            ti->cycle_col = alloc_n(d, tt->ncolumns, sizeof *ti->cycle_col);
+            ti->deferred_ix = alloc_n(d, tt->nindexes, sizeof *ti->deferred_ix);
+            if (ti->deferred_col == NULL || ti->cycle_col == NULL || ti->deferred_ix == NULL)
+                return nomem(d);
+            continue;
+        }
+        from_info *fi = &d->fi[ti->from];
+        const pw_table *ft = d->from->tables[ti->from];
+        ti->col_from = alloc_minus_one(d, tt->ncolumns);
+        ti->ix_from = alloc_minus_one(d, tt->nindexes);
+        fi->col_to = alloc_minus_one(d, ft->ncolumns);
+        if (ti->col_from == NULL || ti->ix_from == NULL || fi->col_to == NULL) return nomem(d);
+        for (size_t k = 0; k < tt->ncolumns; k++) {
+            long c = pw_table_column_index(ft, tt->columns[k]->name);
+            if (c < 0) continue;
+            ti->col_from[k] = c;
+            fi->col_to[c] = (long)k;
+        }
+        for (size_t k = 0; k < tt->nindexes; k++)
+            ti->ix_from[k] = pw_table_index_index(ft, tt->indexes[k]->name);
+    }
+    for (size_t i = 0; i < d->from->ntables; i++) {
+        if (d->fi[i].to >= 0) continue;
+        const pw_table *ft = d->from->tables[i];
+        d->fi[i].col_removed = alloc_n(d, ft->ncolumns, sizeof(bool));
+        d->fi[i].ix_removed = alloc_n(d, ft->nindexes, sizeof(bool));
+        if (d->fi[i].col_removed == NULL || d->fi[i].ix_removed == NULL) return nomem(d);
+    }
+    if (d->cb == NULL) return 0;
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        to_info *ti = &d->ti[j];
+        if (ti->from < 0) continue;
+        from_info *fi = &d->fi[ti->from];
+        const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
+        for (size_t c = 0; c < ft->ncolumns; c++) {
+            if (fi->col_to[c] >= 0) continue;
+            const pw_column *fc = ft->columns[c];
+            for (size_t k = 0; k < tt->ncolumns; k++) {
+                if (ti->col_from[k] >= 0) continue;
+                const pw_column *tc = tt->columns[k];
+                if (!column_matches(d, fc, tc, tc->name, NULL, NULL)) continue;
+                bool yes;
+                rc = ask(d, PW_RENAME_COLUMN, tt->name, fc->name, tc->name, tc, &yes);
+                if (rc != 0) return rc;
+                if (!yes) continue;
+                fi->col_to[c] = (long)k;
+                ti->col_from[k] = (long)c;
+                pw_op op = new_op(PW_OP_RENAME_FIELD, tt->name);
+                op.name = fc->name;
+                op.new_name = tc->name;
+                if ((rc = push(d, &op)) != 0) return rc;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Names of the indexes of dropped tables, sorted, for step 3. */
+static int collect_dropped_indexes(diff_ctx *d) {
+    size_t n = 0;
+    for (size_t i = 0; i < d->from->ntables; i++)
+        if (d->fi[i].to < 0) n += d->from->tables[i]->nindexes;
+    if (n == 0) return 0;
+    d->dropped_ix = alloc_n(d, n, sizeof *d->dropped_ix);
+    if (d->dropped_ix == NULL) return nomem(d);
+    for (size_t i = 0; i < d->from->ntables; i++) {
+        if (d->fi[i].to >= 0) continue;
+        const pw_table *ft = d->from->tables[i];
+        for (size_t k = 0; k < ft->nindexes; k++)
+            if (ft->indexes[k]->name != NULL) d->dropped_ix[d->ndropped_ix++] = ft->indexes[k]->name;
+    }
+    if (d->ndropped_ix > 1) qsort(d->dropped_ix, d->ndropped_ix, sizeof *d->dropped_ix, cmp_str);
+    return 0;
+}
+
+/* Whether column c of the `to` table j has a foreign key to a column that is
+ * new in another, matched, table (so that column must be added first). */
+static bool late_fk(const diff_ctx *d, size_t j, const pw_column *c) {
+    if (c->fk.table == NULL || c->fk.column == NULL) return false;
+    long u = find_to(d, c->fk.table);
+    if (u < 0 || (size_t)u == j || d->ti[u].from < 0) return false;
+    long k = pw_table_column_index(d->to->tables[u], c->fk.column);
+    return k >= 0 && d->ti[u].col_from[k] < 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Ordering tables that reference each other                               */
+
+typedef struct {
+    size_t owner; /* node whose table holds the foreign-key column */
+    size_t other; /* node the foreign key points at (never owner) */
+    size_t col;   /* column index in the owner's table */
+} fk_edge;
+
+typedef struct {
+    size_t n;
+    const pw_table **tables; /* per node */
+    fk_edge *edges;          /* grouped by owner, in owner then column order */
+    size_t nedges, capedges;
+    size_t *own_start; /* edges of node v: own_start[v] .. own_start[v+1] */
+} fk_graph;
+
+typedef struct {
+    size_t *v;
+    size_t n;
+} min_heap;
+
+static void heap_push(min_heap *h, size_t x) {
+    size_t i = h->n++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (h->v[p] <= x) break;
+        h->v[i] = h->v[p];
+        i = p;
+    }
+    h->v[i] = x;
+}
+
+static size_t heap_pop(min_heap *h) {
+    size_t top = h->v[0], x = h->v[--h->n], i = 0;
+    if (h->n == 0) return top;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n) break;
+        if (c + 1 < h->n && h->v[c + 1] < h->v[c]) c++;
+        if (x <= h->v[c]) break;
+        h->v[i] = h->v[c];
+        i = c;
+    }
+    h->v[i] = x;
+    return top;
+}
+
+/* Orders the nodes of g: with owner_first false a node comes after the
+ * nodes it points at (creation), with owner_first true before them
+ * (deletion). Ties go to the lowest node index. When no node can come next,
+ * a cycle is found by walking back from the first remaining node, and its
+ * node of lowest index (preferring one whose cut columns hold no primary
+ * key) has its foreign-key edges to remaining nodes cut: stripped[e] is set.
+ * order receives the n nodes. 0 or PW_ERR_NOMEM. */
+static int order_graph(diff_ctx *d, const fk_graph *g, bool owner_first, size_t *order,
+                       bool *stripped) {
+    size_t n = g->n, ne = g->nedges;
+    size_t *indeg = alloc_n(d, n, sizeof *indeg);
+    size_t *in_start = alloc_n(d, n + 1, sizeof *in_start);
+    size_t *out_start = alloc_n(d, n + 1, sizeof *out_start);
+    size_t *in_e = alloc_n(d, ne, sizeof *in_e), *out_e = alloc_n(d, ne, sizeof *out_e);
+    size_t *fill = alloc_n(d, n + 1, sizeof *fill);
+    size_t *walk_pos = alloc_n(d, n, sizeof *walk_pos), *path = alloc_n(d, n, sizeof *path);
+    bool *done = alloc_n(d, n, sizeof *done);
+    min_heap h = {alloc_n(d, n, sizeof(size_t)), 0};
+    if (!indeg || !in_start || !out_start || !in_e || !out_e || !fill || !walk_pos || !path ||
+        !done || !h.v)
+        return nomem(d);
+    /* pred comes before succ. */
+#define PRED(e) (owner_first ? g->edges[e].owner : g->edges[e].other)
+#define SUCC(e) (owner_first ? g->edges[e].other : g->edges[e].owner)
+    for (size_t e = 0; e < ne; e++) {
+        in_start[SUCC(e) + 1]++;
+        out_start[PRED(e) + 1]++;
+    }
+    for (size_t v = 0; v < n; v++) {
+        in_start[v + 1] += in_start[v];
+        out_start[v + 1] += out_start[v];
+    }
+    memcpy(fill, in_start, (n + 1) * sizeof *fill);
+    for (size_t e = 0; e < ne; e++) in_e[fill[SUCC(e)]++] = e;
+    memcpy(fill, out_start, (n + 1) * sizeof *fill);
+    for (size_t e = 0; e < ne; e++) out_e[fill[PRED(e)]++] = e;
+    for (size_t v = 0; v < n; v++) {
+        indeg[v] = in_start[v + 1] - in_start[v];
+        walk_pos[v] = SIZE_MAX;
+        if (indeg[v] == 0) heap_push(&h, v);
+    }
+    size_t emitted = 0, first = 0;
+    while (emitted < n) {
+        if (h.n == 0) {
+            /* Stuck: every remaining node has a live edge from a remaining
+             * predecessor, so walking back along them must close a cycle. */
+            while (done[first]) first++;
+            size_t v = first, len = 0;
+            while (walk_pos[v] == SIZE_MAX) {
+                walk_pos[v] = len;
+                path[len++] = v;
+                size_t next = v;
+                for (size_t p = in_start[v]; p < in_start[v + 1]; p++) {
+                    size_t e = in_e[p];
+                    if (!stripped[e] && !done[PRED(e)]) {
+                        next = PRED(e);
+                        break;
+                    }
+                }
+                v = next;
+            }
+            size_t best = SIZE_MAX, best_pk = SIZE_MAX;
+            for (size_t p = walk_pos[v]; p < len; p++) {
+                size_t x = path[p];
+                bool has_pk = false;
+                for (size_t e = g->own_start[x]; e < g->own_start[x + 1]; e++)
+                    if (!stripped[e] && !done[g->edges[e].other] &&
+                        g->tables[x]->columns[g->edges[e].col]->pk)
+                        has_pk = true;
+                if (!has_pk && x < best) best = x;
+                if (x < best_pk) best_pk = x;
+            }
+            if (best == SIZE_MAX) best = best_pk;
+            for (size_t p = 0; p < len; p++) walk_pos[path[p]] = SIZE_MAX;
+            for (size_t e = g->own_start[best]; e < g->own_start[best + 1]; e++) {
+                if (stripped[e] || done[g->edges[e].other]) continue;
+                stripped[e] = true;
+                size_t s = SUCC(e);
+                if (--indeg[s] == 0) heap_push(&h, s);
+            }
+            continue;
+        }
+        size_t v = heap_pop(&h);
+        done[v] = true;
+        order[emitted++] = v;
+        for (size_t p = out_start[v]; p < out_start[v + 1]; p++) {
+            size_t e = out_e[p];
+            if (stripped[e]) continue;
+            size_t s = SUCC(e);
+            if (!done[s] && --indeg[s] == 0) heap_push(&h, s);
+        }
+    }
+#undef PRED
+#undef SUCC
+    return 0;
+}
+
+static int add_edge(diff_ctx *d, fk_graph *g, size_t owner, size_t other, size_t col) {
+    if (g->nedges == g->capedges &&
+        pw_arena_grow(d->a, (void **)&g->edges, &g->capedges, g->nedges + 1, sizeof *g->edges))
+        return nomem(d);
+    g->edges[g->nedges].owner = owner;
+    g->edges[g->nedges].other = other;
+    g->edges[g->nedges].col = col;
+    g->nedges++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Steps 2 to 8                                                             */
+
+/* Step 2: REMOVE_INDEX of indexes of kept tables that are gone or changed. */
+static int emit_remove_indexes(diff_ctx *d) {
+    int rc;
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        const to_info *ti = &d->ti[j];
+        if (ti->from < 0) continue;
+        const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
+        for (size_t k = 0; k < ft->nindexes; k++) {
+            const pw_index *fx = ft->indexes[k];
+            const pw_index *tx = pw_table_find_index(tt, fx->name);
+            if (tx != NULL && index_matches(ft, d->fi[ti->from].col_to, tt, fx, tx)) continue;
+            pw_op op = new_op(PW_OP_REMOVE_INDEX, tt->name);
+            op.name = fx->name;
+            if ((rc = push(d, &op)) != 0) return rc;
+        }
+    }
+    return 0;
+}
+
+/* Whether index ix of table t uses a column flagged in cols. */
+static bool index_uses(const pw_table *t, const pw_index *ix, const bool *cols) {
+    for (size_t i = 0; i < ix->ncolumns; i++) {
+        long k = ix->columns[i] != NULL ? pw_table_column_index(t, ix->columns[i]) : -1;
+        if (k >= 0 && cols[k]) return true;
+    }
+    return false;
+}
+
+/* The table CREATE_MODEL carries for the new `to` table j: tt itself, or a
+ * shallow copy without its deferred columns and indexes. NULL out of memory. */
+static pw_table *create_model_table(diff_ctx *d, size_t j) {
+    const pw_table *tt = d->to->tables[j];
+    const to_info *ti = &d->ti[j];
+    pw_table *m = pw_arena_alloc(d->a, sizeof *m);
+    if (m == NULL) return NULL;
+    *m = *tt;
+    size_t nc = 0, nx = 0;
+    for (size_t k = 0; k < tt->ncolumns; k++) nc += !ti->deferred_col[k];
+    for (size_t k = 0; k < tt->nindexes; k++) nx += !ti->deferred_ix[k];
+    if (nc != tt->ncolumns) {
+        m->columns = alloc_n(d, nc, sizeof *m->columns);
+        if (m->columns == NULL) return NULL;
+        m->ncolumns = m->capcolumns = 0;
+        for (size_t k = 0; k < tt->ncolumns; k++)
+            if (!ti->deferred_col[k]) m->columns[m->ncolumns++] = tt->columns[k];
+        m->capcolumns = nc;
+    }
+    if (nx != tt->nindexes) {
+        m->indexes = alloc_n(d, nx, sizeof *m->indexes);
+        if (m->indexes == NULL) return NULL;
+        m->nindexes = 0;
+        for (size_t k = 0; k < tt->nindexes; k++)
+            if (!ti->deferred_ix[k]) m->indexes[m->nindexes++] = tt->indexes[k];
+        m->capindexes = nx;
+    }
+    return m;
+}
+
+/* Step 3: CREATE_MODEL of new tables in dependency order, then ADD_FIELD of
+ * the columns that closed a cycle. */
+static int emit_create_models(diff_ctx *d) {
+    int rc;
+    fk_graph g;
+    memset(&g, 0, sizeof g);
+    long *node_of = alloc_minus_one(d, d->to->ntables);
+    size_t *to_of = alloc_n(d, d->to->ntables, sizeof *to_of);
+    if (node_of == NULL || to_of == NULL) return nomem(d);
+    for (size_t j = 0; j < d->to->ntables; j++)
+        if (d->ti[j].from < 0) {
+            node_of[j] = (long)g.n;
+            to_of[g.n++] = j;
+        }
+    if (g.n == 0) return 0;
+    g.tables = alloc_n(d, g.n, sizeof *g.tables);
+    g.own_start = alloc_n(d, g.n + 1, sizeof *g.own_start);
+    if (g.tables == NULL || g.own_start == NULL) return nomem(d);
+    for (size_t v = 0; v < g.n; v++) {
+        size_t j = to_of[v];
+        const pw_table *tt = d->to->tables[j];
+        g.tables[v] = tt;
+        g.own_start[v] = g.nedges;
+        for (size_t k = 0; k < tt->ncolumns; k++) {
+            const pw_column *c = tt->columns[k];
+            if (c->fk.table == NULL) continue;
+            if (late_fk(d, j, c)) {
+                d->ti[j].deferred_col[k] = true;
+                continue;
+            }
+            long u = find_to(d, c->fk.table);
+            if (u < 0 || (size_t)u == j || node_of[u] < 0) continue;
+            if ((rc = add_edge(d, &g, v, (size_t)node_of[u], k)) != 0) return rc;
+        }
+    }
+    g.own_start[g.n] = g.nedges;
+    size_t *order = alloc_n(d, g.n, sizeof *order);
+    bool *stripped = alloc_n(d, g.nedges, sizeof *stripped);
+    if (order == NULL || stripped == NULL) return nomem(d);
+    if ((rc = order_graph(d, &g, false, order, stripped)) != 0) return rc;
+    for (size_t e = 0; e < g.nedges; e++) {
+        if (!stripped[e]) continue;
+        to_info *ti = &d->ti[to_of[g.edges[e].owner]];
+        ti->deferred_col[g.edges[e].col] = true;
+        ti->cycle_col[g.edges[e].col] = true;
+    }
+    for (size_t v = 0; v < g.n; v++) {
+        size_t j = to_of[v];
+        const pw_table *tt = d->to->tables[j];
+        for (size_t k = 0; k < tt->nindexes; k++)
+            d->ti[j].deferred_ix[k] = index_uses(tt, tt->indexes[k], d->ti[j].deferred_col) ||
+                                      is_dropped_index_name(d, tt->indexes[k]->name);
+    }
+    for (size_t p = 0; p < g.n; p++) {
+        pw_op op = new_op(PW_OP_CREATE_MODEL, NULL);
+        op.model = create_model_table(d, to_of[order[p]]);
+        if (op.model == NULL) return nomem(d);
+        if ((rc = push(d, &op)) != 0) return rc;
+    }
+    for (size_t v = 0; v < g.n; v++) {
+        const pw_table *tt = d->to->tables[to_of[v]];
+        for (size_t k = 0; k < tt->ncolumns; k++) {
+            if (!d->ti[to_of[v]].cycle_col[k]) continue;
+            pw_op op = new_op(PW_OP_ADD_FIELD, tt->name);
+            op.column = tt->columns[k];
+            if ((rc = push(d, &op)) != 0) return rc;
+        }
+    }
+    return 0;
+}
+
+/* Step 4: ADD_FIELD of new columns of kept tables; those whose foreign key
+ * needs another new column last, with the late columns of new tables. */
+static int emit_add_fields(diff_ctx *d) {
+    int rc;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t j = 0; j < d->to->ntables; j++) {
+            const to_info *ti = &d->ti[j];
+            const pw_table *tt = d->to->tables[j];
+            for (size_t k = 0; k < tt->ncolumns; k++) {
+                const pw_column *c = tt->columns[k];
+                bool add;
+                if (ti->from >= 0)
+                    add = ti->col_from[k] < 0 && late_fk(d, j, c) == (pass == 1);
+                else
+                    add = pass == 1 && ti->deferred_col[k] && !ti->cycle_col[k];
+                if (!add) continue;
+                pw_op op = new_op(PW_OP_ADD_FIELD, tt->name);
+                op.column = tt->columns[k];
+                if ((rc = push(d, &op)) != 0) return rc;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Step 5: ALTER_FIELD of changed columns, ALTER_MODEL of changed comments. */
+static int emit_alters(diff_ctx *d) {
+    int rc;
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        const to_info *ti = &d->ti[j];
+        if (ti->from < 0) continue;
+        const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
+        for (size_t k = 0; k < tt->ncolumns; k++) {
+            if (ti->col_from[k] < 0) continue;
+            const pw_column *tc = tt->columns[k];
+            if (column_matches(d, ft->columns[ti->col_from[k]], tc, tc->name, NULL, NULL))
+                continue;
+            pw_op op = new_op(PW_OP_ALTER_FIELD, tt->name);
+            op.column = tt->columns[k];
+            if ((rc = push(d, &op)) != 0) return rc;
+        }
+        if (!str_eq(ft->comment, tt->comment)) {
+            pw_op op = new_op(PW_OP_ALTER_MODEL, tt->name);
+            op.comment = tt->comment;
+            if ((rc = push(d, &op)) != 0) return rc;
+        }
+    }
+    return 0;
+}
+
+/* REMOVE_INDEX of the not yet removed indexes of dropped table i that use a
+ * column flagged in cols, then REMOVE_FIELD of those columns. */
+static int strip_dropped_columns(diff_ctx *d, size_t i, const bool *cols) {
+    int rc;
+    const pw_table *ft = d->from->tables[i];
+    from_info *fi = &d->fi[i];
+    for (size_t k = 0; k < ft->nindexes; k++) {
+        if (fi->ix_removed[k] || !index_uses(ft, ft->indexes[k], cols)) continue;
+        fi->ix_removed[k] = true;
+        pw_op op = new_op(PW_OP_REMOVE_INDEX, ft->name);
+        op.name = ft->indexes[k]->name;
+        if ((rc = push(d, &op)) != 0) return rc;
+    }
+    for (size_t k = 0; k < ft->ncolumns; k++) {
+        if (!cols[k] || fi->col_removed[k]) continue;
+        fi->col_removed[k] = true;
+        pw_op op = new_op(PW_OP_REMOVE_FIELD, ft->name);
+        op.name = ft->columns[k]->name;
+        if ((rc = push(d, &op)) != 0) return rc;
+    }
+    return 0;
+}
+
+/* Step 6: REMOVE_FIELD of dropped columns of kept tables. First the foreign
+ * keys of dropped tables that point at such a column, then dropped
+ * foreign-key columns, then the other dropped columns. */
+static int emit_remove_fields(diff_ctx *d) {
+    int rc;
+    for (size_t i = 0; i < d->from->ntables; i++) {
+        if (d->fi[i].to >= 0) continue;
+        const pw_table *ft = d->from->tables[i];
+        bool *cols = NULL;
+        for (size_t k = 0; k < ft->ncolumns; k++) {
+            const pw_column *c = ft->columns[k];
+            if (c->fk.table == NULL || c->fk.column == NULL) continue;
+            long s = find_from(d, c->fk.table);
+            if (s < 0 || d->fi[s].to < 0) continue;
+            long t = pw_table_column_index(d->from->tables[s], c->fk.column);
+            if (t < 0 || d->fi[s].col_to[t] >= 0) continue;
+            if (cols == NULL && (cols = alloc_n(d, ft->ncolumns, sizeof *cols)) == NULL)
+                return nomem(d);
+            cols[k] = true;
+        }
+        if (cols != NULL && (rc = strip_dropped_columns(d, i, cols)) != 0) return rc;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t j = 0; j < d->to->ntables; j++) {
+            const to_info *ti = &d->ti[j];
+            if (ti->from < 0) continue;
+            const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
+            const long *col_to = d->fi[ti->from].col_to;
+            for (size_t k = 0; k < ft->ncolumns; k++) {
+                if (col_to[k] >= 0 || (ft->columns[k]->fk.table != NULL) != (pass == 0)) continue;
+                pw_op op = new_op(PW_OP_REMOVE_FIELD, tt->name);
+                op.name = ft->columns[k]->name;
+                if ((rc = push(d, &op)) != 0) return rc;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Step 7: DELETE_MODEL of dropped tables, referencing tables first; a cycle
+ * is cut by removing the closing foreign-key columns first. */
+static int emit_delete_models(diff_ctx *d) {
+    int rc;
+    fk_graph g;
+    memset(&g, 0, sizeof g);
+    long *node_of = alloc_minus_one(d, d->from->ntables);
+    size_t *from_of = alloc_n(d, d->from->ntables, sizeof *from_of);
+    if (node_of == NULL || from_of == NULL) return nomem(d);
+    for (size_t i = 0; i < d->from->ntables; i++)
+        if (d->fi[i].to < 0) {
+            node_of[i] = (long)g.n;
+            from_of[g.n++] = i;
+        }
+    if (g.n == 0) return 0;
+    g.tables = alloc_n(d, g.n, sizeof *g.tables);
+    g.own_start = alloc_n(d, g.n + 1, sizeof *g.own_start);
+    if (g.tables == NULL || g.own_start == NULL) return nomem(d);
+    for (size_t v = 0; v < g.n; v++) {
+        size_t i = from_of[v];
+        const pw_table *ft = d->from->tables[i];
+        g.tables[v] = ft;
+        g.own_start[v] = g.nedges;
+        for (size_t k = 0; k < ft->ncolumns; k++) {
+            const pw_column *c = ft->columns[k];
+            if (c->fk.table == NULL || d->fi[i].col_removed[k]) continue;
+            long u = find_from(d, c->fk.table);
+            if (u < 0 || (size_t)u == i || node_of[u] < 0) continue;
+            if ((rc = add_edge(d, &g, v, (size_t)node_of[u], k)) != 0) return rc;
+        }
+    }
+    g.own_start[g.n] = g.nedges;
+    size_t *order = alloc_n(d, g.n, sizeof *order);
+    bool *stripped = alloc_n(d, g.nedges, sizeof *stripped);
+    if (order == NULL || stripped == NULL) return nomem(d);
+    if ((rc = order_graph(d, &g, true, order, stripped)) != 0) return rc;
+    for (size_t v = 0; v < g.n; v++) {
+        bool *cols = NULL;
+        for (size_t e = g.own_start[v]; e < g.own_start[v + 1]; e++) {
+            if (!stripped[e]) continue;
+            if (cols == NULL && (cols = alloc_n(d, g.tables[v]->ncolumns, sizeof *cols)) == NULL)
+                return nomem(d);
+            cols[g.edges[e].col] = true;
+        }
+        if (cols != NULL && (rc = strip_dropped_columns(d, from_of[v], cols)) != 0) return rc;
+    }
+    for (size_t p = 0; p < g.n; p++) {
+        pw_op op = new_op(PW_OP_DELETE_MODEL, d->from->tables[from_of[order[p]]]->name);
+        if ((rc = push(d, &op)) != 0) return rc;
+    }
+    return 0;
+}
+
+/* Step 8: ADD_INDEX of new or changed indexes of kept tables and of the
+ * indexes new tables were created without. */
+static int emit_add_indexes(diff_ctx *d) {
+    int rc;
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        const to_info *ti = &d->ti[j];
+        const pw_table *tt = d->to->tables[j];
+        for (size_t k = 0; k < tt->nindexes; k++) {
+            bool add;
+            if (ti->from < 0) {
+                add = ti->deferred_ix[k];
+            } else {
+                const pw_table *ft = d->from->tables[ti->from];
+                add = ti->ix_from[k] < 0 ||
+                      !index_matches(ft, d->fi[ti->from].col_to, tt,
+                                     ft->indexes[ti->ix_from[k]], tt->indexes[k]);
+            }
+            if (!add) continue;
+            pw_op op = new_op(PW_OP_ADD_INDEX, tt->name);
+            op.index = tt->indexes[k];
+            if ((rc = push(d, &op)) != 0) return rc;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+int pw_diff(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_cb cb, void *ctx,
+            pw_oplist *out, pw_error *err) {
+    int rc;
+    diff_ctx d;
+    memset(&d, 0, sizeof d);
+    d.a = a;
+    d.from = from;
+    d.to = to;
+    d.cb = cb;
+    d.ctx = ctx;
+    d.err = err;
+    out->items = NULL;
+    out->len = out->cap = 0;
+    if ((rc = match_tables(&d)) != 0) goto done;
+    if ((rc = match_columns(&d)) != 0) goto done;
+    if ((rc = collect_dropped_indexes(&d)) != 0) goto done;
+    if ((rc = emit_remove_indexes(&d)) != 0) goto done;
+    if ((rc = emit_create_models(&d)) != 0) goto done;
+    if ((rc = emit_add_fields(&d)) != 0) goto done;
+    if ((rc = emit_alters(&d)) != 0) goto done;
+    if ((rc = emit_remove_fields(&d)) != 0) goto done;
+    if ((rc = emit_delete_models(&d)) != 0) goto done;
+    if ((rc = emit_add_indexes(&d)) != 0) goto done;
+    *out = d.ops;
+done:
+    return rc;
+}

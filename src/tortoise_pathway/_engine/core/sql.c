@@ -1,0 +1,302 @@
+/*
+ * sql.c - SQL rendering shared by all dialects (sql.h): identifier quoting,
+ * the one string-literal escaper, DEFAULT values, the derived name of a
+ * single-column unique constraint, small building blocks the dialect
+ * renderers share, and pw_sql_render_op, which checks what an operation would
+ * write into SQL text unquoted and hands it to its dialect.
+ *
+ * Owns: how a name or a value is spelled in SQL for each dialect.
+ * Does not own: the statements of each dialect (sql_sqlite.c,
+ * sql_postgres.c, sql_mysql.c) or the schema invariant (schema.c).
+ */
+#include "sql.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sql_mysql.h"
+#include "sql_postgres.h"
+#include "sql_sqlite.h"
+
+/* PostgreSQL's identifier limit (NAMEDATALEN - 1); MySQL allows 64. */
+#define PW_SQL_NAME_MAX 63
+
+void pw_sql_ident(pw_strbuf *sb, pw_dialect d, const char *name) {
+    char q = d == PW_DIALECT_MYSQL ? '`' : '"';
+    pw_sb_append_char(sb, q);
+    const char *run = name;
+    for (const char *p = name; *p; p++) {
+        if (*p != q) continue;
+        /* copy up to and including the quote, then write it once more */
+        pw_sb_append_n(sb, run, (size_t)(p - run) + 1);
+        pw_sb_append_char(sb, q);
+        run = p + 1;
+    }
+    pw_sb_append(sb, run);
+    pw_sb_append_char(sb, q);
+}
+
+/* A C string cannot hold NUL, so the MySQL "\0" escape of the contract never
+ * has anything to escape here; every other byte (newlines, tabs, UTF-8
+ * sequences, control characters) is written as is, which all three databases
+ * read back unchanged inside a quoted literal. */
+void pw_sql_string_literal(pw_strbuf *sb, pw_dialect d, const char *s) {
+    bool backslash = d == PW_DIALECT_MYSQL;
+    pw_sb_append_char(sb, '\'');
+    const char *run = s;
+    for (const char *p = s; *p; p++) {
+        if (*p != '\'' && !(backslash && *p == '\\')) continue;
+        pw_sb_append_n(sb, run, (size_t)(p - run) + 1);
+        pw_sb_append_char(sb, *p);
+        run = p + 1;
+    }
+    pw_sb_append(sb, run);
+    pw_sb_append_char(sb, '\'');
+}
+
+/* Non-finite floats have no numeric literal: PostgreSQL reads the strings
+ * 'NaN', 'Infinity', '-Infinity' as floats; SQLite reads 9e999 as infinity.
+ * pw_sql_render_op refuses the remaining cases (NaN on SQLite, any of them on
+ * MySQL) before anything is rendered, so what is written here for them is
+ * never used. */
+static void append_float(pw_strbuf *sb, pw_dialect d, double f) {
+    if (isfinite(f)) {
+        pw_sb_appendf(sb, "%.17g", f);
+        return;
+    }
+    if (d == PW_DIALECT_POSTGRES) {
+        pw_sql_string_literal(sb, d, isnan(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity");
+        return;
+    }
+    pw_sb_append(sb, isnan(f) ? "NULL" : f > 0 ? "9e999" : "-9e999");
+}
+
+void pw_sql_default_value(pw_strbuf *sb, pw_dialect d, const pw_default *def) {
+    switch (def->kind) {
+    case PW_DEFAULT_NONE:
+        return;
+    case PW_DEFAULT_INT:
+        pw_sb_appendf(sb, "%lld", def->i);
+        return;
+    case PW_DEFAULT_FLOAT:
+        append_float(sb, d, def->f);
+        return;
+    case PW_DEFAULT_BOOL:
+        if (d == PW_DIALECT_POSTGRES)
+            pw_sb_append(sb, def->i ? "TRUE" : "FALSE");
+        else
+            pw_sb_append(sb, def->i ? "1" : "0");
+        return;
+    case PW_DEFAULT_STRING:
+        pw_sql_string_literal(sb, d, def->s);
+        return;
+    case PW_DEFAULT_EXPR:
+        pw_sb_append(sb, def->s);
+        return;
+    }
+}
+
+/* 32-bit FNV-1a over the bytes of s. */
+static uint32_t fnv1a32(const char *s) {
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Long names: the first PW_SQL_NAME_MAX - 9 bytes of the full name (cut back
+ * to a UTF-8 character boundary), '_', and the 8-hex-digit hash of the full
+ * name, so the result has at most 63 bytes and stays valid UTF-8. */
+const char *pw_sql_unique_name(pw_arena *a, const char *table, const char *column) {
+    pw_strbuf sb;
+    pw_sb_init(&sb, a);
+    pw_sb_appendf(&sb, "%s_%s_key", table, column);
+    const char *full = pw_sb_cstr(&sb);
+    if (full == NULL) return NULL;
+    if (sb.len <= PW_SQL_NAME_MAX) return pw_sb_finish(&sb);
+    size_t keep = PW_SQL_NAME_MAX - 9;
+    while (keep > 0 && ((unsigned char)full[keep] & 0xC0) == 0x80) keep--;
+    uint32_t h = fnv1a32(full);
+    pw_strbuf out;
+    pw_sb_init(&out, a);
+    pw_sb_append_n(&out, full, keep);
+    pw_sb_appendf(&out, "_%08x", (unsigned)h);
+    return pw_sb_finish(&out);
+}
+
+void pw_sql_ident_list(pw_strbuf *sb, pw_dialect d, const char *const *names, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (i) pw_sb_append(sb, ", ");
+        pw_sql_ident(sb, d, names[i]);
+    }
+}
+
+void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_fk *fk) {
+    pw_sb_append(sb, "CONSTRAINT ");
+    pw_sql_ident(sb, d, fk->name);
+    pw_sb_append(sb, " FOREIGN KEY (");
+    pw_sql_ident(sb, d, column);
+    pw_sb_append(sb, ") REFERENCES ");
+    pw_sql_ident(sb, d, fk->table);
+    pw_sb_append(sb, " (");
+    pw_sql_ident(sb, d, fk->column);
+    pw_sb_append(sb, ") ON DELETE ");
+    pw_sb_append(sb, pw_fk_action_name(fk->on_delete));
+}
+
+int pw_sql_push(pw_arena *a, pw_strlist *out, pw_strbuf *sb, pw_error *err) {
+    char *s = pw_sb_finish(sb);
+    if (s == NULL || pw_strlist_push(a, out, s) != 0)
+        return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
+    pw_sb_reset(sb);
+    return 0;
+}
+
+/* Checks what a column would put into SQL text without quoting (its type for
+ * d, an expression default), the fields its rendering needs, and that d can
+ * spell its default. 0, PW_ERR_INVALID or PW_ERR_UNSUPPORTED (err names
+ * table.column). */
+static int check_column(const char *table, const pw_column *c, pw_dialect d, pw_error *err) {
+    char path[PW_ERR_PATH_MAX];
+    if (c == NULL || c->name == NULL || c->name[0] == '\0')
+        return pw_error_set(err, PW_ERR_INVALID, table, "a column of table %s has no name",
+                            table);
+    snprintf(path, sizeof path, "%s.%s", table, c->name);
+    if (!pw_sql_type_is_safe(c->type[d]))
+        return pw_error_set(err, PW_ERR_INVALID, path,
+                            "column %s has a missing or unsafe SQL type for %s", path,
+                            pw_dialect_name(d));
+    switch (c->def.kind) {
+    case PW_DEFAULT_NONE:
+    case PW_DEFAULT_INT:
+    case PW_DEFAULT_BOOL:
+        break;
+    case PW_DEFAULT_FLOAT:
+        if (isnan(c->def.f) && d != PW_DIALECT_POSTGRES)
+            return pw_error_set(err, PW_ERR_UNSUPPORTED, path,
+                                "column %s: %s cannot store a NaN default", path,
+                                pw_dialect_name(d));
+        if (isinf(c->def.f) && d == PW_DIALECT_MYSQL)
+            return pw_error_set(err, PW_ERR_UNSUPPORTED, path,
+                                "column %s: mysql cannot store an infinite default", path);
+        break;
+    case PW_DEFAULT_STRING:
+        if (c->def.s == NULL)
+            return pw_error_set(err, PW_ERR_INVALID, path, "column %s has an empty default",
+                                path);
+        break;
+    case PW_DEFAULT_EXPR:
+        if (!pw_sql_expr_is_safe(c->def.s))
+            return pw_error_set(err, PW_ERR_INVALID, path,
+                                "column %s has a missing or unsafe default expression", path);
+        break;
+    }
+    if (c->fk.table != NULL &&
+        (c->fk.name == NULL || c->fk.name[0] == '\0' || c->fk.column == NULL ||
+         c->fk.column[0] == '\0'))
+        return pw_error_set(err, PW_ERR_INVALID, path,
+                            "foreign key of %s needs a name, a table and a column", path);
+    return 0;
+}
+
+static int check_index(const char *table, const pw_index *ix, pw_error *err) {
+    if (ix == NULL || ix->name == NULL || ix->name[0] == '\0')
+        return pw_error_set(err, PW_ERR_INVALID, table, "an index of table %s has no name",
+                            table);
+    if (ix->ncolumns == 0)
+        return pw_error_set(err, PW_ERR_INVALID, ix->name, "index %s has no columns", ix->name);
+    for (size_t i = 0; i < ix->ncolumns; i++)
+        if (ix->columns[i] == NULL || ix->columns[i][0] == '\0')
+            return pw_error_set(err, PW_ERR_INVALID, ix->name,
+                                "index %s has a column with no name", ix->name);
+    return 0;
+}
+
+/* The checks of check_column / check_index on everything op carries, plus
+ * the names each kind needs. */
+static int check_op(const pw_op *op, pw_dialect d, pw_error *err) {
+    const char *kind = pw_op_kind_name(op->kind);
+    if (op->kind == PW_OP_CREATE_MODEL) {
+        if (op->model == NULL || op->model->name == NULL || op->model->name[0] == '\0')
+            return pw_error_set(err, PW_ERR_INVALID, NULL, "create_model has no table");
+        for (size_t i = 0; i < op->model->ncolumns; i++) {
+            int rc = check_column(op->model->name, op->model->columns[i], d, err);
+            if (rc) return rc;
+        }
+        for (size_t i = 0; i < op->model->nindexes; i++) {
+            int rc = check_index(op->model->name, op->model->indexes[i], err);
+            if (rc) return rc;
+        }
+        return 0;
+    }
+    if (op->table == NULL || op->table[0] == '\0')
+        return pw_error_set(err, PW_ERR_INVALID, NULL, "%s has no table", kind);
+    switch (op->kind) {
+    case PW_OP_ADD_FIELD:
+    case PW_OP_ALTER_FIELD:
+        if (op->column == NULL)
+            return pw_error_set(err, PW_ERR_INVALID, op->table, "%s on table %s has no column",
+                                kind, op->table);
+        return check_column(op->table, op->column, d, err);
+    case PW_OP_ADD_INDEX:
+        return check_index(op->table, op->index, err);
+    case PW_OP_RENAME_MODEL:
+        if (op->new_name == NULL || op->new_name[0] == '\0')
+            return pw_error_set(err, PW_ERR_INVALID, op->table,
+                                "rename_model of %s has no new name", op->table);
+        return 0;
+    case PW_OP_RENAME_FIELD:
+        if (op->new_name == NULL || op->new_name[0] == '\0')
+            return pw_error_set(err, PW_ERR_INVALID, op->table,
+                                "rename_field on table %s has no new name", op->table);
+        if (op->name == NULL || op->name[0] == '\0')
+            return pw_error_set(err, PW_ERR_INVALID, op->table,
+                                "rename_field on table %s has no old name", op->table);
+        return 0;
+    case PW_OP_REMOVE_FIELD:
+    case PW_OP_REMOVE_INDEX:
+        if (op->name == NULL || op->name[0] == '\0')
+            return pw_error_set(err, PW_ERR_INVALID, op->table, "%s on table %s has no name",
+                                kind, op->table);
+        return 0;
+    case PW_OP_CREATE_MODEL:
+    case PW_OP_DELETE_MODEL:
+    case PW_OP_ALTER_MODEL:
+    case PW_OP_RUN_SQL:
+    case PW_OP_RUN_PYTHON:
+        return 0;
+    }
+    return 0;
+}
+
+int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
+                     pw_strlist *out, pw_error *err) {
+    if ((int)d < 0 || d >= PW_DIALECT_COUNT)
+        return pw_error_set(err, PW_ERR_INVALID, NULL, "unknown SQL dialect %d", (int)d);
+    if (op->kind == PW_OP_RUN_PYTHON) return 0;
+    if (op->kind == PW_OP_RUN_SQL) {
+        if (op->sql_forward == NULL)
+            return pw_error_set(err, PW_ERR_INVALID, NULL, "run_sql has no forward SQL");
+        char *s = pw_arena_strdup(a, op->sql_forward);
+        if (s == NULL || pw_strlist_push(a, out, s) != 0)
+            return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
+        return 0;
+    }
+    int rc = check_op(op, d, err);
+    if (rc) return rc;
+    switch (d) {
+    case PW_DIALECT_SQLITE:
+        return pw_sql_sqlite_render_op(a, before, op, out, err);
+    case PW_DIALECT_POSTGRES:
+        return pw_sql_postgres_render_op(a, before, op, out, err);
+    case PW_DIALECT_MYSQL:
+        return pw_sql_mysql_render_op(a, before, op, out, err);
+    case PW_DIALECT_COUNT:
+        break;
+    }
+    return pw_error_set(err, PW_ERR_INVALID, NULL, "unknown SQL dialect %d", (int)d);
+}

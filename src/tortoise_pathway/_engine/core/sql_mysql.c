@@ -1,0 +1,383 @@
+/*
+ * sql_mysql.c - the statements MySQL and MariaDB run for each schema-changing
+ * operation (sql_mysql.h), in the shape Tortoise's generate_schemas gives:
+ * AUTO_INCREMENT primary keys, inline COMMENTs, UNIQUE KEY / KEY / foreign
+ * keys inside CREATE TABLE, CHARACTER SET utf8mb4.
+ *
+ * Owns: MySQL's statement shapes and the order of the statements of one
+ * operation, including InnoDB's rule that a foreign key always needs an index
+ * that leads with its column (a foreign key is dropped around any statement
+ * that would take that index away or change the column's type). Does not
+ * own: quoting, literals, defaults and constraint names (sql.c), the checks
+ * pw_sql_render_op makes before calling here, or RUN_SQL / RUN_PYTHON.
+ *
+ * Invariant kept: a unique column's key is always named
+ * pw_sql_unique_name(table, column), so renaming a table or a column renames
+ * the key with it.
+ */
+#include "sql_mysql.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sql.h"
+
+#define D PW_DIALECT_MYSQL
+
+/* One operation's rendering: the arena, the output list, the error record,
+ * the statement being built. */
+typedef struct {
+    pw_arena *a;
+    pw_strlist *out;
+    pw_error *err;
+    pw_strbuf sb;
+} rctx;
+
+static int push(rctx *r) { return pw_sql_push(r->a, r->out, &r->sb, r->err); }
+
+static void ident(rctx *r, const char *name) { pw_sql_ident(&r->sb, D, name); }
+
+static int nomem(rctx *r) {
+    return pw_error_set(r->err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
+}
+
+/* A unique key of its own: never on the primary key. */
+static bool col_unique(const pw_column *c) { return c->unique && !c->pk; }
+
+static bool str_eq(const char *x, const char *y) {
+    if (x == NULL || y == NULL) return x == y;
+    return strcmp(x, y) == 0;
+}
+
+static void col_path(char *path, const char *table, const char *column) {
+    snprintf(path, PW_ERR_PATH_MAX, "%s.%s", table, column);
+}
+
+/* Appends the column definition of c:
+ *   `name` TYPE NOT NULL|NULL [PRIMARY KEY] [AUTO_INCREMENT] [DEFAULT v] [COMMENT '...']
+ * NULL is written out for nullable columns (older servers make a bare
+ * TIMESTAMP NOT NULL). with_pk false leaves out PRIMARY KEY (MODIFY COLUMN of
+ * a column that already is the key). An auto-increment column gets no
+ * DEFAULT. */
+static void column_def(rctx *r, const pw_column *c, bool with_pk) {
+    ident(r, c->name);
+    pw_sb_append_char(&r->sb, ' ');
+    pw_sb_append(&r->sb, c->type[D]);
+    pw_sb_append(&r->sb, c->null ? " NULL" : " NOT NULL");
+    if (c->pk && with_pk) pw_sb_append(&r->sb, " PRIMARY KEY");
+    if (c->pk && c->autoincrement) pw_sb_append(&r->sb, " AUTO_INCREMENT");
+    if (c->def.kind != PW_DEFAULT_NONE && !(c->pk && c->autoincrement)) {
+        pw_sb_append(&r->sb, " DEFAULT ");
+        pw_sql_default_value(&r->sb, D, &c->def);
+    }
+    if (c->comment != NULL) {
+        pw_sb_append(&r->sb, " COMMENT ");
+        pw_sql_string_literal(&r->sb, D, c->comment);
+    }
+}
+
+/* UNIQUE KEY `<table>_<column>_key` (`column`) */
+static int unique_key(rctx *r, const char *table, const char *column) {
+    const char *name = pw_sql_unique_name(r->a, table, column);
+    if (name == NULL) return nomem(r);
+    pw_sb_append(&r->sb, "UNIQUE KEY ");
+    ident(r, name);
+    pw_sb_append(&r->sb, " (");
+    ident(r, column);
+    pw_sb_append_char(&r->sb, ')');
+    return 0;
+}
+
+/* [UNIQUE ]KEY `name` (`a`, `b`) */
+static void index_key(rctx *r, const pw_index *ix) {
+    pw_sb_append(&r->sb, ix->unique ? "UNIQUE KEY " : "KEY ");
+    ident(r, ix->name);
+    pw_sb_append(&r->sb, " (");
+    pw_sql_ident_list(&r->sb, D, ix->columns, ix->ncolumns);
+    pw_sb_append_char(&r->sb, ')');
+}
+
+/* ALTER TABLE `table` <action>, the action written by the caller after. */
+static void alter(rctx *r, const char *table) {
+    pw_sb_append(&r->sb, "ALTER TABLE ");
+    ident(r, table);
+    pw_sb_append_char(&r->sb, ' ');
+}
+
+static int drop_fk(rctx *r, const char *table, const pw_fk *fk) {
+    alter(r, table);
+    pw_sb_append(&r->sb, "DROP FOREIGN KEY ");
+    ident(r, fk->name);
+    return push(r);
+}
+
+static int add_fk(rctx *r, const char *table, const pw_column *c) {
+    alter(r, table);
+    pw_sb_append(&r->sb, "ADD ");
+    pw_sql_fk_clause(&r->sb, D, c->name, &c->fk);
+    return push(r);
+}
+
+static int add_unique(rctx *r, const char *table, const char *column) {
+    alter(r, table);
+    pw_sb_append(&r->sb, "ADD ");
+    int rc = unique_key(r, table, column);
+    return rc ? rc : push(r);
+}
+
+static int drop_unique(rctx *r, const char *table, const char *column) {
+    const char *name = pw_sql_unique_name(r->a, table, column);
+    if (name == NULL) return nomem(r);
+    alter(r, table);
+    pw_sb_append(&r->sb, "DROP INDEX ");
+    ident(r, name);
+    return push(r);
+}
+
+/* ALTER TABLE `new_table` RENAME INDEX `<old key>` TO `<new key>`, the names
+ * derived from (old_table, old_col) and (new_table, new_col); nothing when
+ * they agree. */
+static int rename_unique(rctx *r, const char *old_table, const char *old_col,
+                         const char *new_table, const char *new_col) {
+    const char *from = pw_sql_unique_name(r->a, old_table, old_col);
+    const char *to = pw_sql_unique_name(r->a, new_table, new_col);
+    if (from == NULL || to == NULL) return nomem(r);
+    if (strcmp(from, to) == 0) return 0;
+    alter(r, new_table);
+    pw_sb_append(&r->sb, "RENAME INDEX ");
+    ident(r, from);
+    pw_sb_append(&r->sb, " TO ");
+    ident(r, to);
+    return push(r);
+}
+
+/* Whether t keeps an index leading with column once the index named
+ * skip_index (NULL: none) and, when skip_unique, column's own unique key are
+ * gone: the primary key, a unique column's key, or an index whose first
+ * column it is. InnoDB refuses to drop the last such index of a foreign-key
+ * column. */
+static bool has_other_index(const pw_table *t, const char *column, const char *skip_index,
+                            bool skip_unique) {
+    const pw_column *c = pw_table_find_column(t, column);
+    if (c != NULL && c->pk) return true;
+    if (c != NULL && col_unique(c) && !skip_unique) return true;
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const pw_index *ix = t->indexes[i];
+        if (skip_index != NULL && strcmp(ix->name, skip_index) == 0) continue;
+        if (strcmp(ix->columns[0], column) == 0) return true;
+    }
+    return false;
+}
+
+static const pw_table *find_table(rctx *r, const pw_schema *before, const char *name) {
+    const pw_table *t = before ? pw_schema_find_table(before, name) : NULL;
+    if (t == NULL) pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "table %s does not exist", name);
+    return t;
+}
+
+static const pw_column *find_column(rctx *r, const pw_table *t, const char *name) {
+    const pw_column *c = pw_table_find_column(t, name);
+    if (c == NULL) {
+        char path[PW_ERR_PATH_MAX];
+        col_path(path, t->name, name);
+        pw_error_set(r->err, PW_ERR_NOT_FOUND, path, "column %s does not exist", path);
+    }
+    return c;
+}
+
+/* One CREATE TABLE: columns, unique column keys, unique indexes, other
+ * indexes, foreign keys; CHARACTER SET utf8mb4 and the table comment. */
+static int create_model(rctx *r, const pw_table *t) {
+    int rc;
+    size_t items = 0;
+    pw_sb_append(&r->sb, "CREATE TABLE ");
+    ident(r, t->name);
+    pw_sb_append(&r->sb, " (");
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
+        column_def(r, t->columns[i], true);
+    }
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (!col_unique(t->columns[i])) continue;
+        pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
+        if ((rc = unique_key(r, t->name, t->columns[i]->name))) return rc;
+    }
+    for (int unique = 1; unique >= 0; unique--)
+        for (size_t i = 0; i < t->nindexes; i++) {
+            if (t->indexes[i]->unique != (unique == 1)) continue;
+            pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
+            index_key(r, t->indexes[i]);
+        }
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (t->columns[i]->fk.table == NULL) continue;
+        pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
+        pw_sql_fk_clause(&r->sb, D, t->columns[i]->name, &t->columns[i]->fk);
+    }
+    pw_sb_append(&r->sb, items ? "\n) CHARACTER SET utf8mb4" : ") CHARACTER SET utf8mb4");
+    if (t->comment != NULL) {
+        pw_sb_append(&r->sb, " COMMENT=");
+        pw_sql_string_literal(&r->sb, D, t->comment);
+    }
+    return push(r);
+}
+
+static int rename_model(rctx *r, const pw_table *t, const char *new_name) {
+    int rc;
+    alter(r, t->name);
+    pw_sb_append(&r->sb, "RENAME TO ");
+    ident(r, new_name);
+    if ((rc = push(r))) return rc;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const pw_column *c = t->columns[i];
+        if (col_unique(c) && (rc = rename_unique(r, t->name, c->name, new_name, c->name)))
+            return rc;
+    }
+    return 0;
+}
+
+static int add_field(rctx *r, const char *table, const pw_column *c) {
+    int rc;
+    alter(r, table);
+    pw_sb_append(&r->sb, "ADD COLUMN ");
+    column_def(r, c, true);
+    if ((rc = push(r))) return rc;
+    if (col_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
+    if (c->fk.table != NULL && (rc = add_fk(r, table, c))) return rc;
+    return 0;
+}
+
+static int remove_field(rctx *r, const char *table, const pw_column *c) {
+    int rc;
+    if (c->fk.table != NULL && (rc = drop_fk(r, table, &c->fk))) return rc;
+    alter(r, table);
+    pw_sb_append(&r->sb, "DROP COLUMN ");
+    ident(r, c->name);
+    return push(r);
+}
+
+/* Only what changed: drop the old foreign key when it changes, or when the
+ * column's type or nullability changes or its unique key (which may be the
+ * key's index) goes; drop the unique key; one MODIFY COLUMN with the full new
+ * definition when type, nullability, default, comment or auto-increment
+ * changed; add the unique key; add the foreign key back. */
+static int alter_field(rctx *r, const pw_table *t, const pw_column *old, const pw_column *c) {
+    int rc;
+    char path[PW_ERR_PATH_MAX];
+    col_path(path, t->name, c->name);
+    if (old->pk != c->pk)
+        return pw_error_set(r->err, PW_ERR_UNSUPPORTED, path,
+                            "changing the primary key of %s is not supported on mysql", path);
+    bool fk_changed = !pw_fk_equal(&old->fk, &c->fk);
+    bool type_changed = strcmp(old->type[D], c->type[D]) != 0;
+    bool null_changed = old->null != c->null;
+    bool unique_off = col_unique(old) && !col_unique(c);
+    bool unique_on = !col_unique(old) && col_unique(c);
+    bool modify = type_changed || null_changed || !pw_default_equal(&old->def, &c->def) ||
+                  !str_eq(old->comment, c->comment) || old->autoincrement != c->autoincrement;
+    bool fk_dropped = old->fk.table != NULL &&
+                      (fk_changed || type_changed || null_changed ||
+                       (unique_off && !has_other_index(t, c->name, NULL, true)));
+    if (fk_dropped && (rc = drop_fk(r, t->name, &old->fk))) return rc;
+    if (unique_off && (rc = drop_unique(r, t->name, c->name))) return rc;
+    if (modify) {
+        alter(r, t->name);
+        pw_sb_append(&r->sb, "MODIFY COLUMN ");
+        column_def(r, c, false);
+        if ((rc = push(r))) return rc;
+    }
+    if (unique_on && (rc = add_unique(r, t->name, c->name))) return rc;
+    if (c->fk.table != NULL && (fk_changed || fk_dropped) && (rc = add_fk(r, t->name, c)))
+        return rc;
+    return 0;
+}
+
+static int rename_field(rctx *r, const char *table, const pw_column *c, const char *new_name) {
+    int rc;
+    alter(r, table);
+    pw_sb_append(&r->sb, "RENAME COLUMN ");
+    ident(r, c->name);
+    pw_sb_append(&r->sb, " TO ");
+    ident(r, new_name);
+    if ((rc = push(r))) return rc;
+    if (col_unique(c) && (rc = rename_unique(r, table, c->name, table, new_name))) return rc;
+    return 0;
+}
+
+static int add_index(rctx *r, const char *table, const pw_index *ix) {
+    pw_sb_append(&r->sb, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+    ident(r, ix->name);
+    pw_sb_append(&r->sb, " ON ");
+    ident(r, table);
+    pw_sb_append(&r->sb, " (");
+    pw_sql_ident_list(&r->sb, D, ix->columns, ix->ncolumns);
+    pw_sb_append_char(&r->sb, ')');
+    return push(r);
+}
+
+/* DROP INDEX `n` ON `t`; when the index is the last one leading with a
+ * foreign-key column, that foreign key is dropped before and added back
+ * after (InnoDB then gives it an index of its own). */
+static int remove_index(rctx *r, const pw_table *t, const char *name) {
+    int rc;
+    const pw_index *ix = pw_table_find_index(t, name);
+    if (ix == NULL)
+        return pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "index %s of table %s does not exist",
+                            name, t->name);
+    const pw_column *fkcol = pw_table_find_column(t, ix->columns[0]);
+    if (fkcol != NULL && (fkcol->fk.table == NULL || has_other_index(t, fkcol->name, name, false)))
+        fkcol = NULL;
+    if (fkcol != NULL && (rc = drop_fk(r, t->name, &fkcol->fk))) return rc;
+    pw_sb_append(&r->sb, "DROP INDEX ");
+    ident(r, name);
+    pw_sb_append(&r->sb, " ON ");
+    ident(r, t->name);
+    if ((rc = push(r))) return rc;
+    if (fkcol != NULL && (rc = add_fk(r, t->name, fkcol))) return rc;
+    return 0;
+}
+
+int pw_sql_mysql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op,
+                           pw_strlist *out, pw_error *err) {
+    rctx r = {.a = a, .out = out, .err = err};
+    pw_sb_init(&r.sb, a);
+    const pw_table *t = NULL;
+    const pw_column *c = NULL;
+    if (op->kind == PW_OP_CREATE_MODEL) return create_model(&r, op->model);
+    if (op->kind == PW_OP_RUN_SQL || op->kind == PW_OP_RUN_PYTHON)
+        return pw_error_set(err, PW_ERR_INVALID, NULL, "%s is not rendered by a dialect",
+                            pw_op_kind_name(op->kind));
+    if ((t = find_table(&r, before, op->table)) == NULL) return err->code;
+    switch (op->kind) {
+    case PW_OP_DELETE_MODEL:
+        pw_sb_append(&r.sb, "DROP TABLE ");
+        ident(&r, t->name);
+        return push(&r);
+    case PW_OP_RENAME_MODEL:
+        return rename_model(&r, t, op->new_name);
+    case PW_OP_ALTER_MODEL:
+        alter(&r, t->name);
+        pw_sb_append(&r.sb, "COMMENT = ");
+        pw_sql_string_literal(&r.sb, D, op->comment ? op->comment : "");
+        return push(&r);
+    case PW_OP_ADD_FIELD:
+        return add_field(&r, t->name, op->column);
+    case PW_OP_REMOVE_FIELD:
+        if ((c = find_column(&r, t, op->name)) == NULL) return err->code;
+        return remove_field(&r, t->name, c);
+    case PW_OP_ALTER_FIELD:
+        if ((c = find_column(&r, t, op->column->name)) == NULL) return err->code;
+        return alter_field(&r, t, c, op->column);
+    case PW_OP_RENAME_FIELD:
+        if ((c = find_column(&r, t, op->name)) == NULL) return err->code;
+        return rename_field(&r, t->name, c, op->new_name);
+    case PW_OP_ADD_INDEX:
+        return add_index(&r, t->name, op->index);
+    case PW_OP_REMOVE_INDEX:
+        return remove_index(&r, t, op->name);
+    case PW_OP_CREATE_MODEL:
+    case PW_OP_RUN_SQL:
+    case PW_OP_RUN_PYTHON:
+        break;
+    }
+    return pw_error_set(err, PW_ERR_INVALID, NULL, "unknown operation kind %d", (int)op->kind);
+}

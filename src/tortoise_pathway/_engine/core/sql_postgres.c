@@ -1,0 +1,449 @@
+/*
+ * sql_postgres.c - the statements PostgreSQL runs for each schema-changing
+ * operation (sql_postgres.h), in the shape Tortoise's generate_schemas gives:
+ * SERIAL primary keys, unique columns and unique indexes as named table
+ * constraints, other indexes as CREATE INDEX after the table, comments as
+ * COMMENT ON statements.
+ *
+ * Owns: PostgreSQL's statement shapes and the order of the statements of one
+ * operation. Does not own: quoting, literals, defaults and constraint names
+ * (sql.c), the checks pw_sql_render_op makes before calling here, or
+ * RUN_SQL / RUN_PYTHON.
+ *
+ * Invariant kept: a unique column's constraint is always named
+ * pw_sql_unique_name(table, column), so renaming a table or a column renames
+ * the constraint with it.
+ */
+#include "sql_postgres.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sql.h"
+
+#define D PW_DIALECT_POSTGRES
+
+/* One operation's rendering: the arena, the output list, the statement
+ * being built, the error record. */
+typedef struct {
+    pw_arena *a;
+    pw_strlist *out;
+    pw_error *err;
+    pw_strbuf sb;
+} rctx;
+
+static int push(rctx *r) { return pw_sql_push(r->a, r->out, &r->sb, r->err); }
+
+static void ident(rctx *r, const char *name) { pw_sql_ident(&r->sb, D, name); }
+
+static int nomem(rctx *r) {
+    return pw_error_set(r->err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
+}
+
+/* A unique constraint of its own: never on the primary key. */
+static bool col_unique(const pw_column *c) { return c->unique && !c->pk; }
+
+static bool str_eq(const char *x, const char *y) {
+    if (x == NULL || y == NULL) return x == y;
+    return strcmp(x, y) == 0;
+}
+
+/* ASCII case-insensitive equality. */
+static bool ieq(const char *x, const char *y) {
+    for (; *x && *y; x++, y++) {
+        char cx = *x >= 'a' && *x <= 'z' ? (char)(*x - 32) : *x;
+        char cy = *y >= 'a' && *y <= 'z' ? (char)(*y - 32) : *y;
+        if (cx != cy) return false;
+    }
+    return *x == *y;
+}
+
+/* The serial pseudo-type of an integer type, or NULL when type is no
+ * integer type. */
+static const char *serial_type(const char *type) {
+    static const char *const map[][2] = {
+        {"SMALLINT", "SMALLSERIAL"}, {"INT2", "SMALLSERIAL"},   {"SMALLSERIAL", "SMALLSERIAL"},
+        {"SERIAL2", "SMALLSERIAL"},  {"INT", "SERIAL"},         {"INTEGER", "SERIAL"},
+        {"INT4", "SERIAL"},          {"SERIAL", "SERIAL"},      {"SERIAL4", "SERIAL"},
+        {"BIGINT", "BIGSERIAL"},     {"INT8", "BIGSERIAL"},     {"BIGSERIAL", "BIGSERIAL"},
+        {"SERIAL8", "BIGSERIAL"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (ieq(type, map[i][0])) return map[i][1];
+    return NULL;
+}
+
+static void col_path(char *path, const char *table, const char *column) {
+    snprintf(path, PW_ERR_PATH_MAX, "%s.%s", table, column);
+}
+
+/* Appends the column definition of c (table names it in errors):
+ *   "name" TYPE [NOT NULL] [PRIMARY KEY] [DEFAULT v]
+ *   "id" SERIAL NOT NULL PRIMARY KEY          (auto-increment primary key)
+ * 0, or PW_ERR_UNSUPPORTED when an auto-increment column is not an integer. */
+static int column_def(rctx *r, const char *table, const pw_column *c) {
+    ident(r, c->name);
+    pw_sb_append_char(&r->sb, ' ');
+    if (c->pk && c->autoincrement) {
+        const char *serial = serial_type(c->type[D]);
+        if (serial == NULL) {
+            char path[PW_ERR_PATH_MAX];
+            col_path(path, table, c->name);
+            return pw_error_set(r->err, PW_ERR_UNSUPPORTED, path,
+                                "auto-increment column %s has type %s; postgres needs an "
+                                "integer type (SMALLINT, INT, BIGINT)",
+                                path, c->type[D]);
+        }
+        pw_sb_append(&r->sb, serial);
+        pw_sb_append(&r->sb, " NOT NULL PRIMARY KEY");
+        return 0;
+    }
+    pw_sb_append(&r->sb, c->type[D]);
+    if (!c->null) pw_sb_append(&r->sb, " NOT NULL");
+    if (c->pk) pw_sb_append(&r->sb, " PRIMARY KEY");
+    if (c->def.kind != PW_DEFAULT_NONE) {
+        pw_sb_append(&r->sb, " DEFAULT ");
+        pw_sql_default_value(&r->sb, D, &c->def);
+    }
+    return 0;
+}
+
+/* CONSTRAINT "<table>_<column>_key" UNIQUE ("column") */
+static int unique_constraint(rctx *r, const char *table, const char *column) {
+    const char *name = pw_sql_unique_name(r->a, table, column);
+    if (name == NULL) return nomem(r);
+    pw_sb_append(&r->sb, "CONSTRAINT ");
+    ident(r, name);
+    pw_sb_append(&r->sb, " UNIQUE (");
+    ident(r, column);
+    pw_sb_append_char(&r->sb, ')');
+    return 0;
+}
+
+/* CONSTRAINT "name" UNIQUE ("a", "b") */
+static void index_constraint(rctx *r, const pw_index *ix) {
+    pw_sb_append(&r->sb, "CONSTRAINT ");
+    ident(r, ix->name);
+    pw_sb_append(&r->sb, " UNIQUE (");
+    pw_sql_ident_list(&r->sb, D, ix->columns, ix->ncolumns);
+    pw_sb_append_char(&r->sb, ')');
+}
+
+/* CREATE INDEX "name" ON "table" ("a", "b") as a statement. */
+static int create_index(rctx *r, const char *table, const pw_index *ix) {
+    pw_sb_append(&r->sb, "CREATE INDEX ");
+    ident(r, ix->name);
+    pw_sb_append(&r->sb, " ON ");
+    ident(r, table);
+    pw_sb_append(&r->sb, " (");
+    pw_sql_ident_list(&r->sb, D, ix->columns, ix->ncolumns);
+    pw_sb_append_char(&r->sb, ')');
+    return push(r);
+}
+
+/* ALTER TABLE "table" <action> with the action written by the caller after. */
+static void alter(rctx *r, const char *table) {
+    pw_sb_append(&r->sb, "ALTER TABLE ");
+    ident(r, table);
+    pw_sb_append_char(&r->sb, ' ');
+}
+
+/* ALTER TABLE "table" DROP CONSTRAINT "name" */
+static int drop_constraint(rctx *r, const char *table, const char *name) {
+    alter(r, table);
+    pw_sb_append(&r->sb, "DROP CONSTRAINT ");
+    ident(r, name);
+    return push(r);
+}
+
+/* ALTER TABLE "table" ADD CONSTRAINT "<table>_<column>_key" UNIQUE ("column") */
+static int add_unique(rctx *r, const char *table, const char *column) {
+    alter(r, table);
+    pw_sb_append(&r->sb, "ADD ");
+    int rc = unique_constraint(r, table, column);
+    return rc ? rc : push(r);
+}
+
+/* ALTER TABLE "table" ADD CONSTRAINT "fk" FOREIGN KEY ... */
+static int add_fk(rctx *r, const char *table, const pw_column *c) {
+    alter(r, table);
+    pw_sb_append(&r->sb, "ADD ");
+    pw_sql_fk_clause(&r->sb, D, c->name, &c->fk);
+    return push(r);
+}
+
+/* ALTER TABLE "table" RENAME CONSTRAINT "<old>_<col>_key" TO "<new>_<col>_key",
+ * the names derived from (old_table, old_col) and (new_table, new_col); the
+ * statement is on new_table. Nothing when the names agree. */
+static int rename_unique(rctx *r, const char *old_table, const char *old_col,
+                         const char *new_table, const char *new_col) {
+    const char *from = pw_sql_unique_name(r->a, old_table, old_col);
+    const char *to = pw_sql_unique_name(r->a, new_table, new_col);
+    if (from == NULL || to == NULL) return nomem(r);
+    if (strcmp(from, to) == 0) return 0;
+    alter(r, new_table);
+    pw_sb_append(&r->sb, "RENAME CONSTRAINT ");
+    ident(r, from);
+    pw_sb_append(&r->sb, " TO ");
+    ident(r, to);
+    return push(r);
+}
+
+/* COMMENT ON TABLE "t" IS '...' (IS NULL when comment is NULL) */
+static int comment_table(rctx *r, const char *table, const char *comment) {
+    pw_sb_append(&r->sb, "COMMENT ON TABLE ");
+    ident(r, table);
+    pw_sb_append(&r->sb, " IS ");
+    if (comment != NULL)
+        pw_sql_string_literal(&r->sb, D, comment);
+    else
+        pw_sb_append(&r->sb, "NULL");
+    return push(r);
+}
+
+/* COMMENT ON COLUMN "t"."c" IS '...' (IS NULL when comment is NULL) */
+static int comment_column(rctx *r, const char *table, const char *column, const char *comment) {
+    pw_sb_append(&r->sb, "COMMENT ON COLUMN ");
+    ident(r, table);
+    pw_sb_append_char(&r->sb, '.');
+    ident(r, column);
+    pw_sb_append(&r->sb, " IS ");
+    if (comment != NULL)
+        pw_sql_string_literal(&r->sb, D, comment);
+    else
+        pw_sb_append(&r->sb, "NULL");
+    return push(r);
+}
+
+static const pw_table *find_table(rctx *r, const pw_schema *before, const char *name) {
+    const pw_table *t = before ? pw_schema_find_table(before, name) : NULL;
+    if (t == NULL) pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "table %s does not exist", name);
+    return t;
+}
+
+static const pw_column *find_column(rctx *r, const pw_table *t, const char *name) {
+    const pw_column *c = pw_table_find_column(t, name);
+    if (c == NULL) {
+        char path[PW_ERR_PATH_MAX];
+        col_path(path, t->name, name);
+        pw_error_set(r->err, PW_ERR_NOT_FOUND, path, "column %s does not exist", path);
+    }
+    return c;
+}
+
+/* CREATE TABLE with columns, then the table constraints: unique columns,
+ * unique indexes, foreign keys; then CREATE INDEX for the other indexes;
+ * then the table comment and the column comments. */
+static int create_model(rctx *r, const pw_table *t) {
+    int rc = 0;
+    size_t items = 0;
+    pw_sb_append(&r->sb, "CREATE TABLE ");
+    ident(r, t->name);
+    pw_sb_append(&r->sb, " (");
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
+        rc = column_def(r, t->name, t->columns[i]);
+        if (rc) return rc;
+    }
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (!col_unique(t->columns[i])) continue;
+        pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
+        rc = unique_constraint(r, t->name, t->columns[i]->name);
+        if (rc) return rc;
+    }
+    for (size_t i = 0; i < t->nindexes; i++) {
+        if (!t->indexes[i]->unique) continue;
+        pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
+        index_constraint(r, t->indexes[i]);
+    }
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (t->columns[i]->fk.table == NULL) continue;
+        pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
+        pw_sql_fk_clause(&r->sb, D, t->columns[i]->name, &t->columns[i]->fk);
+    }
+    pw_sb_append(&r->sb, items ? "\n)" : ")");
+    if ((rc = push(r))) return rc;
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (!t->indexes[i]->unique && (rc = create_index(r, t->name, t->indexes[i]))) return rc;
+    if (t->comment != NULL && (rc = comment_table(r, t->name, t->comment))) return rc;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const pw_column *c = t->columns[i];
+        if (c->comment != NULL && (rc = comment_column(r, t->name, c->name, c->comment)))
+            return rc;
+    }
+    return 0;
+}
+
+static int rename_model(rctx *r, const pw_table *t, const char *new_name) {
+    int rc;
+    alter(r, t->name);
+    pw_sb_append(&r->sb, "RENAME TO ");
+    ident(r, new_name);
+    if ((rc = push(r))) return rc;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const pw_column *c = t->columns[i];
+        if (col_unique(c) && (rc = rename_unique(r, t->name, c->name, new_name, c->name)))
+            return rc;
+    }
+    return 0;
+}
+
+static int add_field(rctx *r, const char *table, const pw_column *c) {
+    int rc;
+    alter(r, table);
+    pw_sb_append(&r->sb, "ADD COLUMN ");
+    if ((rc = column_def(r, table, c)) || (rc = push(r))) return rc;
+    if (col_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
+    if (c->fk.table != NULL && (rc = add_fk(r, table, c))) return rc;
+    if (c->comment != NULL && (rc = comment_column(r, table, c->name, c->comment))) return rc;
+    return 0;
+}
+
+/* ALTER TABLE "t" ALTER COLUMN "c" <what> */
+static void alter_column(rctx *r, const char *table, const char *column) {
+    alter(r, table);
+    pw_sb_append(&r->sb, "ALTER COLUMN ");
+    ident(r, column);
+    pw_sb_append_char(&r->sb, ' ');
+}
+
+/* Only what changed, in the order that keeps every step valid: drop the old
+ * foreign key and unique constraint, change the type (after dropping an old
+ * default that is being replaced, so it need not cast to the new type),
+ * nullability, default, then add the new unique constraint, foreign key and
+ * comment. */
+static int alter_field(rctx *r, const char *table, const pw_column *old, const pw_column *c) {
+    int rc;
+    char path[PW_ERR_PATH_MAX];
+    col_path(path, table, c->name);
+    if (old->pk != c->pk || old->autoincrement != c->autoincrement)
+        return pw_error_set(r->err, PW_ERR_UNSUPPORTED, path,
+                            "changing the primary key or auto-increment of %s is not supported "
+                            "on postgres",
+                            path);
+    bool fk_changed = !pw_fk_equal(&old->fk, &c->fk);
+    bool type_changed = strcmp(old->type[D], c->type[D]) != 0;
+    bool def_changed = !pw_default_equal(&old->def, &c->def);
+    bool def_dropped = false;
+    if (old->fk.table != NULL && fk_changed && (rc = drop_constraint(r, table, old->fk.name)))
+        return rc;
+    if (col_unique(old) && !col_unique(c)) {
+        const char *name = pw_sql_unique_name(r->a, table, c->name);
+        if (name == NULL) return nomem(r);
+        if ((rc = drop_constraint(r, table, name))) return rc;
+    }
+    if (type_changed) {
+        if (def_changed && old->def.kind != PW_DEFAULT_NONE) {
+            alter_column(r, table, c->name);
+            pw_sb_append(&r->sb, "DROP DEFAULT");
+            if ((rc = push(r))) return rc;
+            def_dropped = true;
+        }
+        alter_column(r, table, c->name);
+        pw_sb_append(&r->sb, "TYPE ");
+        pw_sb_append(&r->sb, c->type[D]);
+        pw_sb_append(&r->sb, " USING ");
+        ident(r, c->name);
+        pw_sb_append(&r->sb, "::");
+        pw_sb_append(&r->sb, c->type[D]);
+        if ((rc = push(r))) return rc;
+    }
+    if (old->null != c->null) {
+        alter_column(r, table, c->name);
+        pw_sb_append(&r->sb, c->null ? "DROP NOT NULL" : "SET NOT NULL");
+        if ((rc = push(r))) return rc;
+    }
+    if (def_changed && !(def_dropped && c->def.kind == PW_DEFAULT_NONE)) {
+        alter_column(r, table, c->name);
+        if (c->def.kind == PW_DEFAULT_NONE) {
+            pw_sb_append(&r->sb, "DROP DEFAULT");
+        } else {
+            pw_sb_append(&r->sb, "SET DEFAULT ");
+            pw_sql_default_value(&r->sb, D, &c->def);
+        }
+        if ((rc = push(r))) return rc;
+    }
+    if (!col_unique(old) && col_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
+    if (c->fk.table != NULL && fk_changed && (rc = add_fk(r, table, c))) return rc;
+    if (!str_eq(old->comment, c->comment) &&
+        (rc = comment_column(r, table, c->name, c->comment)))
+        return rc;
+    return 0;
+}
+
+static int rename_field(rctx *r, const char *table, const pw_column *c, const char *new_name) {
+    int rc;
+    alter(r, table);
+    pw_sb_append(&r->sb, "RENAME COLUMN ");
+    ident(r, c->name);
+    pw_sb_append(&r->sb, " TO ");
+    ident(r, new_name);
+    if ((rc = push(r))) return rc;
+    if (col_unique(c) && (rc = rename_unique(r, table, c->name, table, new_name))) return rc;
+    return 0;
+}
+
+static int add_index(rctx *r, const char *table, const pw_index *ix) {
+    if (!ix->unique) return create_index(r, table, ix);
+    alter(r, table);
+    pw_sb_append(&r->sb, "ADD ");
+    index_constraint(r, ix);
+    return push(r);
+}
+
+static int remove_index(rctx *r, const pw_table *t, const char *name) {
+    const pw_index *ix = pw_table_find_index(t, name);
+    if (ix == NULL)
+        return pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "index %s of table %s does not exist",
+                            name, t->name);
+    if (ix->unique) return drop_constraint(r, t->name, name);
+    pw_sb_append(&r->sb, "DROP INDEX ");
+    ident(r, name);
+    return push(r);
+}
+
+int pw_sql_postgres_render_op(pw_arena *a, const pw_schema *before, const pw_op *op,
+                              pw_strlist *out, pw_error *err) {
+    rctx r = {.a = a, .out = out, .err = err};
+    pw_sb_init(&r.sb, a);
+    const pw_table *t = NULL;
+    const pw_column *c = NULL;
+    if (op->kind == PW_OP_CREATE_MODEL) return create_model(&r, op->model);
+    if (op->kind == PW_OP_RUN_SQL || op->kind == PW_OP_RUN_PYTHON)
+        return pw_error_set(err, PW_ERR_INVALID, NULL, "%s is not rendered by a dialect",
+                            pw_op_kind_name(op->kind));
+    if ((t = find_table(&r, before, op->table)) == NULL) return err->code;
+    switch (op->kind) {
+    case PW_OP_DELETE_MODEL:
+        pw_sb_append(&r.sb, "DROP TABLE ");
+        ident(&r, t->name);
+        return push(&r);
+    case PW_OP_RENAME_MODEL:
+        return rename_model(&r, t, op->new_name);
+    case PW_OP_ALTER_MODEL:
+        return comment_table(&r, t->name, op->comment);
+    case PW_OP_ADD_FIELD:
+        return add_field(&r, t->name, op->column);
+    case PW_OP_REMOVE_FIELD:
+        if ((c = find_column(&r, t, op->name)) == NULL) return err->code;
+        alter(&r, t->name);
+        pw_sb_append(&r.sb, "DROP COLUMN ");
+        ident(&r, c->name);
+        return push(&r);
+    case PW_OP_ALTER_FIELD:
+        if ((c = find_column(&r, t, op->column->name)) == NULL) return err->code;
+        return alter_field(&r, t->name, c, op->column);
+    case PW_OP_RENAME_FIELD:
+        if ((c = find_column(&r, t, op->name)) == NULL) return err->code;
+        return rename_field(&r, t->name, c, op->new_name);
+    case PW_OP_ADD_INDEX:
+        return add_index(&r, t->name, op->index);
+    case PW_OP_REMOVE_INDEX:
+        return remove_index(&r, t, op->name);
+    case PW_OP_CREATE_MODEL:
+    case PW_OP_RUN_SQL:
+    case PW_OP_RUN_PYTHON:
+        break;
+    }
+    return pw_error_set(err, PW_ERR_INVALID, NULL, "unknown operation kind %d", (int)op->kind);
+}

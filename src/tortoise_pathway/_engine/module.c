@@ -1,0 +1,546 @@
+/*
+ * module.c - the Python module tortoise_pathway._engine: module init, the
+ * method table, the module state (exception classes), and the one function
+ * that turns a core pw_error into the matching exception.
+ *
+ * Owns: argument parsing, arena lifetime per call (created on entry, freed on
+ * return after results are copied out), the rename callback bridge. Does not
+ * own: data conversion (convert.c) or any schema logic (core/).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdarg.h>
+
+#include "convert.h"
+#include "diff.h"
+#include "graph.h"
+#include "module.h"
+#include "ops.h"
+#include "render.h"
+#include "sql.h"
+
+typedef struct {
+    PyObject *pathway_error;
+    PyObject *schema_error;
+    PyObject *irreversible_error;
+    PyObject *unsupported_error;
+    PyObject *graph_error;
+    PyObject *cycle_error;
+    PyObject *missing_dependency_error;
+    PyObject *multiple_heads_error;
+} module_state;
+
+static struct PyModuleDef engine_module;
+
+static module_state *get_state(void) {
+    PyObject *m = PyState_FindModule(&engine_module);
+    return m ? (module_state *)PyModule_GetState(m) : NULL;
+}
+
+static PyObject *class_for(module_state *st, pw_status code) {
+    switch (code) {
+    case PW_ERR_INVALID:
+    case PW_ERR_NOT_FOUND:
+    case PW_ERR_EXISTS:
+        return st->schema_error;
+    case PW_ERR_IRREVERSIBLE:
+        return st->irreversible_error;
+    case PW_ERR_UNSUPPORTED:
+        return st->unsupported_error;
+    case PW_ERR_CYCLE:
+        return st->cycle_error;
+    case PW_ERR_MISSING_DEP:
+        return st->missing_dependency_error;
+    case PW_ERR_MULTIPLE_HEADS:
+        return st->multiple_heads_error;
+    case PW_OK:
+    case PW_ERR_NOMEM:
+    case PW_ERR_CALLBACK:
+        return st->pathway_error;
+    }
+    return st->pathway_error;
+}
+
+PyObject *pw_raise(const pw_error *err) {
+    if (err->code == PW_ERR_CALLBACK && PyErr_Occurred()) return NULL;
+    if (err->code == PW_ERR_NOMEM) return PyErr_NoMemory();
+    module_state *st = get_state();
+    if (st == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, err->message);
+        return NULL;
+    }
+    PyObject *cls = class_for(st, err->code);
+    PyObject *exc = PyObject_CallFunction(cls, "ss", err->message, err->path);
+    if (exc != NULL) {
+        PyErr_SetObject(cls, exc);
+        Py_DECREF(exc);
+    }
+    return NULL;
+}
+
+int pw_raise_invalid(const char *path, const char *fmt, ...) {
+    pw_error err;
+    va_list ap;
+    err.code = PW_ERR_INVALID;
+    va_start(ap, fmt);
+    vsnprintf(err.message, sizeof err.message, fmt, ap);
+    va_end(ap);
+    snprintf(err.path, sizeof err.path, "%s", path ? path : "");
+    pw_raise(&err);
+    return -1;
+}
+
+static int dialect_arg(const char *name) {
+    int d = pw_dialect_from_name(name);
+    if (d < 0)
+        pw_raise_invalid(name, "unknown dialect '%s' (expected sqlite, postgres or mysql)", name);
+    return d;
+}
+
+/* Replays history into a fresh schema. 0, or -1 with an exception set. */
+static int replay_into(pw_arena *a, PyObject *history, pw_schema **out) {
+    pw_migration_ops *migs;
+    size_t n;
+    pw_error err;
+    if (pw_from_py_history(a, history, &migs, &n)) return -1;
+    pw_schema *s = pw_schema_new(a);
+    if (s == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (pw_ops_apply_all(a, s, migs[i].ops, migs[i].nops, &err)) {
+            pw_error wrapped;
+            pw_error_set(&wrapped, err.code, err.path, "%.200s: %.800s", migs[i].label,
+                         err.message);
+            pw_raise(&wrapped);
+            return -1;
+        }
+    }
+    *out = s;
+    return 0;
+}
+
+static PyObject *engine_replay(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *history, *result = NULL;
+    if (!PyArg_ParseTuple(args, "O:replay", &history)) return NULL;
+    pw_arena *a = pw_arena_new();
+    pw_schema *s;
+    if (a == NULL) return PyErr_NoMemory();
+    if (replay_into(a, history, &s) == 0) result = pw_to_py_schema(s);
+    pw_arena_free(a);
+    return result;
+}
+
+typedef struct {
+    PyObject *callback;
+} rename_ctx;
+
+static int rename_bridge(void *ctx, pw_rename_kind kind, const char *table, const char *old_name,
+                         const char *new_name, const pw_column *column, bool *yes) {
+    rename_ctx *rc = ctx;
+    PyObject *col = NULL;
+    if (column != NULL) {
+        pw_op tmp;
+        memset(&tmp, 0, sizeof tmp);
+        tmp.kind = PW_OP_ADD_FIELD;
+        tmp.table = table;
+        tmp.column = (pw_column *)column;
+        PyObject *ops = pw_to_py_ops(&tmp, 1);
+        if (ops == NULL) return 1;
+        col = PyDict_GetItemString(PyList_GET_ITEM(ops, 0), "column");
+        Py_XINCREF(col);
+        Py_DECREF(ops);
+    } else {
+        col = Py_None;
+        Py_INCREF(col);
+    }
+    PyObject *res = PyObject_CallFunction(rc->callback, "sssO",
+                                          kind == PW_RENAME_TABLE ? "table" : "column", table,
+                                          old_name, new_name, col);
+    Py_XDECREF(col);
+    if (res == NULL) return 1;
+    int truth = PyObject_IsTrue(res);
+    Py_DECREF(res);
+    if (truth < 0) return 1;
+    *yes = truth != 0;
+    return 0;
+}
+
+static PyObject *engine_diff(PyObject *self, PyObject *args, PyObject *kwargs) {
+    (void)self;
+    static char *kwlist[] = {"history", "target", "ask_rename", NULL};
+    PyObject *history, *target, *ask = Py_None, *result = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O:diff", kwlist, &history, &target, &ask))
+        return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_schema *from, *to;
+    pw_oplist ops = {0};
+    pw_error err;
+    rename_ctx ctx = {ask};
+    if (replay_into(a, history, &from) || pw_from_py_schema(a, target, &to)) goto done;
+    if (pw_diff(a, from, to, ask == Py_None ? NULL : rename_bridge, &ctx, &ops, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = pw_to_py_ops(ops.items, ops.len);
+done:
+    pw_arena_free(a);
+    return result;
+}
+
+static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs) {
+    (void)self;
+    static char *kwlist[] = {"history", "run", "dialect", "backward", NULL};
+    PyObject *history, *run, *result = NULL;
+    const char *dialect;
+    int backward = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOs|p:render", kwlist, &history, &run,
+                                     &dialect, &backward))
+        return NULL;
+    int d = dialect_arg(dialect);
+    if (d < 0) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_schema *state;
+    pw_migration_ops *migs;
+    size_t n;
+    pw_op_sql **out;
+    pw_error err;
+    if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n)) goto done;
+    if (pw_render_run(a, state, migs, n, (pw_dialect)d, backward != 0, &out, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)n);
+    if (result == NULL) goto done;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *mig = PyList_New((Py_ssize_t)migs[i].nops);
+        if (mig == NULL) goto fail;
+        PyList_SET_ITEM(result, (Py_ssize_t)i, mig);
+        for (size_t j = 0; j < migs[i].nops; j++) {
+            PyObject *stmts = pw_to_py_strlist(&out[i][j].statements);
+            if (stmts == NULL) goto fail;
+            PyList_SET_ITEM(mig, (Py_ssize_t)j, stmts);
+        }
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    pw_arena_free(a);
+    return result;
+}
+
+/* Builds the graph of nodes; 0 or -1 with an exception. */
+static int build_graph(pw_arena *a, PyObject *nodes, pw_graph **g) {
+    pw_node_in *ns;
+    size_t n;
+    pw_error err;
+    if (pw_from_py_nodes(a, nodes, &ns, &n)) return -1;
+    if (pw_graph_build(a, ns, n, g, &err)) {
+        pw_raise(&err);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *keys_to_list(const pw_graph *g, const size_t *idx, size_t n) {
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    if (list == NULL) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *k = pw_to_py_key(pw_graph_key(g, idx[i]));
+        if (k == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, k);
+    }
+    return list;
+}
+
+/* Indexes of keys in g; a key that is not a node raises GraphError. */
+static int keys_to_indexes(pw_arena *a, const pw_graph *g, PyObject *list, size_t **out,
+                           size_t *n) {
+    pw_key *keys;
+    if (pw_from_py_keys(a, list, &keys, n)) return -1;
+    size_t *idx = pw_arena_calloc(a, *n ? *n : 1, sizeof *idx);
+    if (idx == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        long k = pw_graph_find(g, keys[i].app, keys[i].name);
+        if (k < 0) {
+            pw_error err;
+            char path[PW_ERR_PATH_MAX];
+            snprintf(path, sizeof path, "%s.%s", keys[i].app, keys[i].name);
+            pw_error_set(&err, PW_ERR_MISSING_DEP, path, "migration %s does not exist", path);
+            pw_raise(&err);
+            return -1;
+        }
+        idx[i] = (size_t)k;
+    }
+    *out = idx;
+    return 0;
+}
+
+static PyObject *engine_plan(PyObject *self, PyObject *args, PyObject *kwargs) {
+    (void)self;
+    static char *kwlist[] = {"nodes", "applied", "targets", "backward", NULL};
+    PyObject *nodes, *applied, *targets, *result = NULL;
+    int backward = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|p:plan", kwlist, &nodes, &applied,
+                                     &targets, &backward))
+        return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_graph *g;
+    size_t *tidx, nt, *aidx, na, *out, nout;
+    pw_error err;
+    if (build_graph(a, nodes, &g) || keys_to_indexes(a, g, targets, &tidx, &nt) ||
+        keys_to_indexes(a, g, applied, &aidx, &na))
+        goto done;
+    size_t size = pw_graph_size(g);
+    bool *is_applied = pw_arena_calloc(a, size ? size : 1, sizeof *is_applied);
+    if (is_applied == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t i = 0; i < na; i++) is_applied[aidx[i]] = true;
+    int rc = backward ? pw_graph_backward_plan(a, g, tidx, nt, is_applied, &out, &nout, &err)
+                      : pw_graph_forward_plan(a, g, tidx, nt, is_applied, &out, &nout, &err);
+    if (rc) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = keys_to_list(g, out, nout);
+done:
+    pw_arena_free(a);
+    return result;
+}
+
+static PyObject *engine_order(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *nodes, *result = NULL;
+    if (!PyArg_ParseTuple(args, "O:order", &nodes)) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_graph *g;
+    size_t *out, n;
+    pw_error err;
+    if (build_graph(a, nodes, &g)) goto done;
+    if (pw_graph_order(a, g, &out, &n, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = keys_to_list(g, out, n);
+done:
+    pw_arena_free(a);
+    return result;
+}
+
+static PyObject *engine_heads(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *nodes, *result = NULL;
+    if (!PyArg_ParseTuple(args, "O:heads", &nodes)) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_graph *g;
+    pw_error err;
+    if (build_graph(a, nodes, &g)) goto done;
+    result = PyDict_New();
+    if (result == NULL) goto done;
+    size_t n = pw_graph_size(g);
+    for (size_t i = 0; i < n; i++) {
+        const pw_key *k = pw_graph_key(g, i);
+        PyObject *app = PyUnicode_FromString(k->app);
+        if (app == NULL) goto fail;
+        int have = PyDict_Contains(result, app);
+        if (have != 0) {
+            Py_DECREF(app);
+            if (have < 0) goto fail;
+            continue;
+        }
+        size_t *h, nh;
+        if (pw_graph_heads(a, g, k->app, &h, &nh, &err)) {
+            Py_DECREF(app);
+            pw_raise(&err);
+            goto fail;
+        }
+        PyObject *names = PyList_New((Py_ssize_t)nh);
+        if (names == NULL) {
+            Py_DECREF(app);
+            goto fail;
+        }
+        for (size_t j = 0; j < nh; j++) {
+            PyObject *s = PyUnicode_FromString(pw_graph_key(g, h[j])->name);
+            if (s == NULL) {
+                Py_DECREF(app);
+                Py_DECREF(names);
+                goto fail;
+            }
+            PyList_SET_ITEM(names, (Py_ssize_t)j, s);
+        }
+        int rc = PyDict_SetItem(result, app, names);
+        Py_DECREF(app);
+        Py_DECREF(names);
+        if (rc) goto fail;
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    pw_arena_free(a);
+    return result;
+}
+
+static PyObject *engine_check_graph(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *nodes, *result = NULL;
+    if (!PyArg_ParseTuple(args, "O:check_graph", &nodes)) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_graph *g;
+    pw_error err;
+    if (build_graph(a, nodes, &g)) goto done;
+    if (pw_graph_check_heads(a, g, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    pw_arena_free(a);
+    return result;
+}
+
+static PyObject *engine_quote_ident(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *name, *dialect;
+    Py_ssize_t len;
+    if (!PyArg_ParseTuple(args, "s#s:quote_ident", &name, &len, &dialect)) return NULL;
+    if ((size_t)len != strlen(name)) {
+        pw_raise_invalid("name", "an identifier cannot contain a NUL character");
+        return NULL;
+    }
+    int d = dialect_arg(dialect);
+    if (d < 0) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_strbuf sb;
+    pw_sb_init(&sb, a);
+    pw_sql_ident(&sb, (pw_dialect)d, name);
+    const char *s = pw_sb_cstr(&sb);
+    PyObject *result = s ? PyUnicode_FromString(s) : PyErr_NoMemory();
+    pw_arena_free(a);
+    return result;
+}
+
+static PyObject *engine_string_literal(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *value, *dialect;
+    Py_ssize_t len;
+    if (!PyArg_ParseTuple(args, "s#s:string_literal", &value, &len, &dialect)) return NULL;
+    if ((size_t)len != strlen(value)) {
+        pw_raise_invalid("value", "a string literal cannot contain a NUL character");
+        return NULL;
+    }
+    int d = dialect_arg(dialect);
+    if (d < 0) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_strbuf sb;
+    pw_sb_init(&sb, a);
+    pw_sql_string_literal(&sb, (pw_dialect)d, value);
+    const char *s = pw_sb_cstr(&sb);
+    PyObject *result = s ? PyUnicode_FromString(s) : PyErr_NoMemory();
+    pw_arena_free(a);
+    return result;
+}
+
+static PyMethodDef engine_methods[] = {
+    {"replay", engine_replay, METH_VARARGS,
+     "replay(history) -> schema: apply every migration's operations from an empty schema."},
+    {"diff", (PyCFunction)(void (*)(void))engine_diff, METH_VARARGS | METH_KEYWORDS,
+     "diff(history, target, ask_rename=None) -> operations from the replayed history to target."},
+    {"render", (PyCFunction)(void (*)(void))engine_render, METH_VARARGS | METH_KEYWORDS,
+     "render(history, run, dialect, backward=False) -> SQL per operation per migration."},
+    {"plan", (PyCFunction)(void (*)(void))engine_plan, METH_VARARGS | METH_KEYWORDS,
+     "plan(nodes, applied, targets, backward=False) -> migration keys in execution order."},
+    {"order", engine_order, METH_VARARGS, "order(nodes) -> every key, dependencies first."},
+    {"heads", engine_heads, METH_VARARGS, "heads(nodes) -> {app: [leaf names]}."},
+    {"check_graph", engine_check_graph, METH_VARARGS,
+     "check_graph(nodes): raise on a missing dependency, a cycle or an app with two heads."},
+    {"quote_ident", engine_quote_ident, METH_VARARGS, "quote_ident(name, dialect) -> str."},
+    {"string_literal", engine_string_literal, METH_VARARGS,
+     "string_literal(value, dialect) -> an escaped SQL string literal."},
+    {NULL, NULL, 0, NULL}};
+
+static int engine_traverse(PyObject *m, visitproc visit, void *arg) {
+    module_state *st = PyModule_GetState(m);
+    Py_VISIT(st->pathway_error);
+    Py_VISIT(st->schema_error);
+    Py_VISIT(st->irreversible_error);
+    Py_VISIT(st->unsupported_error);
+    Py_VISIT(st->graph_error);
+    Py_VISIT(st->cycle_error);
+    Py_VISIT(st->missing_dependency_error);
+    Py_VISIT(st->multiple_heads_error);
+    return 0;
+}
+
+static int engine_clear(PyObject *m) {
+    module_state *st = PyModule_GetState(m);
+    Py_CLEAR(st->pathway_error);
+    Py_CLEAR(st->schema_error);
+    Py_CLEAR(st->irreversible_error);
+    Py_CLEAR(st->unsupported_error);
+    Py_CLEAR(st->graph_error);
+    Py_CLEAR(st->cycle_error);
+    Py_CLEAR(st->missing_dependency_error);
+    Py_CLEAR(st->multiple_heads_error);
+    return 0;
+}
+
+static void engine_free(void *m) { engine_clear((PyObject *)m); }
+
+static struct PyModuleDef engine_module = {
+    PyModuleDef_HEAD_INIT, "_engine",
+    "The tortoise-pathway C engine: schema state, diff, SQL rendering, migration graph.",
+    sizeof(module_state), engine_methods, NULL, engine_traverse, engine_clear, engine_free};
+
+PyMODINIT_FUNC PyInit__engine(void) {
+    PyObject *m = PyModule_Create(&engine_module);
+    if (m == NULL) return NULL;
+    module_state *st = PyModule_GetState(m);
+    PyObject *exc = PyImport_ImportModule("tortoise_pathway.exceptions");
+    if (exc == NULL) goto fail;
+    struct {
+        PyObject **slot;
+        const char *name;
+    } names[] = {{&st->pathway_error, "PathwayError"},
+                 {&st->schema_error, "SchemaError"},
+                 {&st->irreversible_error, "IrreversibleError"},
+                 {&st->unsupported_error, "UnsupportedError"},
+                 {&st->graph_error, "GraphError"},
+                 {&st->cycle_error, "CycleError"},
+                 {&st->missing_dependency_error, "MissingDependencyError"},
+                 {&st->multiple_heads_error, "MultipleHeadsError"}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        *names[i].slot = PyObject_GetAttrString(exc, names[i].name);
+        if (*names[i].slot == NULL) {
+            Py_DECREF(exc);
+            goto fail;
+        }
+    }
+    Py_DECREF(exc);
+    if (PyState_AddModule(m, &engine_module)) goto fail;
+    return m;
+fail:
+    Py_DECREF(m);
+    return NULL;
+}

@@ -1,0 +1,147 @@
+"""The command line: ``tortoise-pathway`` / ``python -m tortoise_pathway``.
+
+Each command is a thin call into the integrator. A PathwayError becomes one line on stderr
+(plus a hint) and exit status 1; ``--traceback`` shows the stack as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from .exceptions import NothingToDo, PathwayError
+
+DESCRIPTION = "Schema migrations for Tortoise ORM."
+
+EPILOG = """\
+examples:
+  tortoise-pathway --config myapp.config makemigrations --app models
+  tortoise-pathway --config myapp.config migrate --app models
+  tortoise-pathway --config myapp.config showmigrations --app models
+  tortoise-pathway --config myapp.config rollback --app models
+
+--config names a Python module that holds TORTOISE_ORM (or MODULE.VARIABLE); it is imported
+from the current directory. Without --config, [tool.tortoise-pathway] config = "..." in
+./pyproject.toml is used."""
+
+
+def _common(p: argparse.ArgumentParser, default: Any) -> None:
+    p.add_argument("--config", "-c", default=default, metavar="MODULE",
+                   help="module holding TORTOISE_ORM, or MODULE.VARIABLE")
+    p.add_argument("--migrations-dir", default=default, metavar="DIR",
+                   help="folder with one sub-folder of migrations per app (default: migrations)")
+    p.add_argument("--traceback", "-v", action="store_true", default=default,
+                   help="show the full stack trace on errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tortoise-pathway", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(parser, None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        _common(p, argparse.SUPPRESS)
+        p.add_argument("--app", "-a", help="app label from TORTOISE_ORM['apps'] "
+                       "(default: every app)")
+        return p
+
+    mk = add("makemigrations", "write a migration for the changes between the models and the "
+                               "migrations")
+    mk.add_argument("--name", "-n", help="the migration's name (default: derived from changes)")
+    mk.add_argument("--empty", action="store_true",
+                    help="write an empty migration to fill by hand (RunSQL, RunPython)")
+    mk.add_argument("--dry-run", action="store_true",
+                    help="show what would be written without writing it")
+
+    mg = add("migrate", "apply pending migrations")
+    mg.add_argument("target", nargs="?",
+                    help="bring the app to this migration (a name or a unique prefix); later "
+                         "ones are reverted")
+
+    rb = add("rollback", "revert the latest applied migration, or down to a target")
+    rb.add_argument("target", nargs="?",
+                    help="revert every migration after this one (which stays applied)")
+
+    add("showmigrations", "list migrations and whether each is applied")
+    return parser
+
+
+def _print(msg: str) -> None:
+    print(msg, flush=True)
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .integrator import TortoisePathwayIntegrator
+
+    config = load_config(args.config)
+    integrator = TortoisePathwayIntegrator(config, migrations_dir=args.migrations_dir or
+                                           "migrations", reporter=_print)
+    try:
+        if args.command == "makemigrations":
+            await integrator.initialize(connect=False)
+            made = integrator.make_migrations(args.app, name=args.name, empty=args.empty,
+                                              dry_run=args.dry_run)
+            for m in made:
+                if m.path is None:
+                    _print(f"No changes detected in app '{m.app}'.")
+                    continue
+                verb = "Would write" if args.dry_run else "Migrations for"
+                _print(f"{verb} '{m.app}':")
+                _print(f"  {m.path}")
+                for line in m.operations:
+                    _print(f"    - {line}")
+            return 0
+        await integrator.initialize()
+        if args.command == "migrate":
+            await integrator.migrate(args.app, args.target)
+        elif args.command == "rollback":
+            await integrator.rollback(args.app, args.target)
+        elif args.command == "showmigrations":
+            statuses = await integrator.status(args.app)
+            current = None
+            for s in statuses:
+                if s.app != current:
+                    current = s.app
+                    _print(f"{s.app}")
+                mark = "[X]" if s.applied else "[ ]"
+                note = " (applied, file missing)" if s.file_missing else (
+                    " (file changed since it was applied)" if s.changed else "")
+                _print(f" {mark} {s.name}{note}")
+            if not statuses:
+                _print("No migrations.")
+        return 0
+    finally:
+        await integrator.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return asyncio.run(_run(args))
+    except NothingToDo as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except PathwayError as e:
+        if args.traceback:
+            traceback.print_exc()
+        print(f"error: {e.message}", file=sys.stderr)
+        if e.hint:
+            print(f"hint: {e.hint}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

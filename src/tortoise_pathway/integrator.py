@@ -1,0 +1,375 @@
+"""The programmatic API: ``TortoisePathwayIntegrator`` and ``setup_and_migrate``.
+
+The integrator ties the parts together: config -> Tortoise -> loader -> engine plan and SQL ->
+executor -> recorder. The CLI is a thin layer over it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import _engine, introspect, loader, writer
+from .config import connection_name, select_apps, validate
+from .exceptions import (
+    ConfigError,
+    DatabaseError,
+    IrreversibleError,
+    ModelError,
+    NothingToDo,
+    PathwayError,
+)
+from .executor import Executor
+from .loader import Key, MigrationSet
+from .migration import Migration
+from .recorder import AppliedMigration, Recorder
+
+log = logging.getLogger("tortoise_pathway")
+
+Reporter = Callable[[str], None]
+
+
+@dataclass
+class MigrationStatus:
+    app: str
+    name: str
+    applied: bool
+    file_missing: bool = False
+    changed: bool = False
+
+
+@dataclass
+class MadeMigration:
+    app: str
+    path: Path | None
+    operations: list[str] = field(default_factory=list)
+
+
+class TortoisePathwayIntegrator:
+    """Runs tortoise-pathway against the databases of a TORTOISE_ORM config.
+
+    >>> integrator = TortoisePathwayIntegrator(TORTOISE_ORM)
+    >>> await integrator.initialize(); await integrator.migrate(); await integrator.close()
+    """
+
+    def __init__(self, config: dict[str, Any], migrations_dir: str | Path = "migrations",
+                 app: str | None = None, reporter: Reporter | None = None) -> None:
+        validate(config)
+        self.config = config
+        self.migrations_dir = Path(migrations_dir)
+        self.app = app
+        self.report: Reporter = reporter or log.info
+        self.migrations: MigrationSet | None = None
+        self._initialized = False
+        self._connected = False
+        self._recorders: dict[str, Recorder] = {}
+
+    # ---- set-up ------------------------------------------------------------------
+
+    async def initialize(self, connect: bool = True) -> None:
+        """Loads the models and the migration files; with ``connect``, also checks each
+        database and makes sure its history table exists."""
+        from tortoise import Tortoise
+
+        if not self._initialized:
+            try:
+                await Tortoise.init(config=self.config)
+            except PathwayError:
+                raise
+            except Exception as e:
+                raise _tortoise_error(e) from e
+            self._initialized = True
+        self.migrations = loader.load(self.migrations_dir, select_apps(self.config, None))
+        self.migrations.check()
+        if connect and not self._connected:
+            for conn in sorted({connection_name(self.config, a) for a in self._apps()}):
+                await self._recorder(conn).ensure_table()
+            self._connected = True
+
+    async def close(self) -> None:
+        """Closes every connection Tortoise opened."""
+        from tortoise import Tortoise
+
+        if self._initialized:
+            await Tortoise.close_connections()
+        self._initialized = False
+        self._connected = False
+        self._recorders.clear()
+
+    def _apps(self, app: str | None = None) -> list[str]:
+        return select_apps(self.config, app if app is not None else self.app)
+
+    def _set(self) -> MigrationSet:
+        if self.migrations is None:
+            raise PathwayError("call initialize() first")
+        return self.migrations
+
+    def _client(self, conn: str) -> Any:
+        from tortoise import Tortoise
+
+        return Tortoise.get_connection(conn)
+
+    def _dialect(self, conn: str) -> str:
+        dialect = str(self._client(conn).capabilities.dialect)
+        if dialect not in ("sqlite", "postgres", "mysql"):
+            raise ConfigError(f"connection {conn!r} uses {dialect}, which tortoise-pathway does "
+                              "not support (sqlite, postgres, mysql)", path=conn)
+        return dialect
+
+    def _recorder(self, conn: str) -> _CheckedRecorder:
+        if conn not in self._recorders:
+            self._recorders[conn] = _CheckedRecorder(self._client(conn), self._dialect(conn),
+                                                     conn, self.config)
+        return self._recorders[conn]  # type: ignore[return-value]
+
+    async def _applied_rows(self) -> dict[Key, AppliedMigration]:
+        rows: dict[Key, AppliedMigration] = {}
+        for conn in sorted({connection_name(self.config, a) for a in select_apps(self.config,
+                                                                                   None)}):
+            if not self._connected:
+                await self._recorder(conn).ensure_table()
+            for row in await self._recorder(conn).applied():
+                if row.app in self.config["apps"] and connection_name(self.config,
+                                                                      row.app) == conn:
+                    rows[(row.app, row.name)] = row
+        self._connected = True
+        return rows
+
+    # ---- migrate / rollback -----------------------------------------------------------
+
+    async def migrate(self, app: str | None = None, target: str | None = None) -> list[Key]:
+        """Applies pending migrations (of ``app``, or every app); with ``target``, brings the
+        app exactly to that migration (reverting later ones if needed). Returns the keys run."""
+        migrations = self._set()
+        apps = self._apps(app)
+        if target is not None and len(apps) != 1:
+            raise ConfigError("a target migration needs --app")
+        applied = await self._applied_rows()
+        if target is not None:
+            m = migrations.find(apps[0], target)
+            if m.key in applied:
+                order = migrations.app_order(apps[0])
+                later = [k for k in order[order.index(m.key) + 1:] if k in applied]
+                if not later:
+                    self.report(f"{m.label} is already the latest applied migration.")
+                    return []
+                return await self._revert(later, applied)
+            targets = [m.key]
+        else:
+            targets = [(a, h) for a in apps for h in migrations.heads(a)]
+        plan = migrations.plan(applied, targets)
+        if not plan:
+            self.report("No migrations to apply.")
+            return []
+        self._render(plan, applied, backward=False)
+        for key in plan:
+            await self._run(migrations.migrations[key], backward=False)
+        return plan
+
+    async def rollback(self, app: str | None = None, target: str | None = None) -> list[Key]:
+        """Reverts the latest applied migration of ``app``, or every migration after
+        ``target``. Migrations of other apps that depend on them are reverted first."""
+        migrations = self._set()
+        apps = self._apps(app)
+        if len(apps) != 1:
+            raise ConfigError("rollback needs --app (the config has several apps: "
+                              f"{', '.join(apps)})")
+        applied = await self._applied_rows()
+        order = migrations.app_order(apps[0])
+        done = [k for k in order if k in applied]
+        if target is not None:
+            m = migrations.find(apps[0], target)
+            if m.key not in applied:
+                raise NothingToDo(f"{m.label} is not applied; nothing to roll back to it",
+                                  path=m.label)
+            roots = [k for k in done[done.index(m.key) + 1:]]
+            if not roots:
+                raise NothingToDo(f"{m.label} is the latest applied migration; nothing to roll "
+                                  "back", path=m.label)
+        else:
+            if not done:
+                raise NothingToDo(f"app {apps[0]} has no applied migration to roll back",
+                                  path=apps[0])
+            roots = [done[-1]]
+        return await self._revert(roots, applied)
+
+    async def _revert(self, roots: list[Key], applied: dict[Key, AppliedMigration]
+                      ) -> list[Key]:
+        migrations = self._set()
+        plan = migrations.plan(applied, roots, backward=True)
+        for key in plan:
+            m = migrations.migrations[key]
+            if not m.reversible:
+                raise IrreversibleError(
+                    f"{m.label} cannot be reverted (it has an operation without a backward "
+                    "step, or a custom apply() without revert()); nothing was changed",
+                    path=m.label)
+        self._render(plan, applied, backward=True)
+        for key in plan:
+            await self._run(migrations.migrations[key], backward=True)
+        return plan
+
+    def _render(self, plan: list[Key], applied: dict[Key, Any], backward: bool) -> None:
+        """Asks the engine for the SQL of every migration of the plan, one call per app."""
+        migrations = self._set()
+        for app in dict.fromkeys(k[0] for k in plan):
+            order = migrations.app_order(app)
+            run = set(k for k in plan if k[0] == app)
+            run_keys = [k for k in order if k in run]  # forward order
+            first = order.index(run_keys[0])
+            base = [k for k in order[:first] if k in applied]
+            dialect = self._dialect(connection_name(self.config, app))
+            sql = _engine.render(migrations.history(base), migrations.history(run_keys),
+                                 dialect, backward=backward)
+            for key, statements in zip(run_keys, sql):
+                m = migrations.migrations[key]
+                if backward:
+                    m.backward_sql = statements
+                else:
+                    m.forward_sql = statements
+
+    async def _run(self, m: Migration, backward: bool) -> None:
+        conn = connection_name(self.config, m.app)
+        recorder = self._recorder(conn)
+        executor = Executor(recorder.client, recorder.dialect, recorder)
+        verb = "Reverting" if backward else "Applying"
+        try:
+            seconds = await executor.run(m, backward)
+        except PathwayError as e:
+            self.report(f"{verb} {m.label}... FAILED")
+            raise e
+        self.report(f"{verb} {m.label}... OK ({seconds * 1000:.0f} ms)")
+
+    # ---- status -------------------------------------------------------------------
+
+    async def status(self, app: str | None = None) -> list[MigrationStatus]:
+        """Every migration of the app(s) with whether it is applied, and applied rows whose
+        file is missing or changed."""
+        migrations = self._set()
+        applied = await self._applied_rows()
+        out: list[MigrationStatus] = []
+        for a in self._apps(app):
+            for key in migrations.app_order(a):
+                row = applied.get(key)
+                changed = bool(row and row.checksum != migrations.migrations[key].checksum)
+                out.append(MigrationStatus(a, key[1], row is not None, changed=changed))
+            for key in sorted(k for k in applied if k[0] == a and k not in migrations.migrations):
+                out.append(MigrationStatus(a, key[1], True, file_missing=True))
+        return out
+
+    # ---- makemigrations ----------------------------------------------------------------
+
+    def make_migrations(self, app: str | None = None, name: str | None = None,
+                        empty: bool = False, dry_run: bool = False) -> list[MadeMigration]:
+        """Writes a migration per app whose models differ from what its migrations build.
+        Needs ``initialize(connect=False)`` (or ``initialize()``) first."""
+        migrations = self._set()
+        made: list[MadeMigration] = []
+        for a in self._apps(app):
+            heads = migrations.heads(a)
+            order = migrations.app_order(a)
+            if empty:
+                ops: list[dict[str, Any]] = []
+            else:
+                try:
+                    target = introspect.app_schema(a)
+                except PathwayError:
+                    raise
+                except Exception as e:
+                    raise ModelError(f"app {a}: the models cannot be read: {e}", path=a) from e
+                ops = _engine.diff(migrations.history(order), target)
+                if not ops:
+                    made.append(MadeMigration(a, None))
+                    continue
+            deps = [(a, h) for h in heads] + self._cross_app_deps(a, ops)
+            slug = writer.slugify(name) if name else (
+                "custom" if empty else writer.suggest_name(ops, initial=not order))
+            stamp = writer.next_timestamp([k[1] for k in order])
+            file_name = f"{stamp}_{slug}"
+            title = name or (f"Empty migration {file_name}." if empty else
+                             "Generated by tortoise-pathway.")
+            text = writer.render(ops, deps, title)
+            path = self.migrations_dir / a / f"{file_name}.py"
+            if not dry_run:
+                writer.write(self.migrations_dir / a, file_name, text)
+                migration, d = loader.load_file(path, a)
+                migrations.migrations[migration.key] = migration
+                migrations.deps[migration.key] = d
+                migrations.__init__(migrations.migrations, migrations.deps)  # type: ignore[misc]
+            made.append(MadeMigration(a, path, [writer.describe(op) for op in ops]))
+        return made
+
+    def _cross_app_deps(self, app: str, ops: list[dict[str, Any]]) -> list[Key]:
+        """Dependencies on the latest migration of other apps whose tables the new
+        operations reference through foreign keys."""
+        from tortoise import Tortoise
+
+        own = {t["name"] for t in introspect.app_schema(app)["tables"]}
+        referenced: set[str] = set()
+        for op in ops:
+            cols = op["table"]["columns"] if op["op"] == "create_model" else (
+                [op["column"]] if op["op"] in ("add_field", "alter_field") else [])
+            for c in cols:
+                if c.get("fk") and c["fk"]["table"] not in own:
+                    referenced.add(c["fk"]["table"])
+        deps: list[Key] = []
+        migrations = self._set()
+        for other in self._apps(None) if self.app is None else select_apps(self.config, None):
+            if other == app or not referenced:
+                continue
+            tables = {m._meta.db_table for m in Tortoise.apps.get(other, {}).values()}
+            if tables & referenced:
+                deps += [(other, h) for h in migrations.heads(other)]
+        return sorted(set(deps))
+
+
+class _CheckedRecorder(Recorder):
+    """A Recorder whose first use turns connection failures into one clear DatabaseError."""
+
+    def __init__(self, client: Any, dialect: str, conn: str, config: dict[str, Any]) -> None:
+        super().__init__(client, dialect)
+        self.client = client
+        self.conn = conn
+        self.config = config
+
+    async def ensure_table(self) -> None:
+        try:
+            await super().ensure_table()
+        except Exception as e:
+            raise DatabaseError(
+                f"cannot use database connection {self.conn!r} ({self.dialect}): "
+                f"{_one_line(e)}", path=self.conn,
+                hint="check that the database server runs, the database exists and the "
+                     "credentials in the config are right") from e
+
+
+def _one_line(e: BaseException) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _tortoise_error(e: Exception) -> PathwayError:
+    from tortoise.exceptions import ConfigurationError
+
+    if isinstance(e, ConfigurationError):
+        return ModelError(f"Tortoise rejected the models or config: {_one_line(e)}")
+    if isinstance(e, ModuleNotFoundError):
+        return ConfigError(f"a models module cannot be imported: {_one_line(e)}")
+    if isinstance(e, SyntaxError):
+        return ModelError(f"{e.filename}:{e.lineno}: syntax error in models: {e.msg}",
+                          path=e.filename)
+    return ModelError(f"Tortoise failed to initialise: {type(e).__name__}: {_one_line(e)}")
+
+
+async def setup_and_migrate(config: dict[str, Any], migrations_dir: str | Path = "migrations",
+                            app: str | None = None) -> list[Key]:
+    """Initialises, applies every pending migration, and closes the connections."""
+    integrator = TortoisePathwayIntegrator(config, migrations_dir=migrations_dir, app=app)
+    try:
+        await integrator.initialize()
+        return await integrator.migrate()
+    finally:
+        await integrator.close()

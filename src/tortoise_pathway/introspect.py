@@ -1,0 +1,233 @@
+"""Tortoise models -> the target schema, as plain data (docs/engine-format.md).
+
+The one module that reads Tortoise internals. Column types come from each field's own
+per-dialect SQL type (what ``generate_schemas`` uses), so custom fields and every Tortoise
+version are read the same way; index and foreign-key names follow Tortoise's naming scheme.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+import uuid
+from hashlib import sha256
+from typing import Any
+
+from .exceptions import ModelError
+
+DIALECTS = ("sqlite", "postgres", "mysql")
+
+
+def _hash(*args: str, length: int) -> str:
+    return sha256(";".join(args).encode("utf-8")).hexdigest()[:length]
+
+
+def index_name(prefix: str, table: str, columns: list[str]) -> str:
+    """Tortoise's index name: ``{prefix}_{table[:11]}_{first column[:7]}_{hash6}``."""
+    return f"{prefix}_{table[:11]}_{columns[0][:7]}_{_hash(table, *columns, length=6)}"
+
+
+def fk_name(table: str, column: str, ref_table: str, ref_column: str) -> str:
+    """Tortoise's foreign key name: ``fk_{table[:8]}_{ref[:8]}_{hash8}``."""
+    return f"fk_{table[:8]}_{ref_table[:8]}_{_hash(table, column, ref_table, ref_column, length=8)}"
+
+
+def _types(field: Any, where: str) -> Any:
+    types = {}
+    for d in DIALECTS:
+        t = field.get_for_dialect(d, "SQL_TYPE")
+        if not isinstance(t, str) or not t:
+            raise ModelError(f"{where}: Tortoise gives no SQL type for {d}", path=where)
+        types[d] = t
+    if len(set(types.values())) == 1:
+        return types["sqlite"]
+    return types
+
+
+def _pk_types(model: Any, where: str) -> Any:
+    from tortoise.fields.relational import OneToOneFieldInstance
+
+    pk = model._meta.pk
+    while isinstance(pk, OneToOneFieldInstance):
+        pk = pk.related_model._meta.pk
+    return _types(pk, where)
+
+
+def _db_default(field: Any, model: Any, where: str) -> Any:
+    if not field.has_db_default():
+        return None
+    value = field.db_default
+    if hasattr(value, "get_sql"):
+        sqls = {d: value.get_sql(dialect=d) for d in DIALECTS}
+        if len(set(sqls.values())) != 1:
+            # One expression per dialect is not representable yet; use the portable form.
+            return {"expr": value.get_sql()}
+        return {"expr": sqls["sqlite"]}
+    value = field.to_db_value(value, model)
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    raise ModelError(f"{where}: db_default {value!r} cannot be written as data", path=where)
+
+
+def _column(model: Any, field_name: str, column: str) -> tuple[dict[str, Any], bool]:
+    """The column dict of one field, and whether it wants a single-column index."""
+    meta = model._meta
+    table = meta.db_table
+    field = meta.fields_map[field_name]
+    where = f"{model.__name__}.{field_name}"
+    col: dict[str, Any] = {
+        "name": column,
+        "type": _types(field, where),
+        "null": bool(field.null),
+        "pk": bool(field.pk),
+        "autoincrement": bool(field.pk and getattr(field, "generated", False)),
+        "unique": bool(field.unique and not field.pk),
+        "default": _db_default(field, model, where),
+        "comment": field.description or None,
+        "fk": None,
+    }
+    reference = getattr(field, "reference", None)
+    if reference is not None:
+        if reference.description:
+            col["comment"] = reference.description
+        if reference.db_constraint:
+            to_field = reference.to_field_instance
+            ref_column = to_field.source_field or to_field.model_field_name
+            ref_table = reference.related_model._meta.db_table
+            col["fk"] = {
+                "name": fk_name(table, column, ref_table, ref_column),
+                "table": ref_table,
+                "column": ref_column,
+                "on_delete": str(getattr(reference.on_delete, "value", reference.on_delete)),
+            }
+    wants_index = bool(field.index and not field.pk)
+    return col, wants_index
+
+
+def _m2m_tables(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
+    meta = model._meta
+    tables = []
+    for name in sorted(meta.m2m_fields):
+        field = meta.fields_map[name]
+        if field._generated or field.through in model_tables:
+            continue
+        where = f"{model.__name__}.{name}"
+        related = field.related_model
+        own_pk = meta.db_pk_column
+        rel_pk = related._meta.db_pk_column
+        through = field.through
+        columns = []
+        for key, target, pk_col, types in (
+            (field.backward_key, meta.db_table, own_pk, _pk_types(model, where)),
+            (field.forward_key, related._meta.db_table, rel_pk, _pk_types(related, where)),
+        ):
+            fk = None
+            if field.db_constraint:
+                fk = {"name": fk_name(through, key, target, pk_col), "table": target,
+                      "column": pk_col,
+                      "on_delete": str(getattr(field.on_delete, "value", field.on_delete))}
+            columns.append({"name": key, "type": types, "null": False, "pk": False,
+                            "autoincrement": False, "unique": False, "default": None,
+                            "comment": None, "fk": fk})
+        indexes = []
+        if field.unique:
+            cols = [field.backward_key, field.forward_key]
+            indexes.append({"name": index_name("uidx", through, cols), "columns": cols,
+                            "unique": True})
+        tables.append({"name": through, "comment": field.description or None,
+                       "columns": columns, "indexes": indexes})
+    return tables
+
+
+def _index_columns(model: Any, names: list[str]) -> list[str]:
+    meta = model._meta
+    cols = []
+    for n in names:
+        if n in meta.fields_db_projection:
+            cols.append(meta.fields_db_projection[n])
+        elif n in meta.fields_map and getattr(meta.fields_map[n], "source_field", None):
+            cols.append(meta.fields_map[n].source_field)
+        else:
+            cols.append(n)
+    return cols
+
+
+def model_table(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
+    """The table of one model, followed by the M2M tables it owns."""
+    from tortoise.indexes import Index
+
+    meta = model._meta
+    table = meta.db_table
+    columns = []
+    indexes: list[dict[str, Any]] = []
+    for field_name, column in meta.fields_db_projection.items():
+        col, wants_index = _column(model, field_name, column)
+        columns.append(col)
+        if wants_index:
+            indexes.append({"name": index_name("idx", table, [column]), "columns": [column],
+                            "unique": False})
+    for together in meta.unique_together or ():
+        cols = _index_columns(model, list(together))
+        indexes.append({"name": index_name("uid", table, cols), "columns": cols, "unique": True})
+    for ix in meta.indexes or ():
+        if isinstance(ix, Index):
+            if ix.expressions:
+                raise ModelError(
+                    f"{model.__name__}: indexes on expressions are not supported yet",
+                    path=model.__name__)
+            cols = _index_columns(model, list(ix.fields))
+            name = ix.name or index_name("idx", table, cols)
+            if type(ix) is not Index:
+                raise ModelError(
+                    f"{model.__name__}: index type {type(ix).__name__} is not supported yet",
+                    path=model.__name__)
+        else:
+            cols = _index_columns(model, list(ix))
+            name = index_name("idx", table, cols)
+        indexes.append({"name": name, "columns": cols, "unique": False})
+    seen: set[str] = set()
+    unique_indexes = []
+    for ix in indexes:
+        if ix["name"] not in seen:
+            seen.add(ix["name"])
+            unique_indexes.append(ix)
+    result = [{"name": table, "comment": meta.table_description or None,
+               "columns": columns, "indexes": unique_indexes}]
+    result += _m2m_tables(model, model_tables)
+    return result
+
+
+def app_models(app: str) -> list[Any]:
+    """The concrete, managed models of an initialised Tortoise app."""
+    from tortoise import Tortoise
+
+    apps = Tortoise.apps
+    if not apps or app not in apps:
+        raise ModelError(f"app {app} has no models", path=app)
+    models = [m for m in apps[app].values() if not m._meta.abstract]
+    return [m for m in models if getattr(m._meta, "managed", True) is not False]
+
+
+def app_schema(app: str) -> dict[str, Any]:
+    """The target schema of an app's models, tables sorted by name."""
+    models = app_models(app)
+    model_tables = {m._meta.db_table for m in models}
+    tables: list[dict[str, Any]] = []
+    for model in models:
+        if getattr(model._meta, "schema", None):
+            raise ModelError(f"{model.__name__}: Meta.schema is not supported yet",
+                             path=model.__name__)
+        tables += model_table(model, model_tables)
+    tables.sort(key=lambda t: t["name"])
+    names = [t["name"] for t in tables]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ModelError(f"app {app}: two models use table {dupes[0]}", path=dupes[0])
+    return {"tables": tables}

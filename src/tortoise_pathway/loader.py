@@ -1,0 +1,178 @@
+"""Migration files -> Migration objects and the graph input.
+
+Reads ``<migrations_dir>/<app>/*.py`` (files starting with ``_`` are skipped), executes each
+as an isolated module, finds its one ``Migration`` subclass and checks its dependencies'
+shape. Every error names the file and, where there is one, the line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from . import _engine
+from .exceptions import GraphError, MigrationFileError
+from .migration import Migration
+
+Key = tuple[str, str]
+
+
+def migration_files(directory: Path) -> list[Path]:
+    """The migration files of one app directory, sorted by name."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob("*.py") if not p.name.startswith(("_", ".")))
+
+
+def _exec_module(path: Path, app: str, source: bytes) -> ModuleType:
+    module_name = f"_tortoise_pathway_migrations.{app}.{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise MigrationFileError(f"{path}: cannot be loaded as a Python module", path=str(path))
+    module = importlib.util.module_from_spec(spec)
+    try:
+        code = compile(source, str(path), "exec")
+    except SyntaxError as e:
+        raise MigrationFileError(
+            f"{path}:{e.lineno}: syntax error: {e.msg}", path=str(path),
+            hint="fix the file, or delete it if it was never applied") from e
+    sys.modules[module_name] = module
+    try:
+        exec(code, module.__dict__)
+    except Exception as e:
+        line = ""
+        for frame in reversed(traceback.extract_tb(e.__traceback__)):
+            if frame.filename == str(path):
+                line = f":{frame.lineno}"
+                break
+        raise MigrationFileError(
+            f"{path}{line}: {type(e).__name__}: {e}", path=str(path)) from e
+    finally:
+        sys.modules.pop(module_name, None)
+    return module
+
+
+def _normalize_dependencies(raw: Any, app: str, path: Path) -> list[Key]:
+    if not isinstance(raw, (list, tuple)):
+        raise MigrationFileError(f"{path}: dependencies must be a list", path=str(path))
+    deps: list[Key] = []
+    for dep in raw:
+        if isinstance(dep, str):
+            deps.append((app, dep))
+        elif (isinstance(dep, (list, tuple)) and len(dep) == 2
+              and all(isinstance(x, str) and x for x in dep)):
+            deps.append((dep[0], dep[1]))
+        else:
+            raise MigrationFileError(
+                f"{path}: dependency {dep!r} must be (app, name) or a migration name",
+                path=str(path))
+    return deps
+
+
+def load_file(path: Path, app: str) -> tuple[Migration, list[Key]]:
+    """Loads one migration file; returns the Migration instance and its dependencies."""
+    try:
+        source = path.read_bytes()
+    except OSError as e:
+        raise MigrationFileError(f"{path}: cannot be read: {e.strerror}", path=str(path)) from e
+    module = _exec_module(path, app, source)
+    classes = [v for v in vars(module).values()
+               if isinstance(v, type) and issubclass(v, Migration) and v is not Migration
+               and v.__module__ == module.__name__]
+    if len(classes) != 1:
+        found = "no" if not classes else f"{len(classes)}"
+        raise MigrationFileError(
+            f"{path}: a migration file defines exactly one Migration subclass; found {found}",
+            path=str(path))
+    cls = classes[0]
+    migration = cls(app=app, name=path.stem, path=path,
+                    checksum=hashlib.sha256(source).hexdigest())
+    deps = _normalize_dependencies(cls.dependencies, app, path)
+    try:
+        migration.ops_data()
+    except Exception as e:
+        raise MigrationFileError(f"{path}: invalid operation: {e}", path=str(path)) from e
+    return migration, deps
+
+
+class MigrationSet:
+    """Every loaded migration of the apps asked for, and the graph over them."""
+
+    def __init__(self, migrations: dict[Key, Migration], deps: dict[Key, list[Key]]) -> None:
+        self.migrations = migrations
+        self.deps = deps
+        self.nodes = [(k[0], k[1], deps[k]) for k in sorted(migrations)]
+        self._order: list[Key] | None = None
+
+    def check(self) -> None:
+        """Raises on a missing dependency, a cycle, or an app with two heads."""
+        try:
+            _engine.check_graph(self.nodes)
+        except GraphError as e:
+            raise type(e)(e.message, path=e.path, hint=_graph_hint(e)) from None
+
+    def order(self) -> list[Key]:
+        """Every migration, dependencies first (deterministic)."""
+        if self._order is None:
+            self._order = [tuple(k) for k in _engine.order(self.nodes)]  # type: ignore[misc]
+        return self._order
+
+    def app_order(self, app: str) -> list[Key]:
+        return [k for k in self.order() if k[0] == app]
+
+    def heads(self, app: str) -> list[str]:
+        heads: dict[str, list[str]] = _engine.heads(self.nodes)
+        return heads.get(app, [])
+
+    def plan(self, applied: Iterable[Key], targets: list[Key], backward: bool = False
+             ) -> list[Key]:
+        applied = [k for k in applied if k in self.migrations]
+        return [tuple(k) for k in _engine.plan(self.nodes, applied, targets,  # type: ignore[misc]
+                                               backward=backward)]
+
+    def history(self, keys: Iterable[Key]) -> list[tuple[str, list[dict[str, Any]]]]:
+        """Engine history input for these migrations, labelled."""
+        return [(f"{k[0]}.{k[1]}", self.migrations[k].ops_data()) for k in keys]
+
+    def find(self, app: str, name: str) -> Migration:
+        """The migration named ``name`` (or the unique one whose name starts with it)."""
+        if (app, name) in self.migrations:
+            return self.migrations[(app, name)]
+        matches = [k for k in self.migrations if k[0] == app and k[1].startswith(name)]
+        if len(matches) == 1:
+            return self.migrations[matches[0]]
+        if not matches:
+            raise MigrationFileError(f"app {app} has no migration named {name}",
+                                     path=f"{app}.{name}")
+        names = ", ".join(sorted(k[1] for k in matches))
+        raise MigrationFileError(f"{name} matches several migrations of {app}: {names}",
+                                 path=f"{app}.{name}")
+
+
+def _graph_hint(e: GraphError) -> str | None:
+    name = type(e).__name__
+    if name == "MultipleHeadsError":
+        return "make the newer migration depend on the other one, then run again"
+    if name == "MissingDependencyError":
+        return "restore the missing migration file or fix the dependencies list"
+    if name == "CycleError":
+        return "remove one of the dependencies that close the cycle"
+    return None
+
+
+def load(migrations_dir: Path, apps: Iterable[str]) -> MigrationSet:
+    """Loads the migration files of every app in ``apps`` under ``migrations_dir``."""
+    migrations: dict[Key, Migration] = {}
+    deps: dict[Key, list[Key]] = {}
+    for app in apps:
+        for path in migration_files(migrations_dir / app):
+            migration, d = load_file(path, app)
+            migrations[migration.key] = migration
+            deps[migration.key] = d
+    return MigrationSet(migrations, deps)

@@ -1,0 +1,347 @@
+"""The operations a migration file writes, as plain validated data.
+
+A migration file builds these; ``to_dict()`` gives the engine's boundary format
+(docs/engine-format.md). Nothing here refers to the user's models, so history stays valid when
+models change. Column types are written as SQL text, one string when every dialect agrees,
+else a dict ``{"sqlite": ..., "postgres": ..., "mysql": ...}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Union
+
+DIALECTS = ("sqlite", "postgres", "mysql")
+ON_DELETE = ("CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION")
+
+SqlType = Union[str, Mapping[str, str]]
+
+
+class Expr:
+    """A database default that is an SQL expression, e.g. ``Expr("CURRENT_TIMESTAMP")``."""
+
+    __slots__ = ("sql",)
+
+    def __init__(self, sql: str) -> None:
+        if not isinstance(sql, str) or not sql:
+            raise TypeError("Expr needs a non-empty SQL string")
+        self.sql = sql
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Expr) and other.sql == self.sql
+
+    def __hash__(self) -> int:
+        return hash(("Expr", self.sql))
+
+    def __repr__(self) -> str:
+        return f"Expr({self.sql!r})"
+
+
+Default = Union[None, bool, int, float, str, Expr]
+
+
+def _default_to_data(value: Default) -> Any:
+    if isinstance(value, Expr):
+        return {"expr": value.sql}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"a default must be None, bool, int, float, str or Expr, not {value!r}")
+
+
+def _default_from_data(value: Any) -> Default:
+    if isinstance(value, dict):
+        return Expr(value["expr"])
+    return value  # type: ignore[no-any-return]
+
+
+class ForeignKey:
+    """The foreign key of a column: ``ForeignKey("users", "id", on_delete="CASCADE", name=...)``."""
+
+    __slots__ = ("table", "column", "on_delete", "name")
+
+    def __init__(self, table: str, column: str = "id", *, on_delete: str = "CASCADE",
+                 name: str) -> None:
+        if on_delete not in ON_DELETE:
+            raise ValueError(f"on_delete must be one of {', '.join(ON_DELETE)}, not {on_delete!r}")
+        self.table = table
+        self.column = column
+        self.on_delete = on_delete
+        self.name = name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "table": self.table, "column": self.column,
+                "on_delete": self.on_delete}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ForeignKey:
+        return cls(d["table"], d["column"], on_delete=d["on_delete"], name=d["name"])
+
+
+class Column:
+    """One column: ``Column("email", "VARCHAR(255)", unique=True)``."""
+
+    __slots__ = ("name", "type", "null", "pk", "autoincrement", "unique", "default", "comment",
+                 "fk")
+
+    def __init__(self, name: str, type: SqlType, *, null: bool = False, pk: bool = False,
+                 autoincrement: bool = False, unique: bool = False, default: Default = None,
+                 comment: str | None = None, fk: ForeignKey | None = None) -> None:
+        if isinstance(type, Mapping):
+            missing = [d for d in DIALECTS if d not in type]
+            if missing:
+                raise ValueError(f"column {name}: type needs a value for {', '.join(missing)}")
+            type = {d: type[d] for d in DIALECTS}
+        self.name = name
+        self.type = type
+        self.null = null
+        self.pk = pk
+        self.autoincrement = autoincrement
+        self.unique = unique
+        self.default = default
+        self.comment = comment
+        self.fk = fk
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": dict(self.type) if isinstance(self.type, Mapping) else self.type,
+            "null": self.null,
+            "pk": self.pk,
+            "autoincrement": self.autoincrement,
+            "unique": self.unique,
+            "default": _default_to_data(self.default),
+            "comment": self.comment,
+            "fk": self.fk.to_dict() if self.fk else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Column:
+        fk = d.get("fk")
+        return cls(d["name"], d["type"], null=d.get("null", False), pk=d.get("pk", False),
+                   autoincrement=d.get("autoincrement", False), unique=d.get("unique", False),
+                   default=_default_from_data(d.get("default")), comment=d.get("comment"),
+                   fk=ForeignKey.from_dict(fk) if fk else None)
+
+
+class Index:
+    """A named index, or a multi-column unique constraint with ``unique=True``."""
+
+    __slots__ = ("name", "columns", "unique")
+
+    def __init__(self, name: str, columns: Sequence[str], *, unique: bool = False) -> None:
+        self.name = name
+        self.columns = list(columns)
+        self.unique = unique
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "columns": list(self.columns), "unique": self.unique}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Index:
+        return cls(d["name"], d["columns"], unique=d.get("unique", False))
+
+
+class Operation:
+    """Base class. ``reversible`` is False for an operation that has no way back."""
+
+    reversible = True
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return type(self).__name__
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.to_dict() == self.to_dict()  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return f"<{self.describe()}>"
+
+
+class CreateModel(Operation):
+    def __init__(self, table: str, columns: Sequence[Column], *, indexes: Sequence[Index] = (),
+                 comment: str | None = None) -> None:
+        self.table = table
+        self.columns = list(columns)
+        self.indexes = list(indexes)
+        self.comment = comment
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "create_model", "table": {
+            "name": self.table, "comment": self.comment,
+            "columns": [c.to_dict() for c in self.columns],
+            "indexes": [i.to_dict() for i in self.indexes]}}
+
+    def describe(self) -> str:
+        return f"Create table {self.table}"
+
+
+class DeleteModel(Operation):
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "delete_model", "table": self.table}
+
+    def describe(self) -> str:
+        return f"Delete table {self.table}"
+
+
+class RenameModel(Operation):
+    def __init__(self, table: str, new_name: str) -> None:
+        self.table = table
+        self.new_name = new_name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "rename_model", "table": self.table, "new_name": self.new_name}
+
+    def describe(self) -> str:
+        return f"Rename table {self.table} to {self.new_name}"
+
+
+class AlterModel(Operation):
+    """Changes a table's comment."""
+
+    def __init__(self, table: str, comment: str | None) -> None:
+        self.table = table
+        self.comment = comment
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "alter_model", "table": self.table, "comment": self.comment}
+
+    def describe(self) -> str:
+        return f"Alter comment of table {self.table}"
+
+
+class AddField(Operation):
+    def __init__(self, table: str, column: Column) -> None:
+        self.table = table
+        self.column = column
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "add_field", "table": self.table, "column": self.column.to_dict()}
+
+    def describe(self) -> str:
+        return f"Add column {self.table}.{self.column.name}"
+
+
+class RemoveField(Operation):
+    def __init__(self, table: str, column: str) -> None:
+        self.table = table
+        self.column = column
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "remove_field", "table": self.table, "column": self.column}
+
+    def describe(self) -> str:
+        return f"Remove column {self.table}.{self.column}"
+
+
+class AlterField(Operation):
+    def __init__(self, table: str, column: Column) -> None:
+        self.table = table
+        self.column = column
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "alter_field", "table": self.table, "column": self.column.to_dict()}
+
+    def describe(self) -> str:
+        return f"Alter column {self.table}.{self.column.name}"
+
+
+class RenameField(Operation):
+    def __init__(self, table: str, column: str, new_name: str) -> None:
+        self.table = table
+        self.column = column
+        self.new_name = new_name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "rename_field", "table": self.table, "column": self.column,
+                "new_name": self.new_name}
+
+    def describe(self) -> str:
+        return f"Rename column {self.table}.{self.column} to {self.new_name}"
+
+
+class AddIndex(Operation):
+    def __init__(self, table: str, index: Index) -> None:
+        self.table = table
+        self.index = index
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "add_index", "table": self.table, "index": self.index.to_dict()}
+
+    def describe(self) -> str:
+        return f"Add index {self.index.name} on {self.table}"
+
+
+class RemoveIndex(Operation):
+    def __init__(self, table: str, index: str) -> None:
+        self.table = table
+        self.index = index
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "remove_index", "table": self.table, "index": self.index}
+
+    def describe(self) -> str:
+        return f"Remove index {self.index} from {self.table}"
+
+
+class RunSQL(Operation):
+    """Raw SQL: ``RunSQL("UPDATE ...", backward="UPDATE ...")``; no backward: irreversible."""
+
+    def __init__(self, forward: str, backward: str | None = None) -> None:
+        self.forward = forward
+        self.backward = backward
+        self.reversible = backward is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "run_sql", "forward": self.forward, "backward": self.backward}
+
+    def describe(self) -> str:
+        return "Run SQL"
+
+
+PythonCode = Callable[..., Any]
+
+
+class RunPython(Operation):
+    """Python code: ``RunPython(forward, backward=None)``; each callable gets the connection
+    and may be sync or async. No backward: irreversible."""
+
+    def __init__(self, forward: PythonCode, backward: PythonCode | None = None) -> None:
+        if not callable(forward) or (backward is not None and not callable(backward)):
+            raise TypeError("RunPython needs callables")
+        self.forward = forward
+        self.backward = backward
+        self.reversible = backward is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "run_python", "reversible": self.reversible}
+
+    def describe(self) -> str:
+        return f"Run Python {getattr(self.forward, '__name__', 'code')}"
+
+
+_FROM_DICT: dict[str, Callable[[dict[str, Any]], Operation]] = {
+    "create_model": lambda d: CreateModel(
+        d["table"]["name"], [Column.from_dict(c) for c in d["table"]["columns"]],
+        indexes=[Index.from_dict(i) for i in d["table"].get("indexes", [])],
+        comment=d["table"].get("comment")),
+    "delete_model": lambda d: DeleteModel(d["table"]),
+    "rename_model": lambda d: RenameModel(d["table"], d["new_name"]),
+    "alter_model": lambda d: AlterModel(d["table"], d.get("comment")),
+    "add_field": lambda d: AddField(d["table"], Column.from_dict(d["column"])),
+    "remove_field": lambda d: RemoveField(d["table"], d["column"]),
+    "alter_field": lambda d: AlterField(d["table"], Column.from_dict(d["column"])),
+    "rename_field": lambda d: RenameField(d["table"], d["column"], d["new_name"]),
+    "add_index": lambda d: AddIndex(d["table"], Index.from_dict(d["index"])),
+    "remove_index": lambda d: RemoveIndex(d["table"], d["index"]),
+    "run_sql": lambda d: RunSQL(d["forward"], d.get("backward")),
+}
+
+
+def from_dict(d: dict[str, Any]) -> Operation:
+    """The operation object for an engine operation dict (not run_python)."""
+    return _FROM_DICT[d["op"]](d)

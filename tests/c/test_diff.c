@@ -1,0 +1,946 @@
+/*
+ * test_diff.c - unit tests of pw_diff (core/diff.c).
+ *
+ * Owns: checking the exact operation sequence pw_diff produces for each
+ * kind of change, the rename questions it asks, and, for every case, the
+ * property apply(from, diff(from, to)) == to (tables, columns and indexes
+ * compared by name, since new columns are appended) together with
+ * diff(apply(from, ops), to) == no operation. Does not own: the tests of
+ * pw_op_apply itself (test_ops.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "build.h"
+#include "diff.h"
+#include "pw_test.h"
+#include "strbuf.h"
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                  */
+
+/* One line per operation kind, joined with "; ":
+ *   create_model t(col,col;index)   delete_model t     rename_model a->b
+ *   alter_model t                   add_field t.c      remove_field t.c
+ *   alter_field t.c                 rename_field t.a->b
+ *   add_index t.ix                  remove_index t.ix */
+static const char *ops_str(pw_arena *a, const pw_oplist *l) {
+    pw_strbuf sb;
+    pw_sb_init(&sb, a);
+    for (size_t i = 0; i < l->len; i++) {
+        const pw_op *op = &l->items[i];
+        if (i) pw_sb_append(&sb, "; ");
+        pw_sb_append(&sb, pw_op_kind_name(op->kind));
+        pw_sb_append(&sb, " ");
+        switch (op->kind) {
+        case PW_OP_CREATE_MODEL:
+            pw_sb_append(&sb, op->model->name);
+            pw_sb_append(&sb, "(");
+            for (size_t k = 0; k < op->model->ncolumns; k++)
+                pw_sb_appendf(&sb, "%s%s", k ? "," : "", op->model->columns[k]->name);
+            for (size_t k = 0; k < op->model->nindexes; k++)
+                pw_sb_appendf(&sb, "%s%s", k ? "," : ";", op->model->indexes[k]->name);
+            pw_sb_append(&sb, ")");
+            break;
+        case PW_OP_DELETE_MODEL:
+        case PW_OP_ALTER_MODEL:
+            pw_sb_append(&sb, op->table);
+            break;
+        case PW_OP_RENAME_MODEL:
+            pw_sb_appendf(&sb, "%s->%s", op->table, op->new_name);
+            break;
+        case PW_OP_ADD_FIELD:
+        case PW_OP_ALTER_FIELD:
+            pw_sb_appendf(&sb, "%s.%s", op->table, op->column->name);
+            break;
+        case PW_OP_REMOVE_FIELD:
+        case PW_OP_REMOVE_INDEX:
+            pw_sb_appendf(&sb, "%s.%s", op->table, op->name);
+            break;
+        case PW_OP_RENAME_FIELD:
+            pw_sb_appendf(&sb, "%s.%s->%s", op->table, op->name, op->new_name);
+            break;
+        case PW_OP_ADD_INDEX:
+            pw_sb_appendf(&sb, "%s.%s", op->table, op->index->name);
+            break;
+        case PW_OP_RUN_SQL:
+        case PW_OP_RUN_PYTHON:
+            pw_sb_append(&sb, "?");
+            break;
+        }
+    }
+    return pw_sb_cstr(&sb);
+}
+
+/* Whether got and want hold the same tables (any order), each with the same
+ * comment, columns and indexes compared by name. Prints the first difference. */
+static bool schema_same(const pw_schema *got, const pw_schema *want) {
+    if (got->ntables != want->ntables) {
+        fprintf(stderr, "    got %zu tables, want %zu\n", got->ntables, want->ntables);
+        return false;
+    }
+    for (size_t i = 0; i < want->ntables; i++) {
+        const pw_table *w = want->tables[i];
+        const pw_table *g = pw_schema_find_table(got, w->name);
+        if (g == NULL) {
+            fprintf(stderr, "    table %s missing\n", w->name);
+            return false;
+        }
+        bool ok = g->ncolumns == w->ncolumns && g->nindexes == w->nindexes &&
+                  (g->comment == NULL ? w->comment == NULL
+                                      : w->comment != NULL && strcmp(g->comment, w->comment) == 0);
+        for (size_t k = 0; ok && k < w->ncolumns; k++) {
+            const pw_column *gc = pw_table_find_column(g, w->columns[k]->name);
+            ok = gc != NULL && pw_column_equal(gc, w->columns[k]);
+        }
+        for (size_t k = 0; ok && k < w->nindexes; k++) {
+            const pw_index *gx = pw_table_find_index(g, w->indexes[k]->name);
+            ok = gx != NULL && pw_index_equal(gx, w->indexes[k]);
+        }
+        if (!ok) {
+            fprintf(stderr, "    table %s differs\n", w->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool schema_identical(const pw_schema *x, const pw_schema *y) {
+    if (x->ntables != y->ntables) return false;
+    for (size_t i = 0; i < x->ntables; i++)
+        if (!pw_table_equal(x->tables[i], y->tables[i])) return false;
+    return true;
+}
+
+/* Runs pw_diff(from, to) and checks: status 0, the operations read `want`
+ * (NULL: don't check), neither input changed, applying the operations to a
+ * copy of `from` gives `to`, and diffing that result against `to` gives no
+ * operation. *out receives the operations when out is not NULL. */
+static bool diff_ok(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_cb cb,
+                    void *ctx, const char *want, pw_oplist *out) {
+    pw_error err;
+    pw_oplist ops;
+    pw_schema *from0 = pw_schema_copy(a, from), *to0 = pw_schema_copy(a, to);
+    int rc = pw_diff(a, from, to, cb, ctx, &ops, &err);
+    if (rc != 0) {
+        fprintf(stderr, "    pw_diff failed (%d): %s [%s]\n", rc, err.message, err.path);
+        return false;
+    }
+    if (out != NULL) *out = ops;
+    const char *got = ops_str(a, &ops);
+    if (want != NULL && strcmp(got, want) != 0) {
+        fprintf(stderr, "    ops\n      got:  %s\n      want: %s\n", got, want);
+        return false;
+    }
+    if (!schema_identical(from, from0) || !schema_identical(to, to0)) {
+        fprintf(stderr, "    pw_diff changed an input schema\n");
+        return false;
+    }
+    pw_schema *s = pw_schema_copy(a, from);
+    if ((rc = pw_ops_apply_all(a, s, ops.items, ops.len, &err)) != 0) {
+        fprintf(stderr, "    applying %s\n    failed (%d): %s [%s]\n", got, rc, err.message,
+                err.path);
+        return false;
+    }
+    if ((rc = pw_schema_check(s, &err)) != 0) {
+        fprintf(stderr, "    result invalid: %s [%s]\n", err.message, err.path);
+        return false;
+    }
+    if (!schema_same(s, to)) {
+        fprintf(stderr, "    apply(from, ops) != to for ops %s\n", got);
+        return false;
+    }
+    pw_oplist again;
+    if ((rc = pw_diff(a, s, to, NULL, NULL, &again, &err)) != 0 || again.len != 0) {
+        fprintf(stderr, "    second diff not empty: %s\n", ops_str(a, &again));
+        return false;
+    }
+    return true;
+}
+
+/* A scripted rename callback: records every question in log, answers yes
+ * to the pairs "old->new" listed in yes, fails on call number fail_at. */
+typedef struct {
+    int calls;
+    int fail_at;
+    const char *yes[8];
+    char log[2048];
+} asker;
+
+static int ask_cb(void *ctx, pw_rename_kind kind, const char *table, const char *old_name,
+                  const char *new_name, const pw_column *column, bool *yes) {
+    asker *as = ctx;
+    char entry[256], pair[200];
+    as->calls++;
+    bool args_ok = kind == PW_RENAME_TABLE
+                       ? column == NULL && strcmp(table, new_name) == 0
+                       : column != NULL && strcmp(column->name, new_name) == 0;
+    if (kind == PW_RENAME_TABLE)
+        snprintf(entry, sizeof entry, "%stable:%s->%s%s", as->log[0] ? " " : "", old_name,
+                 new_name, args_ok ? "" : "!BADARGS");
+    else
+        snprintf(entry, sizeof entry, "%scolumn:%s.%s->%s%s", as->log[0] ? " " : "", table,
+                 old_name, new_name, args_ok ? "" : "!BADARGS");
+    strncat(as->log, entry, sizeof as->log - strlen(as->log) - 1);
+    if (as->calls == as->fail_at) return 1;
+    snprintf(pair, sizeof pair, "%s->%s", old_name, new_name);
+    *yes = false;
+    for (int i = 0; i < 8 && as->yes[i]; i++)
+        if (strcmp(as->yes[i], pair) == 0) *yes = true;
+    return 0;
+}
+
+/* users(id, email unique, name) with idx_users_name; posts(id, author_id ->
+ * users, title) with idx_posts_title. */
+static pw_schema *blog(pw_arena *a) {
+    pw_schema *s = pw_schema_new(a);
+    pw_table *u = tb_table(a, s, "users");
+    tb_pk(a, u);
+    tb_col(a, u, "email", "VARCHAR(255)")->unique = true;
+    tb_col(a, u, "name", "VARCHAR(100)");
+    tb_index(a, u, "idx_users_name", false, "name");
+    pw_table *p = tb_table(a, s, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "users");
+    tb_col(a, p, "title", "TEXT");
+    tb_index(a, p, "idx_posts_title", false, "title");
+    return s;
+}
+
+static pw_table *T(const pw_schema *s, const char *name) { return pw_schema_find_table(s, name); }
+static pw_column *C(const pw_schema *s, const char *t, const char *c) {
+    return pw_table_find_column(T(s, t), c);
+}
+
+static void drop_table(pw_schema *s, const char *name) {
+    pw_schema_remove_table_at(s, (size_t)pw_schema_table_index(s, name));
+}
+static void drop_column(pw_schema *s, const char *t, const char *c) {
+    pw_table_remove_column_at(T(s, t), (size_t)pw_table_column_index(T(s, t), c));
+}
+static void drop_index(pw_schema *s, const char *t, const char *ix) {
+    pw_table_remove_index_at(T(s, t), (size_t)pw_table_index_index(T(s, t), ix));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Basics                                                                   */
+
+TEST(test_diff_noop) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    T(from, "users")->comment = "people";
+    T(to, "users")->comment = "people";
+    asker as = {0};
+    pw_oplist ops;
+    CHECK(diff_ok(a, from, to, ask_cb, &as, "", &ops));
+    CHECK_INT(ops.len, 0);
+    CHECK_INT(as.calls, 0);
+    CHECK(diff_ok(a, pw_schema_new(a), pw_schema_new(a), NULL, NULL, "", NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_add_tables_from_empty) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *to = blog(a);
+    CHECK(diff_ok(a, pw_schema_new(a), to, NULL, NULL,
+                  "create_model users(id,email,name;idx_users_name); "
+                  "create_model posts(id,author_id,title;idx_posts_title)",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_add_one_table) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    pw_table *t = tb_table(a, to, "tags");
+    tb_pk(a, t);
+    tb_col(a, t, "label", "VARCHAR(20)");
+    pw_oplist ops;
+    CHECK(diff_ok(a, from, to, NULL, NULL, "create_model tags(id,label)", &ops));
+    /* The whole table definition travels with the operation. */
+    CHECK(pw_table_equal(ops.items[0].model, t));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_drop_tables) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a);
+    /* posts references users: posts goes first. */
+    CHECK(diff_ok(a, from, pw_schema_new(a), NULL, NULL,
+                  "delete_model posts; delete_model users", NULL));
+    pw_schema *to = blog(a);
+    drop_table(to, "posts");
+    CHECK(diff_ok(a, from, to, NULL, NULL, "delete_model posts", NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_add_and_drop_column) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    tb_col(a, T(to, "users"), "age", "INT")->null = true;
+    tb_col(a, T(to, "posts"), "body", "TEXT");
+    drop_column(to, "users", "name");
+    drop_index(to, "users", "idx_users_name");
+    pw_oplist ops;
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "remove_index users.idx_users_name; add_field users.age; add_field posts.body; "
+                  "remove_field users.name",
+                  &ops));
+    CHECK(ops.items[1].column->null);
+    pw_arena_free(a);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Altered columns                                                          */
+
+TEST(test_diff_alter_type) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    tb_types(C(to, "posts", "title"), "TEXT", "TEXT", "LONGTEXT");
+    pw_oplist ops;
+    CHECK(diff_ok(a, from, to, NULL, NULL, "alter_field posts.title", &ops));
+    CHECK_STR(ops.items[0].column->type[PW_DIALECT_MYSQL], "LONGTEXT");
+    CHECK_STR(ops.items[0].column->type[PW_DIALECT_SQLITE], "TEXT");
+    pw_arena_free(a);
+}
+
+TEST(test_diff_alter_null_and_unique) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    C(to, "users", "name")->null = true;
+    C(to, "users", "email")->unique = false;
+    pw_oplist ops;
+    CHECK(diff_ok(a, from, to, NULL, NULL, "alter_field users.email; alter_field users.name",
+                  &ops));
+    CHECK(!ops.items[0].column->unique);
+    CHECK(ops.items[1].column->null);
+    pw_arena_free(a);
+}
+
+TEST(test_diff_alter_default) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    C(from, "users", "name")->def.kind = PW_DEFAULT_STRING;
+    C(from, "users", "name")->def.s = "anon";
+    C(to, "users", "name")->def.kind = PW_DEFAULT_STRING;
+    C(to, "users", "name")->def.s = "anon";
+    CHECK(diff_ok(a, from, to, NULL, NULL, "", NULL));
+    C(to, "users", "name")->def.s = "nobody";
+    C(to, "posts", "title")->def.kind = PW_DEFAULT_EXPR;
+    C(to, "posts", "title")->def.s = "CURRENT_TIMESTAMP";
+    CHECK(diff_ok(a, from, to, NULL, NULL, "alter_field users.name; alter_field posts.title",
+                  NULL));
+    /* Default removed. */
+    C(to, "users", "name")->def.kind = PW_DEFAULT_NONE;
+    C(to, "posts", "title")->def.kind = PW_DEFAULT_NONE;
+    pw_oplist ops;
+    CHECK(diff_ok(a, from, to, NULL, NULL, "alter_field users.name", &ops));
+    CHECK_INT(ops.items[0].column->def.kind, PW_DEFAULT_NONE);
+    pw_arena_free(a);
+}
+
+TEST(test_diff_alter_fk_on_delete_and_comment) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    C(to, "posts", "author_id")->fk.on_delete = PW_FK_SET_NULL;
+    C(to, "posts", "author_id")->null = true;
+    C(to, "users", "email")->comment = "login";
+    pw_oplist ops;
+    CHECK(diff_ok(a, from, to, NULL, NULL, "alter_field users.email; alter_field posts.author_id",
+                  &ops));
+    CHECK_INT(ops.items[1].column->fk.on_delete, PW_FK_SET_NULL);
+    pw_arena_free(a);
+}
+
+TEST(test_diff_table_comment) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    T(to, "posts")->comment = "articles";
+    pw_oplist ops;
+    CHECK(diff_ok(a, from, to, NULL, NULL, "alter_model posts", &ops));
+    CHECK_STR(ops.items[0].comment, "articles");
+    /* Cleared: ALTER_MODEL with a NULL comment. */
+    CHECK(diff_ok(a, to, from, NULL, NULL, "alter_model posts", &ops));
+    CHECK(ops.items[0].comment == NULL);
+    pw_arena_free(a);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Indexes                                                                  */
+
+TEST(test_diff_index_add_remove) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    tb_index(a, T(to, "posts"), "uniq_posts_author_title", true, "author_id,title");
+    drop_index(to, "users", "idx_users_name");
+    pw_oplist ops;
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "remove_index users.idx_users_name; add_index posts.uniq_posts_author_title",
+                  &ops));
+    CHECK(ops.items[1].index->unique);
+    CHECK_INT(ops.items[1].index->ncolumns, 2);
+    pw_arena_free(a);
+}
+
+TEST(test_diff_index_changed) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    /* Same name, now unique: removed first, added last. */
+    T(to, "posts")->indexes[0]->unique = true;
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "remove_index posts.idx_posts_title; add_index posts.idx_posts_title", NULL));
+    /* Same name, other columns, one of them new. */
+    to = blog(a);
+    tb_col(a, T(to, "users"), "nick", "TEXT");
+    drop_index(to, "users", "idx_users_name");
+    tb_index(a, T(to, "users"), "idx_users_name", false, "name,nick");
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "remove_index users.idx_users_name; add_field users.nick; "
+                  "add_index users.idx_users_name",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_index_on_dropped_column) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    pw_table *p = T(from, "posts");
+    tb_col(a, p, "slug", "TEXT");
+    tb_index(a, p, "idx_posts_multi", false, "title,slug");
+    tb_index(a, T(to, "posts"), "idx_posts_multi", false, "title");
+    /* The index must go before its column, and come back after. */
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "remove_index posts.idx_posts_multi; remove_field posts.slug; "
+                  "add_index posts.idx_posts_multi",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_index_moves_table) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    drop_index(to, "posts", "idx_posts_title");
+    tb_index(a, T(to, "users"), "idx_posts_title", false, "name");
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "remove_index posts.idx_posts_title; add_index users.idx_posts_title", NULL));
+    pw_arena_free(a);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dependency order of created and deleted tables                           */
+
+TEST(test_diff_create_order) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *to = pw_schema_new(a);
+    pw_table *c = tb_table(a, to, "comments");
+    tb_pk(a, c);
+    tb_fk(a, c, "post_id", "posts");
+    tb_fk(a, c, "user_id", "users");
+    pw_table *p = tb_table(a, to, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "users");
+    tb_fk(a, p, "parent_id", "posts"); /* self-reference: no constraint */
+    tb_fk(a, p, "site_id", "sites");   /* another app: ignored */
+    pw_table *u = tb_table(a, to, "users");
+    tb_pk(a, u);
+    CHECK(diff_ok(a, pw_schema_new(a), to, NULL, NULL,
+                  "create_model users(id); "
+                  "create_model posts(id,author_id,parent_id,site_id); "
+                  "create_model comments(id,post_id,user_id)",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_create_order_ties) {
+    /* a needs c; b and c are free: among ready tables the earliest in `to`
+     * goes first. */
+    pw_arena *a = pw_arena_new();
+    pw_schema *to = pw_schema_new(a);
+    tb_fk(a, tb_table(a, to, "a"), "c_id", "c");
+    tb_pk(a, tb_table(a, to, "b"));
+    tb_pk(a, tb_table(a, to, "c"));
+    tb_pk(a, T(to, "a"));
+    CHECK(diff_ok(a, pw_schema_new(a), to, NULL, NULL,
+                  "create_model b(id); create_model c(id); create_model a(c_id,id)", NULL));
+    /* A reference to an existing table does not delay creation. */
+    pw_schema *from = pw_schema_new(a);
+    tb_pk(a, tb_table(a, from, "c"));
+    CHECK(diff_ok(a, from, to, NULL, NULL, "create_model a(c_id,id); create_model b(id)", NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_delete_order) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = pw_schema_new(a);
+    tb_pk(a, tb_table(a, from, "users"));
+    pw_table *p = tb_table(a, from, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "users");
+    tb_fk(a, p, "parent_id", "posts");
+    pw_table *c = tb_table(a, from, "comments");
+    tb_pk(a, c);
+    tb_fk(a, c, "post_id", "posts");
+    tb_pk(a, tb_table(a, from, "keep"));
+    pw_schema *to = pw_schema_new(a);
+    tb_pk(a, tb_table(a, to, "keep"));
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "delete_model comments; delete_model posts; delete_model users", NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_kept_table_loses_fk_to_dropped_table) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    drop_table(to, "users");
+    drop_column(to, "posts", "author_id");
+    CHECK(diff_ok(a, from, to, NULL, NULL, "remove_field posts.author_id; delete_model users",
+                  NULL));
+    /* Retargeted to a new table instead. */
+    to = blog(a);
+    drop_table(to, "users");
+    tb_pk(a, tb_table(a, to, "accounts"));
+    C(to, "posts", "author_id")->fk.table = "accounts";
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "create_model accounts(id); alter_field posts.author_id; delete_model users",
+                  NULL));
+    pw_arena_free(a);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Foreign-key cycles                                                       */
+
+static pw_schema *cycle2(pw_arena *a) {
+    pw_schema *s = pw_schema_new(a);
+    pw_table *x = tb_table(a, s, "a");
+    tb_pk(a, x);
+    tb_fk(a, x, "b_id", "b");
+    tb_col(a, x, "name", "TEXT");
+    tb_index(a, x, "idx_a_b", false, "b_id");
+    tb_index(a, x, "idx_a_name", false, "name");
+    pw_table *y = tb_table(a, s, "b");
+    tb_pk(a, y);
+    tb_fk(a, y, "a_id", "a");
+    return s;
+}
+
+TEST(test_diff_cycle2_create) {
+    pw_arena *a = pw_arena_new();
+    CHECK(diff_ok(a, pw_schema_new(a), cycle2(a), NULL, NULL,
+                  "create_model a(id,name;idx_a_name); create_model b(id,a_id); "
+                  "add_field a.b_id; add_index a.idx_a_b",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_cycle2_delete) {
+    pw_arena *a = pw_arena_new();
+    CHECK(diff_ok(a, cycle2(a), pw_schema_new(a), NULL, NULL,
+                  "remove_index a.idx_a_b; remove_field a.b_id; delete_model b; delete_model a",
+                  NULL));
+    pw_arena_free(a);
+}
+
+/* x -> a -> b -> c -> a, in `to` order x, a, b, c, plus a self-reference. */
+static pw_schema *cycle3(pw_arena *a) {
+    pw_schema *s = pw_schema_new(a);
+    pw_table *x = tb_table(a, s, "x");
+    tb_pk(a, x);
+    tb_fk(a, x, "a_id", "a");
+    pw_table *ta = tb_table(a, s, "a");
+    tb_pk(a, ta);
+    tb_fk(a, ta, "b_id", "b");
+    tb_fk(a, ta, "parent_id", "a");
+    pw_table *tb = tb_table(a, s, "b");
+    tb_pk(a, tb);
+    tb_fk(a, tb, "c_id", "c");
+    pw_table *tc = tb_table(a, s, "c");
+    tb_pk(a, tc);
+    tb_fk(a, tc, "a_id", "a");
+    return s;
+}
+
+TEST(test_diff_cycle3_create) {
+    /* Only the cycle is cut (x merely depends on it), at its first table. */
+    pw_arena *a = pw_arena_new();
+    CHECK(diff_ok(a, pw_schema_new(a), cycle3(a), NULL, NULL,
+                  "create_model a(id,parent_id); create_model x(id,a_id); "
+                  "create_model c(id,a_id); create_model b(id,c_id); add_field a.b_id",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_cycle3_delete) {
+    /* x goes first (nothing references it); then the cycle a -> b -> c -> a
+     * is cut at a: without a.b_id, b is unreferenced. */
+    pw_arena *a = pw_arena_new();
+    CHECK(diff_ok(a, cycle3(a), pw_schema_new(a), NULL, NULL,
+                  "remove_field a.b_id; delete_model x; delete_model b; delete_model c; "
+                  "delete_model a",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_cycle_avoids_cutting_pk) {
+    /* a's primary key is its foreign key to b (one-to-one): the cycle is cut
+     * at b instead. */
+    pw_arena *a = pw_arena_new();
+    pw_schema *to = pw_schema_new(a);
+    pw_table *ta = tb_table(a, to, "a");
+    pw_column *pk = tb_fk(a, ta, "id", "b");
+    pk->pk = true;
+    pw_table *tb = tb_table(a, to, "b");
+    tb_pk(a, tb);
+    tb_fk(a, tb, "a_id", "a");
+    CHECK(diff_ok(a, pw_schema_new(a), to, NULL, NULL,
+                  "create_model b(id); create_model a(id); add_field b.a_id", NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_two_cycles_and_kept_tables) {
+    /* Two independent 2-cycles among new tables, next to kept tables. */
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    const char *names[4] = {"p", "q", "r", "s"};
+    for (int i = 0; i < 4; i++) {
+        pw_table *t = tb_table(a, to, names[i]);
+        tb_pk(a, t);
+    }
+    tb_fk(a, T(to, "p"), "q_id", "q");
+    tb_fk(a, T(to, "q"), "p_id", "p");
+    tb_fk(a, T(to, "r"), "s_id", "s");
+    tb_fk(a, T(to, "s"), "r_id", "r");
+    tb_fk(a, T(to, "s"), "user_id", "users");
+    tb_fk(a, T(to, "users"), "team_id", "r");
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "create_model p(id); create_model q(id,p_id); create_model r(id); "
+                  "create_model s(id,r_id,user_id); add_field p.q_id; add_field r.s_id; "
+                  "add_field users.team_id",
+                  NULL));
+    pw_arena_free(a);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Keeping every operation applicable                                       */
+
+TEST(test_diff_new_table_fk_to_new_column) {
+    /* codes(code) is new in kept table users; a new table points at it. */
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    pw_column *code = tb_col(a, T(to, "users"), "code", "VARCHAR(10)");
+    code->unique = true;
+    pw_table *t = tb_table(a, to, "badges");
+    tb_pk(a, t);
+    pw_column *fk = tb_fk(a, t, "user_code", "users");
+    fk->fk.column = "code";
+    tb_index(a, t, "idx_badges_user_code", false, "user_code");
+    /* And a kept table's new column pointing at it too. */
+    pw_column *fk2 = tb_fk(a, T(to, "posts"), "author_code", "users");
+    fk2->fk.column = "code";
+    tb_col(a, T(to, "posts"), "extra", "INT");
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "create_model badges(id); add_field users.code; add_field posts.extra; "
+                  "add_field posts.author_code; add_field badges.user_code; "
+                  "add_index badges.idx_badges_user_code",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_index_name_reused_by_new_table) {
+    /* A dropped table's index name is taken by a new table's index: the new
+     * index waits until the old table is gone. */
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    drop_table(to, "posts");
+    pw_table *t = tb_table(a, to, "articles");
+    tb_pk(a, t);
+    tb_col(a, t, "headline", "TEXT");
+    tb_index(a, t, "idx_posts_title", false, "headline");
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "create_model articles(id,headline); delete_model posts; "
+                  "add_index articles.idx_posts_title",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_dropped_referenced_column) {
+    /* posts.author_code -> users.code (not the pk). users.code is dropped,
+     * and with it the foreign key: the foreign-key column goes first, both
+     * when it is in a kept table and when its table is dropped. */
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a);
+    tb_col(a, T(from, "users"), "code", "TEXT")->unique = true;
+    pw_column *fk = tb_fk(a, T(from, "posts"), "author_code", "users");
+    fk->fk.column = "code";
+    pw_table *h = tb_table(a, from, "history");
+    tb_pk(a, h);
+    tb_fk(a, h, "user_code", "users")->fk.column = "code";
+    tb_index(a, h, "idx_history_code", false, "user_code");
+    pw_schema *to = blog(a);
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "remove_index history.idx_history_code; remove_field history.user_code; "
+                  "remove_field posts.author_code; remove_field users.code; "
+                  "delete_model history",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_phase_order) {
+    /* Every step at once, in the order of diff.h. */
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    pw_table *old = tb_table(a, from, "old");
+    tb_pk(a, old);
+    pw_table *tg = tb_table(a, to, "tags");
+    tb_pk(a, tg);
+    tb_fk(a, tg, "post_id", "posts");
+    tb_col(a, T(to, "users"), "bio", "TEXT");
+    C(to, "posts", "title")->null = true;
+    T(to, "users")->comment = "people";
+    drop_column(to, "users", "name");
+    drop_index(to, "users", "idx_users_name");
+    tb_index(a, T(to, "users"), "idx_users_bio", false, "bio");
+    asker as = {0};
+    CHECK(diff_ok(a, from, to, ask_cb, &as,
+                  "remove_index users.idx_users_name; create_model tags(id,post_id); "
+                  "add_field users.bio; alter_model users; alter_field posts.title; "
+                  "remove_field users.name; delete_model old; add_index users.idx_users_bio",
+                  NULL));
+    /* users.name (VARCHAR(100)) and users.bio (TEXT) differ: no question;
+     * old(id) and tags(id, post_id) differ: no question. */
+    CHECK_INT(as.calls, 0);
+    pw_arena_free(a);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Renames                                                                  */
+
+TEST(test_diff_rename_table_accepted) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    tb_fk(a, T(from, "users"), "mentor_id", "users");
+    T(to, "users")->name = "accounts";
+    tb_fk(a, T(to, "accounts"), "mentor_id", "accounts"); /* self-reference follows */
+    C(to, "posts", "author_id")->fk.table = "accounts";
+    asker as = {.yes = {"users->accounts"}};
+    CHECK(diff_ok(a, from, to, ask_cb, &as, "rename_model users->accounts", NULL));
+    CHECK_INT(as.calls, 1);
+    CHECK_STR(as.log, "table:users->accounts");
+    pw_arena_free(a);
+}
+
+TEST(test_diff_rename_table_declined) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    T(to, "users")->name = "accounts";
+    C(to, "posts", "author_id")->fk.table = "accounts";
+    asker as = {0};
+    CHECK(diff_ok(a, from, to, ask_cb, &as,
+                  "create_model accounts(id,email,name;idx_users_name); "
+                  "alter_field posts.author_id; delete_model users",
+                  NULL));
+    CHECK_INT(as.calls, 1);
+    CHECK_STR(as.log, "table:users->accounts");
+    /* Without a callback, nothing is asked and the result is the same. */
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "create_model accounts(id,email,name;idx_users_name); "
+                  "alter_field posts.author_id; delete_model users",
+                  NULL));
+    pw_arena_free(a);
+}
+
+TEST(test_diff_rename_table_then_columns) {
+    /* A renamed table has its columns diffed as usual, renames included;
+     * the questions about columns name the table by its new name. */
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = pw_schema_new(a), *to = pw_schema_new(a);
+    pw_table *f = tb_table(a, from, "people");
+    tb_pk(a, f);
+    tb_col(a, f, "fullname", "TEXT");
+    pw_table *t = tb_table(a, to, "persons");
+    tb_pk(a, t);
+    tb_col(a, t, "fullname", "TEXT");
+    asker as = {.yes = {"people->persons", "fullname->name"}};
+    CHECK(diff_ok(a, from, to, ask_cb, &as, "rename_model people->persons", NULL));
+    /* Now the tables differ by more than the name: no table question. */
+    t->columns[1]->name = "name";
+    as = (asker){.yes = {"people->persons", "fullname->name"}};
+    CHECK(diff_ok(a, from, to, ask_cb, &as,
+                  "create_model persons(id,name); delete_model people", NULL));
+    CHECK_INT(as.calls, 0);
+    pw_arena_free(a);
+}
+
+TEST(test_diff_rename_column_accepted) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    /* users.name is indexed and referenced by a foreign key of posts. */
+    pw_column *fk = tb_fk(a, T(from, "posts"), "author_name", "users");
+    fk->fk.column = "name";
+    C(from, "users", "name")->unique = true;
+    fk = tb_fk(a, T(to, "posts"), "author_name", "users");
+    fk->fk.column = "display_name";
+    C(to, "users", "name")->unique = true;
+    C(to, "users", "name")->name = "display_name";
+    T(to, "users")->indexes[0]->columns[0] = "display_name";
+    asker as = {.yes = {"name->display_name"}};
+    CHECK(diff_ok(a, from, to, ask_cb, &as, "rename_field users.name->display_name", NULL));
+    CHECK_INT(as.calls, 1);
+    CHECK_STR(as.log, "column:users.name->display_name");
+    pw_arena_free(a);
+}
+
+TEST(test_diff_rename_column_declined) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    C(to, "users", "name")->name = "display_name";
+    T(to, "users")->indexes[0]->columns[0] = "display_name";
+    asker as = {0};
+    CHECK(diff_ok(a, from, to, ask_cb, &as,
+                  "remove_index users.idx_users_name; add_field users.display_name; "
+                  "remove_field users.name; add_index users.idx_users_name",
+                  NULL));
+    CHECK_INT(as.calls, 1);
+    CHECK_STR(as.log, "column:users.name->display_name");
+    pw_arena_free(a);
+}
+
+TEST(test_diff_rename_candidates_each_once) {
+    /* from-only b1, b2, b3 and to-only c1, c2 all look alike. */
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = pw_schema_new(a), *to = pw_schema_new(a);
+    pw_table *f = tb_table(a, from, "t");
+    pw_table *t = tb_table(a, to, "t");
+    tb_pk(a, f);
+    tb_pk(a, t);
+    tb_col(a, f, "b1", "INT");
+    tb_col(a, f, "b2", "INT");
+    tb_col(a, f, "b3", "INT");
+    tb_col(a, t, "c1", "INT");
+    tb_col(a, t, "c2", "INT");
+    /* b1: declines c1, takes c2. b2: only c1 is left, declined. b3: c1
+     * again, taken. */
+    asker as = {.yes = {"b1->c2", "b3->c1"}};
+    CHECK(diff_ok(a, from, to, ask_cb, &as,
+                  "rename_field t.b1->c2; rename_field t.b3->c1; remove_field t.b2", NULL));
+    CHECK_INT(as.calls, 4);
+    CHECK_STR(as.log, "column:t.b1->c1 column:t.b1->c2 column:t.b2->c1 column:t.b3->c1");
+    pw_arena_free(a);
+}
+
+TEST(test_diff_rename_tables_each_once) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = pw_schema_new(a), *to = pw_schema_new(a);
+    tb_pk(a, tb_table(a, from, "a1"));
+    tb_pk(a, tb_table(a, from, "a2"));
+    tb_pk(a, tb_table(a, to, "z1"));
+    tb_pk(a, tb_table(a, to, "z2"));
+    asker as = {.yes = {"a1->z1", "a2->z1", "a2->z2"}};
+    CHECK(diff_ok(a, from, to, ask_cb, &as, "rename_model a1->z1; rename_model a2->z2", NULL));
+    CHECK_STR(as.log, "table:a1->z1 table:a2->z2");
+    as = (asker){.yes = {"a2->z1"}};
+    CHECK(diff_ok(a, from, to, ask_cb, &as,
+                  "rename_model a2->z1; create_model z2(id); delete_model a1", NULL));
+    CHECK_STR(as.log, "table:a1->z1 table:a1->z2 table:a2->z1");
+    pw_arena_free(a);
+}
+
+TEST(test_diff_rename_aborted) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    T(to, "users")->name = "accounts";
+    C(to, "posts", "author_id")->fk.table = "accounts";
+    pw_error err;
+    pw_oplist ops = {0};
+    asker as = {.fail_at = 1};
+    CHECK_INT(pw_diff(a, from, to, ask_cb, &as, &ops, &err), PW_ERR_CALLBACK);
+    CHECK_INT(err.code, PW_ERR_CALLBACK);
+    CHECK_STR(err.path, "users");
+    CHECK_INT(ops.len, 0);
+    CHECK_INT(as.calls, 1);
+    /* A column question aborted: the second call. */
+    to = blog(a);
+    C(to, "users", "name")->name = "nick";
+    T(to, "users")->indexes[0]->columns[0] = "nick";
+    C(to, "posts", "title")->name = "headline";
+    T(to, "posts")->indexes[0]->columns[0] = "headline";
+    as = (asker){.fail_at = 2, .yes = {"name->nick"}};
+    CHECK_INT(pw_diff(a, from, to, ask_cb, &as, &ops, &err), PW_ERR_CALLBACK);
+    CHECK_STR(err.path, "posts.title");
+    CHECK(strstr(err.message, "headline") != NULL);
+    CHECK_INT(ops.len, 0);
+    CHECK_STR(as.log, "column:users.name->nick column:posts.title->headline");
+    pw_arena_free(a);
+}
+
+TEST(test_diff_duplicate_table_invalid) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = blog(a), *to = blog(a);
+    tb_pk(a, tb_table(a, to, "users"));
+    pw_error err;
+    pw_oplist ops;
+    CHECK_INT(pw_diff(a, from, to, NULL, NULL, &ops, &err), PW_ERR_INVALID);
+    CHECK_STR(err.path, "users");
+    CHECK(strstr(err.message, "twice") != NULL);
+    CHECK_INT(pw_diff(a, to, from, NULL, NULL, &ops, &err), PW_ERR_INVALID);
+    pw_arena_free(a);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scale and determinism                                                    */
+
+/* n tables t0000..; table i has `cols` columns and a foreign key to table
+ * (i * 7 + 3) % n, so the references form cycles. */
+static pw_schema *big(pw_arena *a, size_t n, size_t cols, const char *prefix) {
+    pw_schema *s = pw_schema_new(a);
+    char name[64], ref[64], cname[32];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(name, sizeof name, "%s%04zu", prefix, i);
+        pw_table *t = tb_table(a, s, name);
+        tb_pk(a, t);
+        for (size_t k = 1; k < cols; k++) {
+            snprintf(cname, sizeof cname, "c%02zu", k);
+            tb_col(a, t, cname, "INT");
+        }
+        snprintf(ref, sizeof ref, "%s%04zu", prefix, (i * 7 + 3) % n);
+        tb_fk(a, t, "ref_id", ref);
+        snprintf(cname, sizeof cname, "ix_%s", name);
+        tb_index(a, t, cname, false, "c01,ref_id");
+    }
+    return s;
+}
+
+TEST(test_diff_large) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = big(a, 2000, 30, "t"), *to = big(a, 2000, 30, "t");
+    for (size_t i = 0; i < 2000; i += 10) {
+        pw_table *t = to->tables[i];
+        t->columns[5]->null = true;
+        tb_col(a, t, "extra", "TEXT");
+    }
+    clock_t t0 = clock();
+    pw_oplist ops;
+    CHECK(diff_ok(a, from, to, NULL, NULL, NULL, &ops));
+    CHECK_INT(ops.len, 400);
+    /* From nothing: 2000 creations with cycles cut; and back. */
+    CHECK(diff_ok(a, pw_schema_new(a), to, NULL, NULL, NULL, &ops));
+    CHECK(ops.len >= 2000);
+    CHECK(diff_ok(a, to, pw_schema_new(a), NULL, NULL, NULL, &ops));
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK(secs < 30.0);
+    pw_arena_free(a);
+}
+
+TEST(test_diff_deterministic) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *to = big(a, 60, 4, "u"), *from = big(a, 40, 4, "v");
+    pw_oplist x, y;
+    CHECK(diff_ok(a, from, to, NULL, NULL, NULL, &x));
+    CHECK(diff_ok(a, from, to, NULL, NULL, NULL, &y));
+    CHECK_STR(ops_str(a, &x), ops_str(a, &y));
+    /* Same-shaped tables are rename candidates: every from table is offered
+     * the to tables in order, and tables are asked in from order. */
+    asker as = {0};
+    CHECK(diff_ok(a, big(a, 2, 3, "p"), big(a, 2, 3, "q"), ask_cb, &as, NULL, NULL));
+    pw_arena_free(a);
+}
