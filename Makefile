@@ -7,9 +7,10 @@ CTEST_SRC := $(sort $(wildcard tests/c/*.c))
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Wconversion -Wswitch-enum -Werror -I$(CORE_DIR) -Itests/c
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: help install test ctest asan lint bench example clean
+.PHONY: help install check test ctest asan lint bench example clean
 
 help:
+	@echo "make check     install, then the whole suite: C tests, lint, pytest on all three databases"
 	@echo "make install   build the C engine in place and install the package (editable, dev+test)"
 	@echo "make test      the whole test suite: C unit tests, then pytest on SQLite, PostgreSQL, MariaDB"
 	@echo "make ctest     the C core's unit tests (prints 'N passed, N failed')"
@@ -19,7 +20,12 @@ help:
 	@echo "make example   run the example app end to end on SQLite"
 
 install:
-	$(PYTHON) -m pip install -e ".[dev,test]"
+	$(PYTHON) -m pip install -q -e ".[dev,test]"
+
+check: install
+	$(MAKE) ctest
+	$(MAKE) lint
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests
 
 build/ctest: $(CORE_SRC) $(CTEST_SRC) $(wildcard $(CORE_DIR)/*.h) tests/c/pw_test.h
 	@mkdir -p build
@@ -44,7 +50,7 @@ lint:
 bench:
 	$(PYTHON) benchmarks/run.py
 
-example:
+example: install
 	$(PYTHON) example/run_example.py
 
 clean:

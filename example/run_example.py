@@ -69,8 +69,9 @@ def main() -> int:
         step("rows through the models (setup_and_migrate, then Tortoise)")
         sys.path.insert(0, str(workdir))
         os.chdir(workdir)
-        from example import add_and_count_users
         from myapp.config import TORTOISE_ORM
+
+        from example import add_and_count_users
 
         print("users:", asyncio.run(add_and_count_users(TORTOISE_ORM)))
 

@@ -50,7 +50,7 @@ def _from_pyproject() -> str | None:
     if not path.is_file():
         return None
     try:
-        import tomllib  # type: ignore[import-not-found]
+        import tomllib
     except ModuleNotFoundError:  # Python 3.10
         return None
     try:
@@ -93,7 +93,7 @@ def load_config(spec: str | None) -> dict[str, Any]:
                           hint=f"define {variable} = {{...}} there, or pass MODULE.VARIABLE")
     config = getattr(module, variable)
     validate(config, f"{module_name}.{variable}")
-    return config  # type: ignore[no-any-return]
+    return config
 
 
 def validate(config: Any, where: str = "TORTOISE_ORM") -> None:

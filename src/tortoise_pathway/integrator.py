@@ -224,7 +224,7 @@ class TortoisePathwayIntegrator:
             dialect = self._dialect(connection_name(self.config, app))
             sql = _engine.render(migrations.history(base), migrations.history(run_keys),
                                  dialect, backward=backward)
-            for key, statements in zip(run_keys, sql):
+            for key, statements in zip(run_keys, sql, strict=True):
                 m = migrations.migrations[key]
                 if backward:
                     m.backward_sql = statements

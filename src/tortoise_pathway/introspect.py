@@ -55,7 +55,7 @@ def _pk_types(model: Any, where: str) -> Any:
 
 
 def _db_default(field: Any, model: Any, where: str) -> Any:
-    if not field.has_db_default():
+    if not getattr(field, "has_db_default", lambda: False)():
         return None
     value = field.db_default
     if hasattr(value, "get_sql"):

@@ -87,7 +87,7 @@ class Migration:
 
     async def apply(self) -> None:
         """Runs every operation forward."""
-        for op, statements in zip(self.operations, self.forward_sql):
+        for op, statements in zip(self.operations, self.forward_sql, strict=False):
             if isinstance(op, RunPython):
                 await self._run_python(op.forward)
             for sql in statements:
@@ -95,7 +95,7 @@ class Migration:
 
     async def revert(self) -> None:
         """Runs every operation backward, last first."""
-        for op, statements in reversed(list(zip(self.operations, self.backward_sql))):
+        for op, statements in reversed(list(zip(self.operations, self.backward_sql, strict=False))):
             if isinstance(op, RunPython):
                 if op.backward is None:
                     raise IrreversibleError(

@@ -9,12 +9,12 @@ else a dict ``{"sqlite": ..., "postgres": ..., "mysql": ...}``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Union
+from typing import Any
 
 DIALECTS = ("sqlite", "postgres", "mysql")
 ON_DELETE = ("CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION")
 
-SqlType = Union[str, Mapping[str, str]]
+SqlType = str | Mapping[str, str]
 
 
 class Expr:
@@ -37,7 +37,7 @@ class Expr:
         return f"Expr({self.sql!r})"
 
 
-Default = Union[None, bool, int, float, str, Expr]
+Default = None | bool | int | float | str | Expr
 
 
 def _default_to_data(value: Default) -> Any:
@@ -51,7 +51,7 @@ def _default_to_data(value: Default) -> Any:
 def _default_from_data(value: Any) -> Default:
     if isinstance(value, dict):
         return Expr(value["expr"])
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 class ForeignKey:
@@ -153,7 +153,7 @@ class Operation:
         return type(self).__name__
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.to_dict() == self.to_dict()  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.to_dict() == self.to_dict()
 
     def __repr__(self) -> str:
         return f"<{self.describe()}>"

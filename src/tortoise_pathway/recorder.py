@@ -62,8 +62,21 @@ class Recorder:
                 f"{c['checksum']} VARCHAR(64) NOT NULL, {c['applied_at']} {ts}, "
                 f"CONSTRAINT {unique} UNIQUE ({c['app']}, {c['name']})){extra}")
 
+    def exists_sql(self) -> str:
+        p = placeholder(self.dialect, 1)
+        if self.dialect == "sqlite":
+            return f"SELECT name FROM sqlite_master WHERE type = 'table' AND name = {p}"
+        if self.dialect == "postgres":
+            return ("SELECT table_name FROM information_schema.tables "
+                    f"WHERE table_schema = current_schema() AND table_name = {p}")
+        return ("SELECT table_name FROM information_schema.tables "
+                f"WHERE table_schema = DATABASE() AND table_name = {p}")
+
     async def ensure_table(self) -> None:
-        await self.connection.execute_script(self.create_sql())
+        """Creates the history table unless it exists (one query when it does)."""
+        _, rows = await self.connection.execute_query(self.exists_sql(), [TABLE])
+        if not rows:
+            await self.connection.execute_script(self.create_sql())
 
     async def applied(self) -> list[AppliedMigration]:
         c = self.cols

@@ -131,7 +131,7 @@ def test_history_of_changes_forward_and_back(project: Project) -> None:
             assert db.query("SELECT title FROM posts") == [("hello",)]
         assert "No changes" in project.run("makemigrations", "--app", "models").stdout
 
-    assert snapshots[1][1]["posts"] == ["id", "author_id", "title"]
+    assert snapshots[1][1]["posts"] == ["id", "title", "author_id"]
     assert "age" not in snapshots[2][1]["users"] and "body" in snapshots[2][1]["posts"]
     assert "posts" not in snapshots[4][0]
 
@@ -142,6 +142,10 @@ def test_history_of_changes_forward_and_back(project: Project) -> None:
         assert tables == snapshots[i][0], i
         assert {t: db.columns(t) for t in sorted(tables)} == snapshots[i][1], i
         assert db.query("SELECT name FROM users") == [("ada",)]
+        if i == len(STEPS) - 2:
+            # the table came back from a drop: its rows could not; give it one again
+            assert db.query("SELECT count(*) FROM posts") == [(0,)]
+            db.query("INSERT INTO posts (author_id, title) VALUES (1, 'hello')")
         if i >= 1:
             assert db.query("SELECT title FROM posts") == [("hello",)]
     project.run("rollback", "--app", "models")

@@ -90,10 +90,13 @@ void pw_sql_default_value(pw_strbuf *sb, pw_dialect d, const pw_default *def) {
             pw_sb_append(sb, def->i ? "1" : "0");
         return;
     case PW_DEFAULT_STRING:
-        pw_sql_string_literal(sb, d, def->s);
+        if (def->s == NULL)
+            pw_sb_append(sb, "NULL"); /* refused earlier by pw_sql_render_op */
+        else
+            pw_sql_string_literal(sb, d, def->s);
         return;
     case PW_DEFAULT_EXPR:
-        pw_sb_append(sb, def->s);
+        pw_sb_append(sb, def->s != NULL ? def->s : "NULL");
         return;
     }
 }

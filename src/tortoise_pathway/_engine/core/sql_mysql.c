@@ -169,6 +169,7 @@ static bool has_other_index(const pw_table *t, const char *column, const char *s
     return false;
 }
 
+/* The table / column named, or NULL with err filled (PW_ERR_NOT_FOUND). */
 static const pw_table *find_table(rctx *r, const pw_schema *before, const char *name) {
     const pw_table *t = before ? pw_schema_find_table(before, name) : NULL;
     if (t == NULL) pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "table %s does not exist", name);
