@@ -94,6 +94,7 @@ class Database:
         if self.dialect == "sqlite":
             assert self.path is not None
             with sqlite3.connect(self.path) as conn:
+                conn.execute("PRAGMA foreign_keys=ON")  # as Tortoise's connections have it
                 return [tuple(r) for r in conn.execute(sql).fetchall()]
         return asyncio.run(self._aquery(sql))
 

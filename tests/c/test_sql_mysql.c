@@ -423,3 +423,21 @@ TEST(test_my_remove_index_under_foreign_key) {
     CHECK_STR(my(a, s, &op, &rc, &err), "DROP INDEX `idx_author` ON `posts`;\n");
     pw_arena_free(a);
 }
+
+TEST(test_my_alter_field_not_null_fills_existing_nulls) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_op op = tb_op(PW_OP_ALTER_FIELD, "users");
+    pw_column *c = copy_col(a, s, "users", "bio");
+    c->null = false;
+    c->def = (pw_default){.kind = PW_DEFAULT_INT, .i = 7};
+    op.column = c;
+    const char *got = my(a, s, &op, &rc, &err);
+    CHECK(got != NULL);
+    CHECK(strncmp(got, "UPDATE `users` SET `bio` = 7 WHERE `bio` IS NULL;\nALTER TABLE `users` "
+                       "MODIFY COLUMN `bio` ",
+                  90) == 0);
+    pw_arena_free(a);
+}

@@ -566,3 +566,20 @@ TEST(test_pg_add_and_remove_index) {
     CHECK_INT(rc, PW_ERR_NOT_FOUND);
     pw_arena_free(a);
 }
+
+TEST(test_pg_alter_field_not_null_fills_existing_nulls) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_op op = tb_op(PW_OP_ALTER_FIELD, "users");
+    pw_column *c = copy_col(a, s, "users", "bio");
+    c->null = false;
+    c->def = (pw_default){.kind = PW_DEFAULT_STRING, .s = "none"};
+    op.column = c;
+    CHECK_STR(pg(a, s, &op, &rc, &err),
+              "UPDATE \"users\" SET \"bio\" = 'none' WHERE \"bio\" IS NULL;\n"
+              "ALTER TABLE \"users\" ALTER COLUMN \"bio\" SET NOT NULL;\n"
+              "ALTER TABLE \"users\" ALTER COLUMN \"bio\" SET DEFAULT 'none';\n");
+    pw_arena_free(a);
+}

@@ -303,3 +303,19 @@ int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_d
     }
     return pw_error_set(err, PW_ERR_INVALID, NULL, "unknown SQL dialect %d", (int)d);
 }
+
+int pw_sql_fill_nulls(pw_arena *a, pw_strlist *out, pw_dialect d, const char *table,
+                      const char *column, const pw_default *def, pw_error *err) {
+    pw_strbuf sb;
+    pw_sb_init(&sb, a);
+    pw_sb_append(&sb, "UPDATE ");
+    pw_sql_ident(&sb, d, table);
+    pw_sb_append(&sb, " SET ");
+    pw_sql_ident(&sb, d, column);
+    pw_sb_append(&sb, " = ");
+    pw_sql_default_value(&sb, d, def);
+    pw_sb_append(&sb, " WHERE ");
+    pw_sql_ident(&sb, d, column);
+    pw_sb_append(&sb, " IS NULL");
+    return pw_sql_push(a, out, &sb, err);
+}

@@ -58,6 +58,13 @@ void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_
  * for the next one. 0, or PW_ERR_NOMEM (also when an append to sb failed). */
 int pw_sql_push(pw_arena *a, pw_strlist *out, pw_strbuf *sb, pw_error *err);
 
+/* Appends to out "UPDATE <table> SET <column> = <def> WHERE <column> IS NULL":
+ * the rows that would break a column turning NOT NULL get its new default
+ * first (PostgreSQL and MySQL; SQLite's rebuild uses COALESCE instead).
+ * def must not be PW_DEFAULT_NONE. 0 or PW_ERR_NOMEM. */
+int pw_sql_fill_nulls(pw_arena *a, pw_strlist *out, pw_dialect d, const char *table,
+                      const char *column, const pw_default *def, pw_error *err);
+
 /* Appends to out the statements (no trailing ';') that carry out op on a
  * database of dialect d whose schema is `before`. Operations that change no
  * schema: RUN_SQL gives its sql_forward as one statement; RUN_PYTHON gives

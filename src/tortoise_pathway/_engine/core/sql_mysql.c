@@ -280,6 +280,9 @@ static int alter_field(rctx *r, const pw_table *t, const pw_column *old, const p
                        (unique_off && !has_other_index(t, c->name, NULL, true)));
     if (fk_dropped && (rc = drop_fk(r, t->name, &old->fk))) return rc;
     if (unique_off && (rc = drop_unique(r, t->name, c->name))) return rc;
+    if (null_changed && !c->null && c->def.kind != PW_DEFAULT_NONE &&
+        (rc = pw_sql_fill_nulls(r->a, r->out, D, t->name, c->name, &c->def, r->err)))
+        return rc;
     if (modify) {
         alter(r, t->name);
         pw_sb_append(&r->sb, "MODIFY COLUMN ");

@@ -349,6 +349,9 @@ static int alter_field(rctx *r, const char *table, const pw_column *old, const p
         pw_sb_append(&r->sb, c->type[D]);
         if ((rc = push(r))) return rc;
     }
+    if (old->null && !c->null && c->def.kind != PW_DEFAULT_NONE &&
+        (rc = pw_sql_fill_nulls(r->a, r->out, D, table, c->name, &c->def, r->err)))
+        return rc;
     if (old->null != c->null) {
         alter_column(r, table, c->name);
         pw_sb_append(&r->sb, c->null ? "DROP NOT NULL" : "SET NOT NULL");
