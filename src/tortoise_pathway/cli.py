@@ -60,13 +60,26 @@ def build_parser() -> argparse.ArgumentParser:
                     help="write an empty migration to fill by hand (RunSQL, RunPython)")
     mk.add_argument("--dry-run", action="store_true",
                     help="show what would be written without writing it")
+    mk.add_argument("--no-input", action="store_true",
+                    help="never ask: renames only from --rename, else drop + add")
+    mk.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
+                    help="declare a rename instead of a drop + add: TABLE=NEW_TABLE or "
+                         "TABLE.COLUMN=NEW_COLUMN (repeatable)")
+
+    def lock_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--lock-timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="how long to wait for another migration command (default: 60)")
+        p.add_argument("--allow-changed", action="store_true",
+                       help="go on although an applied migration's file changed or is missing")
 
     mg = add("migrate", "apply pending migrations")
+    lock_options(mg)
     mg.add_argument("target", nargs="?",
                     help="bring the app to this migration (a name or a unique prefix); later "
                          "ones are reverted")
 
     rb = add("rollback", "revert the latest applied migration, or down to a target")
+    lock_options(rb)
     rb.add_argument("target", nargs="?",
                     help="revert every migration after this one (which stays applied)")
 
@@ -83,13 +96,19 @@ async def _run(args: argparse.Namespace) -> int:
     from .integrator import TortoisePathwayIntegrator
 
     config = load_config(args.config)
-    integrator = TortoisePathwayIntegrator(config, migrations_dir=args.migrations_dir or
-                                           "migrations", reporter=_print)
+    integrator = TortoisePathwayIntegrator(
+        config, migrations_dir=args.migrations_dir or "migrations", reporter=_print,
+        lock_timeout=getattr(args, "lock_timeout", 60.0),
+        allow_changed=getattr(args, "allow_changed", False))
     try:
         if args.command == "makemigrations":
+            from .questioner import Questioner
+
+            questioner = Questioner(interactive=not args.no_input and sys.stdin.isatty(),
+                                    renames=args.rename)
             await integrator.initialize(connect=False)
             made = integrator.make_migrations(args.app, name=args.name, empty=args.empty,
-                                              dry_run=args.dry_run)
+                                              dry_run=args.dry_run, questioner=questioner)
             for m in made:
                 if m.path is None:
                     _print(f"No changes detected in app '{m.app}'.")
@@ -99,6 +118,8 @@ async def _run(args: argparse.Namespace) -> int:
                 _print(f"  {m.path}")
                 for line in m.operations:
                     _print(f"    - {line}")
+                for line in m.warnings:
+                    print(f"warning: {line}", file=sys.stderr)
             return 0
         await integrator.initialize()
         if args.command == "migrate":

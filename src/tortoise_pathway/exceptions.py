@@ -74,3 +74,11 @@ class DatabaseError(PathwayError):
 
 class NothingToDo(PathwayError):
     """The command has nothing to act on (e.g. rollback with nothing applied)."""
+
+
+class LockTimeout(PathwayError):
+    """Another migration command held the database's migration lock for too long."""
+
+
+class ChangedMigrationError(PathwayError):
+    """An applied migration's file was edited or deleted since it was applied."""

@@ -8,10 +8,11 @@ commits every DDL statement at once; there a failure is reported with what ran.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
-from .exceptions import MigrationFailed
+from .exceptions import LockTimeout, MigrationFailed
 from .migration import Migration, StatementFailed
 from .recorder import Recorder
 
@@ -96,3 +97,105 @@ class Executor:
         return MigrationFailed(
             f"{migration.label}: {verb} failed{what}: {_first_line(str(error))} ({state})",
             path=migration.label)
+
+
+LOCK_NAME = "tortoise_pathway"
+# pg_advisory_lock key: the first 8 bytes of sha256("tortoise_pathway"), as a signed bigint
+PG_LOCK_KEY = int.from_bytes(hashlib.sha256(LOCK_NAME.encode()).digest()[:8], "big", signed=True)
+
+
+class MigrationLock:
+    """One migrator at a time per database: a PostgreSQL advisory lock, a MySQL GET_LOCK
+    (both held by a dedicated connection for the whole command), or, for SQLite, an exclusive
+    lock on ``<database file>.pathway-lock``. Waits up to ``timeout`` seconds."""
+
+    def __init__(self, client: Any, dialect: str, name: str, timeout: float) -> None:
+        self.client = client
+        self.dialect = dialect
+        self.name = name
+        self.timeout = timeout
+        self._cm: Any = None
+        self._raw: Any = None
+        self._file: Any = None
+
+    async def __aenter__(self) -> MigrationLock:
+        import asyncio
+
+        deadline = time.monotonic() + self.timeout
+        if self.dialect == "sqlite":
+            if not self._open_lock_file():
+                return self
+        else:
+            self._cm = self.client.acquire_connection()
+            self._raw = await self._cm.__aenter__()
+        delay = 0.05
+        while not await self._try():
+            if time.monotonic() >= deadline:
+                await self._release_connection()
+                raise LockTimeout(
+                    f"another migration command holds the lock on connection {self.name!r} "
+                    f"(waited {self.timeout:g} s)", path=self.name,
+                    hint="wait for it to finish, or raise --lock-timeout")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        try:
+            if self.dialect == "postgres":
+                await self._scalar("SELECT pg_advisory_unlock($1)", [PG_LOCK_KEY], "%s")
+            elif self.dialect == "mysql":
+                await self._scalar("SELECT RELEASE_LOCK(CONCAT(%s, DATABASE()))",
+                                   [LOCK_NAME + ":"], "%s")
+            elif self._file is not None:
+                import fcntl
+
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+                self._file.close()
+                self._file = None
+        finally:
+            await self._release_connection()
+
+    async def _release_connection(self) -> None:
+        if self._cm is not None:
+            cm, self._cm, self._raw = self._cm, None, None
+            await cm.__aexit__(None, None, None)
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _open_lock_file(self) -> bool:
+        filename = str(getattr(self.client, "filename", "") or "")
+        if not filename or filename == ":memory:" or filename.startswith("file::memory"):
+            return False
+        try:
+            import fcntl  # noqa: F401
+        except ImportError:  # not POSIX: SQLite's own file locking still serialises writes
+            return False
+        self._file = open(f"{filename}.pathway-lock", "a+")  # noqa: SIM115
+        return True
+
+    async def _try(self) -> bool:
+        if self.dialect == "postgres":
+            return bool(await self._scalar("SELECT pg_try_advisory_lock($1)", [PG_LOCK_KEY],
+                                           "%s"))
+        if self.dialect == "mysql":
+            return await self._scalar("SELECT GET_LOCK(CONCAT(%s, DATABASE()), 0)",
+                                      [LOCK_NAME + ":"], "%s") == 1
+        import fcntl
+
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    async def _scalar(self, sql: str, params: list[Any], cursor_marker: str) -> Any:
+        raw = self._raw
+        if hasattr(raw, "fetchval"):  # asyncpg
+            return await raw.fetchval(sql, *params)
+        sql = sql.replace("$1", cursor_marker)  # psycopg and asyncmy use %s
+        async with raw.cursor() as cur:
+            await cur.execute(sql, params)
+            row = await cur.fetchone()
+        return row[0] if row else None

@@ -6,8 +6,9 @@ executor -> recorder. The CLI is a thin layer over it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from . import _engine, introspect, loader, writer
 from .config import connection_name, select_apps, validate
 from .exceptions import (
+    ChangedMigrationError,
     ConfigError,
     DatabaseError,
     IrreversibleError,
@@ -22,9 +24,10 @@ from .exceptions import (
     NothingToDo,
     PathwayError,
 )
-from .executor import Executor
+from .executor import Executor, MigrationLock
 from .loader import Key, MigrationSet
 from .migration import Migration
+from .questioner import Questioner, data_loss_warnings
 from .recorder import AppliedMigration, Recorder
 
 log = logging.getLogger("tortoise_pathway")
@@ -46,6 +49,7 @@ class MadeMigration:
     app: str
     path: Path | None
     operations: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 class TortoisePathwayIntegrator:
@@ -56,8 +60,13 @@ class TortoisePathwayIntegrator:
     """
 
     def __init__(self, config: dict[str, Any], migrations_dir: str | Path = "migrations",
-                 app: str | None = None, reporter: Reporter | None = None) -> None:
+                 app: str | None = None, reporter: Reporter | None = None,
+                 lock_timeout: float = 60.0, allow_changed: bool = False) -> None:
         validate(config)
+        #: seconds to wait for another migration command's lock
+        self.lock_timeout = lock_timeout
+        #: go on although an applied migration's file changed or disappeared
+        self.allow_changed = allow_changed
         self.config = config
         self.migrations_dir = Path(migrations_dir)
         self.app = app
@@ -142,12 +151,54 @@ class TortoisePathwayIntegrator:
 
     async def migrate(self, app: str | None = None, target: str | None = None) -> list[Key]:
         """Applies pending migrations (of ``app``, or every app); with ``target``, brings the
-        app exactly to that migration (reverting later ones if needed). Returns the keys run."""
+        app exactly to that migration (reverting later ones if needed). Returns the keys run.
+        Holds each database's migration lock while it works."""
+        async with self._locked():
+            return await self._migrate(app, target)
+
+    async def rollback(self, app: str | None = None, target: str | None = None) -> list[Key]:
+        """Reverts the latest applied migration of ``app``, or every migration after
+        ``target``. Migrations of other apps that depend on them are reverted first."""
+        async with self._locked():
+            return await self._rollback(app, target)
+
+    @contextlib.asynccontextmanager
+    async def _locked(self) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            for conn in sorted({connection_name(self.config, a) for a in self._apps(None)}):
+                rec = self._recorder(conn)
+                await stack.enter_async_context(
+                    MigrationLock(rec.client, rec.dialect, conn, self.lock_timeout))
+            yield
+
+    def _check_files(self, applied: dict[Key, AppliedMigration]) -> None:
+        """Stops when an applied migration's file changed or is gone (unless allowed)."""
+        if self.allow_changed:
+            return
+        migrations = self._set()
+        for key in sorted(applied):
+            if key[0] not in self._apps(None):
+                continue
+            m = migrations.migrations.get(key)
+            label = f"{key[0]}.{key[1]}"
+            if m is None:
+                raise ChangedMigrationError(
+                    f"applied migration {label} has no file in {self.migrations_dir / key[0]}",
+                    path=label,
+                    hint="restore the file, or pass --allow-changed to go on without it")
+            if m.checksum != applied[key].checksum:
+                raise ChangedMigrationError(
+                    f"{m.path} was changed after it was applied", path=label,
+                    hint="undo the edit (write a new migration instead), or pass "
+                         "--allow-changed if the change is harmless")
+
+    async def _migrate(self, app: str | None, target: str | None) -> list[Key]:
         migrations = self._set()
         apps = self._apps(app)
         if target is not None and len(apps) != 1:
             raise ConfigError("a target migration needs --app")
         applied = await self._applied_rows()
+        self._check_files(applied)
         if target is not None:
             m = migrations.find(apps[0], target)
             if m.key in applied:
@@ -169,15 +220,14 @@ class TortoisePathwayIntegrator:
             await self._run(migrations.migrations[key], backward=False)
         return plan
 
-    async def rollback(self, app: str | None = None, target: str | None = None) -> list[Key]:
-        """Reverts the latest applied migration of ``app``, or every migration after
-        ``target``. Migrations of other apps that depend on them are reverted first."""
+    async def _rollback(self, app: str | None, target: str | None) -> list[Key]:
         migrations = self._set()
         apps = self._apps(app)
         if len(apps) != 1:
             raise ConfigError("rollback needs --app (the config has several apps: "
                               f"{', '.join(apps)})")
         applied = await self._applied_rows()
+        self._check_files(applied)
         order = migrations.app_order(apps[0])
         done = [k for k in order if k in applied]
         if target is not None:
@@ -263,10 +313,15 @@ class TortoisePathwayIntegrator:
     # ---- makemigrations ----------------------------------------------------------------
 
     def make_migrations(self, app: str | None = None, name: str | None = None,
-                        empty: bool = False, dry_run: bool = False) -> list[MadeMigration]:
+                        empty: bool = False, dry_run: bool = False,
+                        questioner: Questioner | None = None) -> list[MadeMigration]:
         """Writes a migration per app whose models differ from what its migrations build.
-        Needs ``initialize(connect=False)`` (or ``initialize()``) first."""
+        Renames are asked of ``questioner`` (default: none are assumed, so a renamed table or
+        column becomes a drop and an add). Needs ``initialize(connect=False)`` (or
+        ``initialize()``) first."""
         migrations = self._set()
+        if questioner is not None and not questioner.field_names:
+            questioner.field_names = introspect.field_classes()
         made: list[MadeMigration] = []
         for a in self._apps(app):
             heads = migrations.heads(a)
@@ -280,7 +335,8 @@ class TortoisePathwayIntegrator:
                     raise
                 except Exception as e:
                     raise ModelError(f"app {a}: the models cannot be read: {e}", path=a) from e
-                ops = _engine.diff(migrations.history(order), target)
+                ops = _engine.diff(migrations.history(order), target,
+                                   questioner.ask_rename if questioner else None)
                 if not ops:
                     made.append(MadeMigration(a, None))
                     continue
@@ -299,7 +355,8 @@ class TortoisePathwayIntegrator:
                 migrations.migrations[migration.key] = migration
                 migrations.deps[migration.key] = d
                 migrations.__init__(migrations.migrations, migrations.deps)  # type: ignore[misc]
-            made.append(MadeMigration(a, path, [writer.describe(op) for op in ops]))
+            made.append(MadeMigration(a, path, [writer.describe(op) for op in ops],
+                                      data_loss_warnings(ops)))
         return made
 
     def _cross_app_deps(self, app: str, ops: list[dict[str, Any]]) -> list[Key]:

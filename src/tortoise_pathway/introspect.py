@@ -231,3 +231,19 @@ def app_schema(app: str) -> dict[str, Any]:
     if dupes:
         raise ModelError(f"app {app}: two models use table {dupes[0]}", path=dupes[0])
     return {"tables": tables}
+
+
+def field_classes() -> dict[tuple[str, str], str]:
+    """(table, column) -> the Tortoise field class name, for every initialised model."""
+    from tortoise import Tortoise
+
+    out: dict[tuple[str, str], str] = {}
+    for models in (Tortoise.apps or {}).values():
+        for model in models.values():
+            meta = model._meta
+            for field_name, column in meta.fields_db_projection.items():
+                field = meta.fields_map[field_name]
+                ref = getattr(field, "reference", None)
+                out[(meta.db_table, column)] = type(ref or field).__name__.replace(
+                    "Instance", "")
+    return out

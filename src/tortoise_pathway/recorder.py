@@ -74,9 +74,18 @@ class Recorder:
 
     async def ensure_table(self) -> None:
         """Creates the history table unless it exists (one query when it does)."""
-        _, rows = await self.connection.execute_query(self.exists_sql(), [TABLE])
-        if not rows:
+        if await self.exists():
+            return
+        try:
             await self.connection.execute_script(self.create_sql())
+        except Exception:
+            # another process may have created it at the same moment
+            if not await self.exists():
+                raise
+
+    async def exists(self) -> bool:
+        _, rows = await self.connection.execute_query(self.exists_sql(), [TABLE])
+        return bool(rows)
 
     async def applied(self) -> list[AppliedMigration]:
         c = self.cols

@@ -1,0 +1,115 @@
+"""Questions makemigrations asks: was this a rename? Interactive on a terminal, answered by
+flags (``--rename``) otherwise; with ``--no-input`` it never guesses.
+
+A rename answered no (or not asked) becomes a drop and an add; the command then warns that the
+dropped data will be lost.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TextIO
+
+from .exceptions import PathwayError
+
+
+class RenameSpecError(PathwayError):
+    """A --rename value that cannot be read."""
+
+
+def parse_renames(specs: Sequence[str]) -> tuple[set[tuple[str, str]], set[tuple[str, str, str]]]:
+    """``users=accounts`` (a table) and ``users.name=full_name`` or
+    ``users.name=users.full_name`` (a column) -> (table renames, column renames)."""
+    tables: set[tuple[str, str]] = set()
+    columns: set[tuple[str, str, str]] = set()
+    for spec in specs:
+        old, sep, new = spec.partition("=")
+        if not sep or not old or not new:
+            raise RenameSpecError(f"--rename {spec!r}: write OLD=NEW, e.g. users=accounts or "
+                                  "users.name=full_name")
+        if "." in old:
+            table, _, column = old.partition(".")
+            new_table, dot, new_column = new.rpartition(".")
+            if dot and new_table != table:
+                raise RenameSpecError(f"--rename {spec!r}: a column rename stays in its table")
+            if not table or not column or not new_column:
+                raise RenameSpecError(f"--rename {spec!r}: write TABLE.COLUMN=NEW_COLUMN")
+            columns.add((table, column, new_column))
+        else:
+            if "." in new:
+                raise RenameSpecError(f"--rename {spec!r}: a table renames to a table name")
+            tables.add((old, new))
+    return tables, columns
+
+
+def _type_text(column: Mapping[str, Any] | None) -> str:
+    if not column:
+        return ""
+    t = column.get("type")
+    if isinstance(t, Mapping):
+        return str(t.get("postgres") or next(iter(t.values())))
+    return str(t)
+
+
+class Questioner:
+    """Answers the engine's rename questions.
+
+    ``field_names`` maps (table, column) to the model field class name, to show the user
+    ``CharField`` rather than a SQL type when it is known.
+    """
+
+    def __init__(self, interactive: bool = False, renames: Sequence[str] = (),
+                 field_names: Mapping[tuple[str, str], str] | None = None,
+                 stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+        self.interactive = interactive
+        self.tables, self.columns = parse_renames(renames)
+        self.field_names = dict(field_names or {})
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.asked: list[str] = []
+
+    def ask_rename(self, kind: str, table: str, old: str, new: str,
+                   column: Mapping[str, Any] | None) -> bool:
+        if kind == "table":
+            if (old, new) in self.tables:
+                return True
+            question = f"Did you rename table {old} to {new}?"
+        else:
+            if (table, old, new) in self.columns:
+                return True
+            what = self.field_names.get((table, new)) or _type_text(column)
+            question = f"Did you rename field {table}.{old} to {table}.{new} ({what})?"
+        self.asked.append(question)
+        if not self.interactive:
+            return False
+        return self._yes_no(question)
+
+    def _yes_no(self, question: str) -> bool:
+        while True:
+            self.stdout.write(f"{question} [y/N] ")
+            self.stdout.flush()
+            line = self.stdin.readline()
+            if not line:  # end of input: the safe answer
+                self.stdout.write("\n")
+                return False
+            answer = line.strip().lower()
+            if answer in ("y", "yes"):
+                return True
+            if answer in ("", "n", "no"):
+                return False
+            self.stdout.write("Please answer y or n.\n")
+
+    def callback(self) -> Callable[[str, str, str, str, Any], bool]:
+        return self.ask_rename
+
+
+def data_loss_warnings(operations: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One line per operation that drops stored data."""
+    out = []
+    for op in operations:
+        if op["op"] == "delete_model":
+            out.append(f"table {op['table']} is dropped: its rows will be lost")
+        elif op["op"] == "remove_field":
+            out.append(f"column {op['table']}.{op['column']} is dropped: its data will be lost")
+    return out
