@@ -386,7 +386,12 @@ def test_diff_without_callback_never_renames() -> None:
     u = users()
     u["name"] = "accounts"
     ops = _engine.diff([[create(users())]], {"tables": [u]})
-    assert names(ops) == [("create_model", "accounts"), ("delete_model", "users")]
+    # the index keeps its name, which the old table still holds: it comes after the drop
+    assert ops == [
+        create(table("accounts", u["columns"])),
+        {"op": "delete_model", "table": "users"},
+        {"op": "add_index", "table": "accounts", "index": index("idx_users_email", ["email"])},
+    ]
 
 
 # ---- rename questions ---------------------------------------------------------------
@@ -477,7 +482,8 @@ def test_rename_callback_truthiness_is_used() -> None:
     ops = _engine.diff([[create(users())]], {"tables": [u]}, ask_rename=lambda *a: 1)
     assert ops == [{"op": "rename_model", "table": "users", "new_name": "accounts"}]
     ops = _engine.diff([[create(users())]], {"tables": [u]}, ask_rename=lambda *a: "")
-    assert names(ops) == [("create_model", "accounts"), ("delete_model", "users")]
+    assert names(ops) == [("create_model", "accounts"), ("delete_model", "users"),
+                          ("add_index", "accounts")]
 
 
 @rename_callback
@@ -492,6 +498,7 @@ def test_an_exception_in_the_rename_callback_propagates_unchanged() -> None:
 
     u = users()
     u["columns"][1]["name"] = "mail"
+    u["indexes"] = []
     with pytest.raises(Stop) as e:
         _engine.diff(HISTORY, {"tables": [posts(), u]}, ask_rename=ask)
     assert e.value is stop
@@ -599,11 +606,13 @@ EXPECTED_FORWARD = {
     ],
     "postgres": [
         ['ALTER TABLE "users" ADD COLUMN "age" INT DEFAULT 3'],
-        ['ALTER TABLE "users" RENAME COLUMN "email" TO "mail"'],
+        ['ALTER TABLE "users" RENAME COLUMN "email" TO "mail"',
+         'ALTER TABLE "users" RENAME CONSTRAINT "users_email_key" TO "users_mail_key"'],
         ['CREATE INDEX "idx_age" ON "users" ("age")'],
         ['DROP INDEX "idx_age"'],
         ["COMMENT ON TABLE \"users\" IS 'It''s users'"],
-        ['ALTER TABLE "users" RENAME TO "accounts"'],
+        ['ALTER TABLE "users" RENAME TO "accounts"',
+         'ALTER TABLE "accounts" RENAME CONSTRAINT "users_mail_key" TO "accounts_mail_key"'],
         ["SELECT 1"],
         [],
         ['ALTER TABLE "posts" DROP COLUMN "author_id"'],
@@ -611,11 +620,13 @@ EXPECTED_FORWARD = {
     ],
     "mysql": [
         ["ALTER TABLE `users` ADD COLUMN `age` INT NULL DEFAULT 3"],
-        ["ALTER TABLE `users` RENAME COLUMN `email` TO `mail`"],
+        ["ALTER TABLE `users` RENAME COLUMN `email` TO `mail`",
+         "ALTER TABLE `users` RENAME INDEX `users_email_key` TO `users_mail_key`"],
         ["CREATE INDEX `idx_age` ON `users` (`age`)"],
         ["DROP INDEX `idx_age` ON `users`"],
         ["ALTER TABLE `users` COMMENT = 'It''s users'"],
-        ["ALTER TABLE `users` RENAME TO `accounts`"],
+        ["ALTER TABLE `users` RENAME TO `accounts`",
+         "ALTER TABLE `accounts` RENAME INDEX `users_mail_key` TO `accounts_mail_key`"],
         ["SELECT 1"],
         [],
         ["ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_users`",
@@ -627,11 +638,13 @@ EXPECTED_FORWARD = {
 EXPECTED_BACKWARD = {
     "postgres": [
         ['ALTER TABLE "users" DROP COLUMN "age"'],
-        ['ALTER TABLE "users" RENAME COLUMN "mail" TO "email"'],
+        ['ALTER TABLE "users" RENAME COLUMN "mail" TO "email"',
+         'ALTER TABLE "users" RENAME CONSTRAINT "users_mail_key" TO "users_email_key"'],
         ['DROP INDEX "idx_age"'],
         ['CREATE INDEX "idx_age" ON "users" ("age")'],
         ['COMMENT ON TABLE "users" IS NULL'],
-        ['ALTER TABLE "accounts" RENAME TO "users"'],
+        ['ALTER TABLE "accounts" RENAME TO "users"',
+         'ALTER TABLE "users" RENAME CONSTRAINT "accounts_mail_key" TO "users_mail_key"'],
         ["SELECT 2"],
         [],
         ['ALTER TABLE "posts" ADD COLUMN "author_id" INT NOT NULL',
@@ -641,11 +654,13 @@ EXPECTED_BACKWARD = {
     ],
     "mysql": [
         ["ALTER TABLE `users` DROP COLUMN `age`"],
-        ["ALTER TABLE `users` RENAME COLUMN `mail` TO `email`"],
+        ["ALTER TABLE `users` RENAME COLUMN `mail` TO `email`",
+         "ALTER TABLE `users` RENAME INDEX `users_mail_key` TO `users_email_key`"],
         ["DROP INDEX `idx_age` ON `users`"],
         ["CREATE INDEX `idx_age` ON `users` (`age`)"],
         ["ALTER TABLE `users` COMMENT = ''"],
-        ["ALTER TABLE `accounts` RENAME TO `users`"],
+        ["ALTER TABLE `accounts` RENAME TO `users`",
+         "ALTER TABLE `users` RENAME INDEX `accounts_mail_key` TO `users_mail_key`"],
         ["SELECT 2"],
         [],
         ["ALTER TABLE `posts` ADD COLUMN `author_id` INT NOT NULL",
@@ -764,9 +779,11 @@ def test_render_backward_of_irreversible_operations(dialect: str) -> None:
 # ---- SQLite: run what is rendered ------------------------------------------------------
 
 
-def run_sqlite(conn: sqlite3.Connection, out: list[list[list[str]]]) -> None:
-    for migration in out:
-        for statements in migration:
+def run_sqlite(conn: sqlite3.Connection, out: list[list[list[str]]],
+               backward: bool = False) -> None:
+    """Runs rendered SQL as the executor does: backward, last operation first."""
+    for migration in (reversed(out) if backward else out):
+        for statements in (reversed(migration) if backward else migration):
             for sql in statements:
                 conn.execute(sql)
 
@@ -791,7 +808,7 @@ def test_sqlite_rendered_sql_runs_and_keeps_rows() -> None:
     conn.execute("INSERT INTO users (email) VALUES ('c@x')")
     assert conn.execute("SELECT max(id) FROM users").fetchone() == (3,)
     # and back
-    run_sqlite(conn, _engine.render(HISTORY, [ops], "sqlite", backward=True))
+    run_sqlite(conn, _engine.render(HISTORY, [ops], "sqlite", backward=True), backward=True)
     assert [r[1] for r in conn.execute('PRAGMA table_info("users")')] == ["id", "email"]
 
 
