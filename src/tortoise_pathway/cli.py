@@ -162,6 +162,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug, or an error nobody turned into a PathwayError yet
+        if args.traceback:
+            traceback.print_exc()
+        text = " ".join(str(e).split())[:300]
+        print(f"error: unexpected {type(e).__name__}: {text}", file=sys.stderr)
+        print("hint: run again with --traceback to see where it happened, and report it",
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ from .exceptions import ConfigError
 DEFAULT_VARIABLE = "TORTOISE_ORM"
 
 
+class _ModuleNotFound(ConfigError):
+    """The config module itself does not exist (as opposed to failing when imported)."""
+
+
 def _import(module_name: str) -> Any:
     cwd = os.getcwd()
     if cwd not in sys.path:
@@ -26,7 +30,7 @@ def _import(module_name: str) -> Any:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as e:
         if e.name and (module_name == e.name or module_name.startswith(e.name + ".")):
-            raise ConfigError(
+            raise _ModuleNotFound(
                 f"cannot import config module {module_name!r}: no module named {e.name!r}",
                 path=module_name,
                 hint="run from the directory that contains it, or fix --config") from None
@@ -75,7 +79,9 @@ def load_config(spec: str | None) -> dict[str, Any]:
     module = None
     try:
         module = _import(module_name)
-    except ConfigError:
+    except _ModuleNotFound:
+        # MODULE.VARIABLE; only when MODULE.VARIABLE is not itself a module. A module that
+        # exists but fails to import (syntax error, exception) is reported as such.
         if ":" in spec or "." not in spec:
             raise
         head, _, tail = spec.rpartition(".")

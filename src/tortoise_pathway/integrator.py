@@ -335,8 +335,12 @@ class TortoisePathwayIntegrator:
                     raise
                 except Exception as e:
                     raise ModelError(f"app {a}: the models cannot be read: {e}", path=a) from e
-                ops = _engine.diff(migrations.history(order), target,
-                                   questioner.ask_rename if questioner else None)
+                history = migrations.history(order)
+                declared = _declared_renames(history, questioner) if questioner else []
+                if declared:
+                    history = history + [("--rename", declared)]
+                ops = declared + _engine.diff(history, target,
+                                              questioner.ask_rename if questioner else None)
                 if not ops:
                     made.append(MadeMigration(a, None))
                     continue
@@ -377,10 +381,34 @@ class TortoisePathwayIntegrator:
         for other in self._apps(None) if self.app is None else select_apps(self.config, None):
             if other == app or not referenced:
                 continue
-            tables = {m._meta.db_table for m in Tortoise.apps.get(other, {}).values()}
+            models = Tortoise.apps[other] if other in Tortoise.apps else {}
+            tables = {m._meta.db_table for m in models.values()}
             if tables & referenced:
                 deps += [(other, h) for h in migrations.heads(other)]
         return sorted(set(deps))
+
+
+def _declared_renames(history: list[Any], questioner: Questioner) -> list[dict[str, Any]]:
+    """The operations for renames the user declared (``--rename``) that concern the tables
+    this history builds: they go first, so the diff sees the tables and columns under their
+    new names whatever else changed."""
+    if not questioner.tables and not questioner.columns:
+        return []
+    state = _engine.replay(history)
+    columns = {t["name"]: {c["name"] for c in t["columns"]} for t in state["tables"]}
+    ops: list[dict[str, Any]] = []
+    new_name = {}
+    for old, new in sorted(questioner.tables):
+        if old in columns:
+            ops.append({"op": "rename_model", "table": old, "new_name": new})
+            new_name[old] = new
+    renamed = {v: k for k, v in new_name.items()}
+    for table, old, new in sorted(questioner.columns):
+        current = new_name.get(table, table)
+        if old in columns.get(renamed.get(current, current), set()):
+            ops.append({"op": "rename_field", "table": current, "column": old,
+                        "new_name": new})
+    return ops
 
 
 class _CheckedRecorder(Recorder):

@@ -81,7 +81,10 @@ def _operation(op: Mapping[str, Any], depth: int) -> str:
             lines.append(f"{pad}{INDENT}comment={_str(t['comment'])},")
         lines.append(f"{pad}),")
         return "\n".join(lines)
-    table = _str(op["table"])
+    if kind == "run_sql":
+        backward = "" if op.get("backward") is None else f", backward={_str(op['backward'])}"
+        return f"{pad}ops.RunSQL({_str(op['forward'])}{backward}),"
+    table = _str(op["table"]) if "table" in op else ""
     if kind == "delete_model":
         return f"{pad}ops.DeleteModel({table}),"
     if kind == "rename_model":
@@ -101,9 +104,6 @@ def _operation(op: Mapping[str, Any], depth: int) -> str:
         return f"{pad}ops.AddIndex({table}, {_index(op['index'])}),"
     if kind == "remove_index":
         return f"{pad}ops.RemoveIndex({table}, {_str(op['index'])}),"
-    if kind == "run_sql":
-        backward = "" if op.get("backward") is None else f", backward={_str(op['backward'])}"
-        return f"{pad}ops.RunSQL({_str(op['forward'])}{backward}),"
     raise ValueError(f"the writer cannot write operation {kind!r}")
 
 
@@ -132,7 +132,11 @@ def describe(op: Mapping[str, Any]) -> str:
 def render(operations: Sequence[Mapping[str, Any]], dependencies: Sequence[tuple[str, str]],
            title: str) -> str:
     """The text of a migration file."""
-    out = [f'"""{title}"""' if '"""' not in title and "\\" not in title else f"# {title}", "",
+    # A title with a quote, a backslash or a control character (e.g. from --name) is written
+    # as an escaped one-line string: inside triple quotes it could end the string early.
+    plain = '"' not in title and "\\" not in title and title.replace("\n", "").isprintable()
+    doc = f'"""{title}"""' if plain else _str(title)
+    out = [doc, "",
            "from tortoise_pathway import migration, ops", "", "",
            "class Migration(migration.Migration):"]
     if dependencies:

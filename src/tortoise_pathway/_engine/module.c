@@ -157,7 +157,7 @@ static int rename_bridge(void *ctx, pw_rename_kind kind, const char *table, cons
         col = Py_None;
         Py_INCREF(col);
     }
-    PyObject *res = PyObject_CallFunction(rc->callback, "sssO",
+    PyObject *res = PyObject_CallFunction(rc->callback, "ssssO",
                                           kind == PW_RENAME_TABLE ? "table" : "column", table,
                                           old_name, new_name, col);
     Py_XDECREF(col);

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sql_mysql.h"
@@ -63,7 +64,15 @@ void pw_sql_string_literal(pw_strbuf *sb, pw_dialect d, const char *s) {
  * never used. */
 static void append_float(pw_strbuf *sb, pw_dialect d, double f) {
     if (isfinite(f)) {
-        pw_sb_appendf(sb, "%.17g", f);
+        /* The shortest of %.15g, %.16g, %.17g that reads back as f: 0.1 stays "0.1" (as
+         * Tortoise writes it, and as SQLite keeps the text of a default), while every
+         * double still round-trips. */
+        char buf[32];
+        for (int prec = 15; prec <= 17; prec++) {
+            snprintf(buf, sizeof buf, "%.*g", prec, f);
+            if (prec == 17 || strtod(buf, NULL) == f) break;
+        }
+        pw_sb_append(sb, buf);
         return;
     }
     if (d == PW_DIALECT_POSTGRES) {

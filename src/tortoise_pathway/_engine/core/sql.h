@@ -33,7 +33,8 @@ void pw_sql_string_literal(pw_strbuf *sb, pw_dialect d, const char *s);
 /* Appends the DEFAULT value of c for d (without the DEFAULT keyword); nothing
  * for PW_DEFAULT_NONE. Booleans: TRUE/FALSE on PostgreSQL, 1/0 elsewhere.
  * Integers with %lld, strings through pw_sql_string_literal, expressions as
- * they are. Floats with %.17g; non-finite ones as 'NaN', 'Infinity',
+ * they are. Floats with the fewest digits (15 to 17) that read back as the same
+ * double; non-finite ones as 'NaN', 'Infinity',
  * '-Infinity' on PostgreSQL and 9e999 / -9e999 on SQLite (pw_sql_render_op
  * refuses the ones a dialect cannot store). */
 void pw_sql_default_value(pw_strbuf *sb, pw_dialect d, const pw_default *def);

@@ -1,0 +1,75 @@
+"""Renames: declared with --rename (never guessed with --no-input), applied with the rows,
+indexes and foreign keys kept, and reverted."""
+
+from __future__ import annotations
+
+from tests.conftest import Project
+
+V1 = """
+class Author(models.Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=50, unique=True)
+
+    class Meta:
+        table = "authors"
+
+
+class Book(models.Model):
+    id = fields.IntField(primary_key=True)
+    author = fields.ForeignKeyField("models.Author", related_name="books")
+    title = fields.CharField(max_length=100)
+
+    class Meta:
+        table = "books"
+"""
+
+V2 = (V1.replace('table = "authors"', 'table = "writers"')
+        .replace("name = fields.CharField(max_length=50, unique=True)",
+                 "full_name = fields.CharField(max_length=50, unique=True)")
+        .replace("title = fields.CharField(max_length=100)",
+                 "headline = fields.CharField(max_length=100)"))
+
+
+def test_declared_renames_keep_rows(project: Project) -> None:
+    db = project.db
+    project.models(V1)
+    project.run("makemigrations", "--app", "models")
+    project.run("migrate", "--app", "models")
+    db.query("INSERT INTO authors (name) VALUES ('ada')")
+    db.query("INSERT INTO books (author_id, title) VALUES (1, 'notes')")
+    project.models(V2)
+
+    # without --rename and without a terminal: drop + add, with a warning
+    dry = project.run("makemigrations", "--app", "models", "--no-input", "--dry-run")
+    assert "Delete table authors" in dry.stdout and "Create table writers" in dry.stdout
+    assert "warning: table authors is dropped: its rows will be lost" in dry.stderr
+    assert len(project.migration_files()) == 1
+
+    out = project.run("makemigrations", "--app", "models", "--no-input",
+                      "--rename", "authors=writers", "--rename", "writers.name=full_name",
+                      "--rename", "books.title=headline").stdout
+    assert "Rename table authors to writers" in out
+    assert "Rename column writers.name to full_name" in out
+    assert "Rename column books.title to headline" in out
+    assert "Delete" not in out and "Remove column" not in out
+    project.run("migrate", "--app", "models")
+    assert db.query("SELECT full_name FROM writers") == [("ada",)]
+    assert db.query("SELECT author_id, headline FROM books") == [(1, "notes")]
+    assert "No changes" in project.run("makemigrations", "--app", "models").stdout
+    # the unique constraint and the foreign key followed the renames
+    try:
+        db.query("INSERT INTO writers (full_name) VALUES ('ada')")
+        duplicate_accepted = True
+    except Exception:
+        duplicate_accepted = False
+    assert not duplicate_accepted
+    try:
+        db.query("INSERT INTO books (author_id, headline) VALUES (99, 'orphan')")
+        orphan_accepted = True
+    except Exception:
+        orphan_accepted = False
+    assert not orphan_accepted
+
+    project.run("rollback", "--app", "models")
+    assert db.query("SELECT name FROM authors") == [("ada",)]
+    assert db.query("SELECT title FROM books") == [("notes",)]
