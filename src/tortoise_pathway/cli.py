@@ -87,8 +87,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_pending = ""
+
+
 def _print(msg: str) -> None:
+    """A finished line; it replaces the progress line it completes on a terminal."""
+    global _pending
+    if _pending and sys.stdout.isatty():
+        print("\r", end="")
+    elif _pending and not msg.startswith(_pending):
+        print()
+    elif _pending:
+        msg = msg[len(_pending):].lstrip()
+    _pending = ""
     print(msg, flush=True)
+
+
+def _progress(msg: str) -> None:
+    """Work that starts now: shown at once, completed by the next _print."""
+    global _pending
+    _pending = msg
+    print(msg, end=" " if not sys.stdout.isatty() else "", flush=True)
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -99,7 +118,7 @@ async def _run(args: argparse.Namespace) -> int:
     integrator = TortoisePathwayIntegrator(
         config, migrations_dir=args.migrations_dir or "migrations", reporter=_print,
         lock_timeout=getattr(args, "lock_timeout", 60.0),
-        allow_changed=getattr(args, "allow_changed", False))
+        allow_changed=getattr(args, "allow_changed", False), progress=_progress)
     try:
         if args.command == "makemigrations":
             from .questioner import Questioner

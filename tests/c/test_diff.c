@@ -6,7 +6,7 @@
  * property apply(from, diff(from, to)) == to (tables, columns and indexes
  * compared by name, since new columns are appended) together with
  * diff(apply(from, ops), to) == no operation. Does not own: the tests of
- * pw_op_apply itself (test_ops.c).
+ * pw_op_apply itself.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -928,24 +928,65 @@ static pw_schema *big(pw_arena *a, size_t n, size_t cols, const char *prefix) {
     return s;
 }
 
+/* Cycles of i -> (i * 7 + 3) % n, the references of big(). */
+static size_t big_cycles(size_t n) {
+    bool *seen = calloc(n, sizeof *seen);
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (seen[i]) continue;
+        c++;
+        for (size_t j = i; !seen[j]; j = (j * 7 + 3) % n) seen[j] = true;
+    }
+    free(seen);
+    return c;
+}
+
+/* The invariant check after every operation (PW_DEBUG) makes applying
+ * thousands of operations slow; the diff itself is timed at full size. */
+#ifdef PW_DEBUG
+#define BIG_N 300
+#else
+#define BIG_N 2000
+#endif
+
 TEST(test_diff_large) {
     pw_arena *a = pw_arena_new();
-    pw_schema *from = big(a, 2000, 30, "t"), *to = big(a, 2000, 30, "t");
-    for (size_t i = 0; i < 2000; i += 10) {
-        pw_table *t = to->tables[i];
-        t->columns[5]->null = true;
-        tb_col(a, t, "extra", "TEXT");
-    }
-    clock_t t0 = clock();
+    pw_error err;
     pw_oplist ops;
+    pw_schema *empty = pw_schema_new(a);
+    pw_schema *from = big(a, 2000, 30, "t"), *to = big(a, 2000, 30, "t");
+    pw_schema *other = big(a, 2000, 30, "o");
+    for (size_t i = 0; i < 2000; i += 10) {
+        to->tables[i]->columns[5]->null = true;
+        tb_col(a, to->tables[i], "extra", "TEXT");
+    }
+    /* 2000 tables x 31 columns, each diff well under a second. */
+    const pw_schema *cases[4][2] = {{from, to}, {empty, to}, {to, empty}, {from, other}};
+    const size_t want[4] = {400, 2000 + 2 * 180, 2000 + 2 * 180, 2 * (2000 + 2 * 180)};
+    CHECK_INT(big_cycles(2000), 180);
+    for (int c = 0; c < 4; c++) {
+        clock_t t0 = clock();
+        CHECK_INT(pw_diff(a, cases[c][0], cases[c][1], NULL, NULL, &ops, &err), 0);
+        double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        CHECK_INT(ops.len, want[c]);
+        CHECK(secs < 1.0);
+    }
+    /* With a callback: 2000 dropped and 2000 new tables of which none are
+     * rename candidates (their foreign-key and index names differ). */
+    asker as = {0};
+    clock_t t0 = clock();
+    CHECK_INT(pw_diff(a, from, other, ask_cb, &as, &ops, &err), 0);
+    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+    CHECK_INT(as.calls, 0);
+    CHECK_INT(ops.len, want[3]);
+    /* apply(from, ops) == to at BIG_N tables. */
     CHECK(diff_ok(a, from, to, NULL, NULL, NULL, &ops));
-    CHECK_INT(ops.len, 400);
-    /* From nothing: 2000 creations with cycles cut; and back. */
-    CHECK(diff_ok(a, pw_schema_new(a), to, NULL, NULL, NULL, &ops));
-    CHECK(ops.len >= 2000);
-    CHECK(diff_ok(a, to, pw_schema_new(a), NULL, NULL, NULL, &ops));
-    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
-    CHECK(secs < 30.0);
+    pw_schema *small = big(a, BIG_N, 30, "t");
+    size_t cyc = big_cycles(BIG_N);
+    CHECK(diff_ok(a, empty, small, NULL, NULL, NULL, &ops));
+    CHECK_INT(ops.len, BIG_N + 2 * cyc);
+    CHECK(diff_ok(a, small, empty, NULL, NULL, NULL, &ops));
+    CHECK_INT(ops.len, BIG_N + 2 * cyc);
     pw_arena_free(a);
 }
 

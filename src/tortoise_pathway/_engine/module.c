@@ -418,13 +418,16 @@ done:
     return result;
 }
 
-static PyObject *engine_quote_ident(PyObject *self, PyObject *args) {
-    (void)self;
-    const char *name, *dialect;
+/* Parses (text, dialect), then returns what write() appends for them: the
+ * shared body of quote_ident and string_literal. */
+static PyObject *quote_with(PyObject *args, const char *format, const char *path,
+                            const char *what,
+                            void (*write)(pw_strbuf *, pw_dialect, const char *)) {
+    const char *text, *dialect;
     Py_ssize_t len;
-    if (!PyArg_ParseTuple(args, "s#s:quote_ident", &name, &len, &dialect)) return NULL;
-    if ((size_t)len != strlen(name)) {
-        pw_raise_invalid("name", "an identifier cannot contain a NUL character");
+    if (!PyArg_ParseTuple(args, format, &text, &len, &dialect)) return NULL;
+    if ((size_t)len != strlen(text)) {
+        pw_raise_invalid(path, "%s cannot contain a NUL character", what);
         return NULL;
     }
     int d = dialect_arg(dialect);
@@ -433,33 +436,22 @@ static PyObject *engine_quote_ident(PyObject *self, PyObject *args) {
     if (a == NULL) return PyErr_NoMemory();
     pw_strbuf sb;
     pw_sb_init(&sb, a);
-    pw_sql_ident(&sb, (pw_dialect)d, name);
+    write(&sb, (pw_dialect)d, text);
     const char *s = pw_sb_cstr(&sb);
     PyObject *result = s ? PyUnicode_FromString(s) : PyErr_NoMemory();
     pw_arena_free(a);
     return result;
 }
 
+static PyObject *engine_quote_ident(PyObject *self, PyObject *args) {
+    (void)self;
+    return quote_with(args, "s#s:quote_ident", "name", "an identifier", pw_sql_ident);
+}
+
 static PyObject *engine_string_literal(PyObject *self, PyObject *args) {
     (void)self;
-    const char *value, *dialect;
-    Py_ssize_t len;
-    if (!PyArg_ParseTuple(args, "s#s:string_literal", &value, &len, &dialect)) return NULL;
-    if ((size_t)len != strlen(value)) {
-        pw_raise_invalid("value", "a string literal cannot contain a NUL character");
-        return NULL;
-    }
-    int d = dialect_arg(dialect);
-    if (d < 0) return NULL;
-    pw_arena *a = pw_arena_new();
-    if (a == NULL) return PyErr_NoMemory();
-    pw_strbuf sb;
-    pw_sb_init(&sb, a);
-    pw_sql_string_literal(&sb, (pw_dialect)d, value);
-    const char *s = pw_sb_cstr(&sb);
-    PyObject *result = s ? PyUnicode_FromString(s) : PyErr_NoMemory();
-    pw_arena_free(a);
-    return result;
+    return quote_with(args, "s#s:string_literal", "value", "a string literal",
+                      pw_sql_string_literal);
 }
 
 static PyMethodDef engine_methods[] = {

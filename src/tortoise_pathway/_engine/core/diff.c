@@ -31,6 +31,14 @@
  *     step 6 dropped foreign-key columns go before other dropped columns,
  *     and a dropped table's foreign key to a dropped column of a kept table
  *     is removed (with the indexes using it) before that column.
+ * Choices left open by diff.h: the rename callback receives, as `table`, the
+ * `to` name for tables as for columns; step 5 goes table by table (`to`
+ * order), ALTER_FIELDs in column order then the table's ALTER_MODEL; steps
+ * 2 and 6 go table by table in `to` order, objects in `from` order; a cycle
+ * among new tables is cut at its table that comes first in `to` (preferring
+ * one whose cut columns hold no primary key), found by walking references
+ * back from the first table not yet created, so tables that merely depend
+ * on a cycle are never cut; among dropped tables likewise in `from` order.
  */
 #include "diff.h"
 
@@ -231,6 +239,81 @@ static bool table_rename_candidate(const diff_ctx *d, const pw_table *ft, const 
     return true;
 }
 
+/* A hash of everything table_rename_candidate compares except the table
+ * name and the tables foreign keys point at: equal for any candidate pair. */
+typedef struct {
+    uint64_t hash;
+    size_t idx;
+} shape_ix;
+
+static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n) {
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s) {
+    if (s == NULL) return fnv_bytes(h, "\x01", 1);
+    return fnv_bytes(h, s, strlen(s) + 1);
+}
+
+static uint64_t fnv_num(uint64_t h, unsigned long long v) { return fnv_bytes(h, &v, sizeof v); }
+
+static uint64_t shape_hash(const pw_table *t) {
+    uint64_t h = 14695981039346656037ULL;
+    h = fnv_str(h, t->comment);
+    h = fnv_num(h, t->ncolumns);
+    h = fnv_num(h, t->nindexes);
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const pw_column *c = t->columns[i];
+        h = fnv_str(h, c->name);
+        for (int k = 0; k < PW_DIALECT_COUNT; k++) h = fnv_str(h, c->type[k]);
+        h = fnv_num(h, (unsigned long long)c->null | (unsigned long long)c->pk << 1 |
+                           (unsigned long long)c->autoincrement << 2 |
+                           (unsigned long long)c->unique << 3);
+        h = fnv_num(h, (unsigned long long)c->def.kind);
+        switch (c->def.kind) {
+        case PW_DEFAULT_NONE:
+            break;
+        case PW_DEFAULT_INT:
+        case PW_DEFAULT_BOOL:
+            h = fnv_num(h, (unsigned long long)c->def.i);
+            break;
+        case PW_DEFAULT_FLOAT:
+            h = fnv_bytes(h, &c->def.f, sizeof c->def.f);
+            break;
+        case PW_DEFAULT_STRING:
+        case PW_DEFAULT_EXPR:
+            h = fnv_str(h, c->def.s);
+            break;
+        }
+        h = fnv_str(h, c->comment);
+        h = fnv_num(h, c->fk.table != NULL);
+        if (c->fk.table != NULL) {
+            h = fnv_str(h, c->fk.name);
+            h = fnv_str(h, c->fk.column);
+            h = fnv_num(h, (unsigned long long)c->fk.on_delete);
+        }
+    }
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const pw_index *ix = t->indexes[i];
+        h = fnv_str(h, ix->name);
+        h = fnv_num(h, ix->unique);
+        h = fnv_num(h, ix->ncolumns);
+        for (size_t k = 0; k < ix->ncolumns; k++) h = fnv_str(h, ix->columns[k]);
+    }
+    return h;
+}
+
+static int cmp_shape(const void *x, const void *y) {
+    const shape_ix *a = x, *b = y;
+    if (a->hash != b->hash) return a->hash < b->hash ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Matching and renames                                                     */
 
@@ -270,11 +353,30 @@ static int match_tables(diff_ctx *d) {
         if (i >= 0) d->fi[i].to = (long)j;
     }
     if (d->cb == NULL) return 0;
-    /* Table renames: from order, then to order; each pair asked once. */
-    for (size_t i = 0; i < d->from->ntables; i++) {
+    /* Table renames: from order, then to order; each pair asked once. Only
+     * tables of equal shape can be candidates, so the `to` side is bucketed
+     * by shape_hash (sorted by hash, then to order). */
+    size_t nt = 0;
+    shape_ix *shapes = alloc_n(d, d->to->ntables, sizeof *shapes);
+    if (shapes == NULL) return nomem(d);
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        if (d->ti[j].from >= 0) continue;
+        shapes[nt].hash = shape_hash(d->to->tables[j]);
+        shapes[nt++].idx = j;
+    }
+    if (nt > 1) qsort(shapes, nt, sizeof *shapes, cmp_shape);
+    for (size_t i = 0; i < d->from->ntables && nt > 0; i++) {
         if (d->fi[i].to >= 0) continue;
         const pw_table *ft = d->from->tables[i];
-        for (size_t j = 0; j < d->to->ntables; j++) {
+        uint64_t h = shape_hash(ft);
+        size_t lo = 0, hi = nt;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (shapes[mid].hash < h) lo = mid + 1;
+            else hi = mid;
+        }
+        for (size_t p = lo; p < nt && shapes[p].hash == h; p++) {
+            size_t j = shapes[p].idx;
             if (d->ti[j].from >= 0) continue;
             const pw_table *tt = d->to->tables[j];
             if (!table_rename_candidate(d, ft, tt)) continue;
@@ -575,8 +677,9 @@ static bool index_uses(const pw_table *t, const pw_index *ix, const bool *cols) 
     return false;
 }
 
-/* The table CREATE_MODEL carries for the new `to` table j: tt itself, or a
- * shallow copy without its deferred columns and indexes. NULL out of memory. */
+/* The table CREATE_MODEL carries for the new `to` table j: a shallow copy of
+ * it (its columns and indexes are tt's own) without its deferred columns and
+ * indexes. NULL out of memory. */
 static pw_table *create_model_table(diff_ctx *d, size_t j) {
     const pw_table *tt = d->to->tables[j];
     const to_info *ti = &d->ti[j];
@@ -869,6 +972,10 @@ static int emit_add_indexes(diff_ctx *d) {
 
 /* ------------------------------------------------------------------------ */
 
+/* See diff.h. out is emptied first and receives arena memory only on
+ * success. Errors: PW_ERR_INVALID (a table name twice in one schema, or a
+ * table without a name), PW_ERR_CALLBACK (err->path "table" or
+ * "table.column", the old name), PW_ERR_NOMEM. */
 int pw_diff(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_cb cb, void *ctx,
             pw_oplist *out, pw_error *err) {
     int rc;
