@@ -155,6 +155,13 @@ async def _run(args: argparse.Namespace) -> int:
                 mark = "[X]" if s.applied else "[ ]"
                 note = " (applied, file missing)" if s.file_missing else (
                     " (file changed since it was applied)" if s.changed else "")
+                if s.partial:
+                    mark = "[~]"
+                    direction, done, total = s.partial
+                    verb = "applied" if direction == "forward" else "reverted"
+                    again = "migrate" if direction == "forward" else "rollback"
+                    note += (f" (partly {verb}: {done} of {total} steps; run {again} to "
+                             "finish)")
                 _print(f" {mark} {s.name}{note}")
             if not statuses:
                 _print("No migrations.")

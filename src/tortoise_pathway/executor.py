@@ -14,7 +14,7 @@ from typing import Any
 
 from .exceptions import LockTimeout, MigrationFailed
 from .migration import Migration, StatementFailed
-from .recorder import Recorder
+from .recorder import Progress, Recorder
 
 
 def _first_line(text: str, limit: int = 300) -> str:
@@ -27,19 +27,26 @@ class Executor:
         self.client = client
         self.dialect = dialect
         self.recorder = recorder
+        self._done: int | None = None  # steps done in the current non-transactional run
+        self._total = 0
 
     @property
     def transactional(self) -> bool:
         return self.dialect in ("sqlite", "postgres")
 
-    async def run(self, migration: Migration, backward: bool) -> float:
-        """Applies (or reverts) one migration and records it; returns the seconds it took."""
+    async def run(self, migration: Migration, backward: bool,
+                  progress: Progress | None = None) -> float:
+        """Applies (or reverts) one migration and records it; returns the seconds it took.
+        ``progress`` is what an interrupted non-transactional run of it left: the run resumes
+        after the steps it did."""
         start = time.perf_counter()
+        self._done = None
+        self._total = 0
         try:
             if migration.atomic and self.transactional:
                 await self._run_atomic(migration, backward)
             else:
-                await self._run_plain(migration, backward)
+                await self._run_plain(migration, backward, progress)
         except StatementFailed as e:
             raise self._failure(migration, backward, e.sql, e.error) from e.error
         except MigrationFailed:
@@ -50,6 +57,8 @@ class Executor:
             raise self._failure(migration, backward, None, e) from e
         finally:
             migration.connection = None
+            migration.after_step = None
+            migration.skip_steps = 0
         return time.perf_counter() - start
 
     async def _body(self, migration: Migration, connection: Any, backward: bool) -> None:
@@ -82,8 +91,30 @@ class Executor:
             if sqlite:
                 await self.client.execute_script("PRAGMA foreign_keys=ON")
 
-    async def _run_plain(self, migration: Migration, backward: bool) -> None:
-        await self._body(migration, self.client, backward)
+    async def _run_plain(self, migration: Migration, backward: bool,
+                         progress: Progress | None) -> None:
+        """Without a transaction every step commits by itself: record each one, so that a
+        failure or a kill can be resumed (or undone) precisely."""
+        m, rec, client = migration, self.recorder, self.client
+        custom = m.overrides_revert() if backward else m.overrides_apply()
+        if custom:
+            await self._body(m, client, backward)
+            return
+        direction = "backward" if backward else "forward"
+        self._total = len(m.steps(backward))
+        if progress is not None and progress.direction == direction:
+            m.skip_steps = progress.done
+        else:
+            await rec.start_progress(client, m.app, m.name, m.checksum, direction, self._total)
+        self._done = m.skip_steps
+
+        async def after_step(done: int, total: int) -> None:
+            await rec.record_progress(client, m.app, m.name, done)
+            self._done = done
+
+        m.after_step = after_step
+        await self._body(m, client, backward)
+        await rec.clear_progress(client, m.app, m.name)
 
     def _failure(self, migration: Migration, backward: bool, sql: str | None,
                  error: BaseException) -> MigrationFailed:
@@ -91,6 +122,12 @@ class Executor:
         what = f" at: {_first_line(sql)}" if sql else ""
         if migration.atomic and self.transactional:
             state = "the transaction was rolled back; nothing was changed"
+        elif self._done is not None:
+            again = "rollback" if backward else "migrate"
+            undo = "" if backward else ", or rollback to undo them"
+            state = (f"{self._done} of {self._total} steps are done and stay done (this "
+                     f"database cannot roll back DDL); fix the cause, then run {again} again "
+                     f"to resume after them{undo}")
         else:
             state = ("statements before it stay applied (this database cannot roll back "
                      "DDL); fix the cause, then check the schema before running again")

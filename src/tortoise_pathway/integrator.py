@@ -20,6 +20,7 @@ from .exceptions import (
     ConfigError,
     DatabaseError,
     IrreversibleError,
+    MigrationFailed,
     ModelError,
     NothingToDo,
     PathwayError,
@@ -28,7 +29,7 @@ from .executor import Executor, MigrationLock
 from .loader import Key, MigrationSet
 from .migration import Migration
 from .questioner import Questioner, data_loss_warnings
-from .recorder import AppliedMigration, Recorder
+from .recorder import AppliedMigration, Progress, Recorder
 
 log = logging.getLogger("tortoise_pathway")
 
@@ -42,6 +43,8 @@ class MigrationStatus:
     applied: bool
     file_missing: bool = False
     changed: bool = False
+    #: (direction, steps done, steps in all) of an interrupted non-transactional run
+    partial: tuple[str, int, int] | None = None
 
 
 @dataclass
@@ -78,6 +81,7 @@ class TortoisePathwayIntegrator:
         self._initialized = False
         self._connected = False
         self._recorders: dict[str, Recorder] = {}
+        self._progress: dict[Key, Progress] = {}
 
     # ---- set-up ------------------------------------------------------------------
 
@@ -138,15 +142,31 @@ class TortoisePathwayIntegrator:
         return self._recorders[conn]  # type: ignore[return-value]
 
     async def _applied_rows(self) -> dict[Key, AppliedMigration]:
+        """The history rows of every app, read from each app's connection. Also reads the
+        progress rows of interrupted non-transactional runs into ``self._progress``."""
         rows: dict[Key, AppliedMigration] = {}
+        self._progress = {}
         for conn in sorted({connection_name(self.config, a) for a in select_apps(self.config,
                                                                                    None)}):
+            recorder = self._recorder(conn)
             if not self._connected:
-                await self._recorder(conn).ensure_table()
-            for row in await self._recorder(conn).applied():
-                if row.app in self.config["apps"] and connection_name(self.config,
-                                                                      row.app) == conn:
+                await recorder.ensure_table()
+
+            def ours(app: str, conn: str = conn) -> bool:
+                return app in self.config["apps"] and connection_name(self.config, app) == conn
+
+            for row in await recorder.applied():
+                if ours(row.app):
                     rows[(row.app, row.name)] = row
+            for p in await recorder.progress():
+                if not ours(p.app):
+                    continue
+                key = (p.app, p.name)
+                if (key in rows) == (p.direction == "forward"):
+                    # finished, only the clean-up was cut short
+                    await recorder.clear_progress(recorder.client, p.app, p.name)
+                else:
+                    self._progress[key] = p
         self._connected = True
         return rows
 
@@ -214,6 +234,12 @@ class TortoisePathwayIntegrator:
             targets = [m.key]
         else:
             targets = [(a, h) for a in apps for h in migrations.heads(a)]
+        for key, p in sorted(self._progress.items()):
+            if p.direction == "backward" and key[0] in apps:
+                raise MigrationFailed(
+                    f"{key[0]}.{key[1]} was being reverted and stopped after {p.done} of "
+                    f"{p.total} steps", path=f"{key[0]}.{key[1]}",
+                    hint="run rollback again to finish reverting it, then migrate")
         plan = migrations.plan(applied, targets)
         if not plan:
             self.report("No migrations to apply.")
@@ -233,6 +259,10 @@ class TortoisePathwayIntegrator:
         self._check_files(applied)
         order = migrations.app_order(apps[0])
         done = [k for k in order if k in applied]
+        partial = [k for k in order if self._progress.get(k) and
+                   self._progress[k].direction == "forward"]
+        if partial and target is None:
+            return await self._undo_partial(migrations.migrations[partial[-1]], applied)
         if target is not None:
             m = migrations.find(apps[0], target)
             if m.key not in applied:
@@ -284,14 +314,67 @@ class TortoisePathwayIntegrator:
                 else:
                     m.forward_sql = statements
 
+    async def _undo_partial(self, m: Migration, applied: dict[Key, AppliedMigration]
+                            ) -> list[Key]:
+        """Reverts the operations an interrupted non-transactional run of ``m`` completed.
+        Refuses when it stopped inside an operation: only finishing it is precise then."""
+        progress = self._progress[m.key]
+        if progress.checksum != m.checksum and not self.allow_changed:
+            raise ChangedMigrationError(f"{m.path} was changed after it was partly applied",
+                                        path=m.label, hint="undo the edit first")
+        self._render([m.key], applied, backward=False)
+        steps = m.steps(backward=False)
+        done_ops = {i for i, _ in steps[:progress.done]}
+        pending_ops = {i for i, _ in steps[progress.done:]}
+        inside = done_ops & pending_ops
+        if inside:
+            op = m.operations[min(inside)]
+            raise MigrationFailed(
+                f"{m.label} stopped inside operation {min(inside) + 1} ({op.describe()}) "
+                f"after {progress.done} of {progress.total} steps", path=m.label,
+                hint="run migrate to finish it, then rollback")
+        count = max(done_ops) + 1 if done_ops else 0
+        partial = type(m)(app=m.app, name=m.name, path=m.path, checksum=m.checksum)
+        partial.operations = m.operations[:count]  # type: ignore[misc]
+        if not partial.reversible:
+            raise IrreversibleError(f"{m.label}: the operations it completed cannot be "
+                                    "reverted", path=m.label)
+        dialect = self._dialect(connection_name(self.config, m.app))
+        order = self._set().app_order(m.app)
+        base = [k for k in order[:order.index(m.key)] if k in applied]
+        sql = _engine.render(self._set().history(base),
+                             [(m.label, partial.ops_data())], dialect, backward=True)
+        partial.backward_sql = sql[0]
+        recorder = self._recorder(connection_name(self.config, m.app))
+        self.progress(f"Reverting the {count} completed operation(s) of {m.label}...")
+        partial.connection = recorder.client
+        try:
+            await partial.revert()
+        except Exception as e:
+            raise MigrationFailed(f"{m.label}: reverting its completed operations failed: "
+                                  f"{_one_line(e)}", path=m.label) from e
+        finally:
+            partial.connection = None
+        await recorder.clear_progress(recorder.client, m.app, m.name)
+        self.report(f"Reverted the {count} completed operation(s) of {m.label}... OK")
+        return [m.key]
+
     async def _run(self, m: Migration, backward: bool) -> None:
         conn = connection_name(self.config, m.app)
         recorder = self._recorder(conn)
         executor = Executor(recorder.client, recorder.dialect, recorder)
         verb = "Reverting" if backward else "Applying"
+        progress = self._progress.get(m.key)
+        if progress is not None and progress.checksum != m.checksum and not self.allow_changed:
+            raise ChangedMigrationError(f"{m.path} was changed after it was partly applied",
+                                        path=m.label, hint="undo the edit first")
+        if progress is not None:
+            verb = "Resuming reverting" if backward else "Resuming"
+            self.report(f"{m.label} stopped after {progress.done} of {progress.total} steps; "
+                        "resuming after them")
         self.progress(f"{verb} {m.label}...")
         try:
-            seconds = await executor.run(m, backward)
+            seconds = await executor.run(m, backward, progress)
         except PathwayError as e:
             self.report(f"{verb} {m.label}... FAILED")
             raise e
@@ -309,7 +392,10 @@ class TortoisePathwayIntegrator:
             for key in migrations.app_order(a):
                 row = applied.get(key)
                 changed = bool(row and row.checksum != migrations.migrations[key].checksum)
-                out.append(MigrationStatus(a, key[1], row is not None, changed=changed))
+                p = self._progress.get(key)
+                out.append(MigrationStatus(a, key[1], row is not None, changed=changed,
+                                           partial=(p.direction, p.done, p.total) if p
+                                           else None))
             for key in sorted(k for k in applied if k[0] == a and k not in migrations.migrations):
                 out.append(MigrationStatus(a, key[1], True, file_missing=True))
         return out

@@ -10,6 +10,7 @@ database allows one) or ``self.execute(sql, values)``.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -43,6 +44,10 @@ class Migration:
         #: statements per operation (same positions as ``operations``), set by the executor
         self.forward_sql: list[list[str]] = []
         self.backward_sql: list[list[str]] = []
+        #: steps already done by an interrupted run (set by the executor to resume)
+        self.skip_steps = 0
+        #: awaited with (steps done, steps in all) after each step (set by the executor)
+        self.after_step: Callable[[int, int], Awaitable[None]] | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -85,21 +90,40 @@ class Migration:
         if inspect.isawaitable(result):
             await result
 
+    def steps(self, backward: bool = False) -> list[tuple[int, str | Callable[..., Any]]]:
+        """What apply() (or revert()) runs, in order: (operation index, SQL statement or
+        Python callable). Progress on databases without transactional DDL counts these."""
+        sqls = self.backward_sql if backward else self.forward_sql
+        pairs = list(enumerate(zip(self.operations, sqls, strict=False)))
+        if backward:
+            pairs.reverse()
+        out: list[tuple[int, str | Callable[..., Any]]] = []
+        for i, (op, statements) in pairs:
+            if isinstance(op, RunPython):
+                code = op.backward if backward else op.forward
+                if code is None:
+                    raise IrreversibleError(
+                        f"{self.label}: {op.describe()} has no backward code", path=self.label)
+                out.append((i, code))
+            out.extend((i, sql) for sql in statements)
+        return out
+
+    async def _run_steps(self, backward: bool) -> None:
+        steps = self.steps(backward)
+        for n, (_, step) in enumerate(steps):
+            if n < self.skip_steps:
+                continue
+            if isinstance(step, str):
+                await self.execute(step)
+            else:
+                await self._run_python(step)
+            if self.after_step is not None:
+                await self.after_step(n + 1, len(steps))
+
     async def apply(self) -> None:
         """Runs every operation forward."""
-        for op, statements in zip(self.operations, self.forward_sql, strict=False):
-            if isinstance(op, RunPython):
-                await self._run_python(op.forward)
-            for sql in statements:
-                await self.execute(sql)
+        await self._run_steps(backward=False)
 
     async def revert(self) -> None:
         """Runs every operation backward, last first."""
-        for op, statements in reversed(list(zip(self.operations, self.backward_sql, strict=False))):
-            if isinstance(op, RunPython):
-                if op.backward is None:
-                    raise IrreversibleError(
-                        f"{self.label}: {op.describe()} has no backward code", path=self.label)
-                await self._run_python(op.backward)
-            for sql in statements:
-                await self.execute(sql)
+        await self._run_steps(backward=True)

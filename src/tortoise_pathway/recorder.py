@@ -13,6 +13,19 @@ from typing import Any
 from . import _engine
 
 TABLE = "pathway_migrations"
+#: where a migration that runs without a transaction (MySQL, or ``atomic = False``) records
+#: how many of its steps are done, so that an interrupted run can be resumed or reverted
+PROGRESS_TABLE = "pathway_progress"
+
+
+@dataclass(frozen=True)
+class Progress:
+    app: str
+    name: str
+    checksum: str
+    direction: str  # "forward" or "backward"
+    done: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,19 @@ class Recorder:
         self.table = _q(TABLE, d)
         self.cols = {c: _q(c, d) for c in ("id", "app", "name", "checksum", "applied_at")}
 
+    def create_progress_sql(self) -> str:
+        q, d = self.q, self.dialect
+        extra = " CHARACTER SET utf8mb4" if d == "mysql" else ""
+        return (f"CREATE TABLE IF NOT EXISTS {q(PROGRESS_TABLE)} ("
+                f"{q('app')} VARCHAR(100) NOT NULL, {q('name')} VARCHAR(191) NOT NULL, "
+                f"{q('checksum')} VARCHAR(64) NOT NULL, {q('direction')} VARCHAR(8) NOT NULL, "
+                f"{q('done')} INT NOT NULL, {q('total')} INT NOT NULL, "
+                f"CONSTRAINT {q(PROGRESS_TABLE + '_pkey')} PRIMARY KEY ({q('app')}, "
+                f"{q('name')})){extra}")
+
+    def q(self, name: str) -> str:
+        return _q(name, self.dialect)
+
     def create_sql(self) -> str:
         c, d = self.cols, self.dialect
         if d == "postgres":
@@ -73,19 +99,53 @@ class Recorder:
                 f"WHERE table_schema = DATABASE() AND table_name = {p}")
 
     async def ensure_table(self) -> None:
-        """Creates the history table unless it exists (one query when it does)."""
-        if await self.exists():
-            return
-        try:
-            await self.connection.execute_script(self.create_sql())
-        except Exception:
-            # another process may have created it at the same moment
-            if not await self.exists():
-                raise
+        """Creates the history and progress tables unless they exist (one query when they
+        do)."""
+        for table, create in ((TABLE, self.create_sql), (PROGRESS_TABLE,
+                                                           self.create_progress_sql)):
+            if await self.exists(table):
+                continue
+            try:
+                await self.connection.execute_script(create())
+            except Exception:
+                # another process may have created it at the same moment
+                if not await self.exists(table):
+                    raise
 
-    async def exists(self) -> bool:
-        _, rows = await self.connection.execute_query(self.exists_sql(), [TABLE])
+    async def exists(self, table: str = TABLE) -> bool:
+        _, rows = await self.connection.execute_query(self.exists_sql(), [table])
         return bool(rows)
+
+    async def progress(self) -> list[Progress]:
+        q = self.q
+        cols = ", ".join(q(c) for c in ("app", "name", "checksum", "direction", "done", "total"))
+        rows = await self.connection.execute_query_dict(
+            f"SELECT {cols} FROM {q(PROGRESS_TABLE)}")
+        return [Progress(r["app"], r["name"], r["checksum"], r["direction"], int(r["done"]),
+                         int(r["total"])) for r in rows]
+
+    async def start_progress(self, connection: Any, app: str, name: str, checksum: str,
+                             direction: str, total: int) -> None:
+        q, p = self.q, self.dialect
+        await self.clear_progress(connection, app, name)
+        marks = ", ".join(placeholder(p, i) for i in range(1, 7))
+        await connection.execute_query(
+            f"INSERT INTO {q(PROGRESS_TABLE)} ({q('app')}, {q('name')}, {q('checksum')}, "
+            f"{q('direction')}, {q('done')}, {q('total')}) VALUES ({marks})",
+            [app, name, checksum, direction, 0, total])
+
+    async def record_progress(self, connection: Any, app: str, name: str, done: int) -> None:
+        q, p = self.q, self.dialect
+        await connection.execute_query(
+            f"UPDATE {q(PROGRESS_TABLE)} SET {q('done')} = {placeholder(p, 1)} "
+            f"WHERE {q('app')} = {placeholder(p, 2)} AND {q('name')} = {placeholder(p, 3)}",
+            [done, app, name])
+
+    async def clear_progress(self, connection: Any, app: str, name: str) -> None:
+        q, p = self.q, self.dialect
+        await connection.execute_query(
+            f"DELETE FROM {q(PROGRESS_TABLE)} WHERE {q('app')} = {placeholder(p, 1)} "
+            f"AND {q('name')} = {placeholder(p, 2)}", [app, name])
 
     async def applied(self) -> list[AppliedMigration]:
         c = self.cols
