@@ -413,32 +413,32 @@ class TortoisePathwayIntegrator:
             questioner.field_names = introspect.field_classes()
         apps = self._apps(app)
         if empty:
-            return [self._make_one(a, None, name, dry_run, None, {}) for a in apps]
+            return [self._make_one(a, None, name, dry_run, None, None) for a in apps]
         targets = {a: _app_target(a) for a in apps}
         run = _Run(self._set(), targets, self._table_owners(targets))
         made: list[MadeMigration] = []
         again: list[str] = []
         for a in run.creation_order(apps):
             target, deferred = run.target_without_pending_fks(a)
-            made.append(self._make_one(a, target, name, dry_run, questioner, run.pending))
+            made.append(self._make_one(a, target, name, dry_run, questioner, run))
             run.done.add(a)
             if deferred:
                 again.append(a)
         # The foreign keys left out above, now that the tables they point to are created.
         for a in again:
             target, _ = run.target_without_pending_fks(a)
-            m = self._make_one(a, target, name, dry_run, questioner, run.pending)
+            m = self._make_one(a, target, name, dry_run, questioner, run)
             if m.path is not None:
                 made.append(m)
         return made
 
     def _make_one(self, a: str, target: dict[str, Any] | None, name: str | None,
                   dry_run: bool, questioner: Questioner | None,
-                  pending: dict[str, list[Any]]) -> MadeMigration:
+                  run: _Run | None) -> MadeMigration:
         """Writes (or, with dry_run, only describes) app a's migration from its migrations'
-        state to target (None: an empty migration). pending holds, per app, the operations
-        of migrations made by this run but not written (dry_run)."""
+        state to target (None: an empty migration, made without a run)."""
         migrations = self._set()
+        pending = run.pending if run is not None else {}
         heads = migrations.heads(a)
         order = migrations.app_order(a)
         if target is None:
@@ -452,7 +452,7 @@ class TortoisePathwayIntegrator:
                                           questioner.ask_rename if questioner else None)
             if not ops:
                 return MadeMigration(a, None)
-        deps = [(a, h) for h in heads] + self._cross_app_deps(a, ops)
+        deps = [(a, h) for h in heads] + self._cross_app_deps(a, ops, run)
         slug = writer.slugify(name) if name else (
             "custom" if target is None else
             writer.suggest_name(ops, initial=not order and not pending.get(a)))
@@ -487,27 +487,28 @@ class TortoisePathwayIntegrator:
                 owners.setdefault(t["name"], other)
         return owners
 
-    def _cross_app_deps(self, app: str, ops: list[dict[str, Any]]) -> list[Key]:
+    def _cross_app_deps(self, app: str, ops: list[dict[str, Any]], run: _Run | None
+                        ) -> list[Key]:
         """Dependencies on the latest migration of other apps whose tables the new
-        operations reference through foreign keys."""
-        from tortoise import Tortoise
-
-        own = {t["name"] for t in introspect.app_schema(app)["tables"]}
+        operations reference through foreign keys, and of other apps whose foreign keys
+        pointed at tables the operations delete (their latest migration dropped them)."""
+        if run is None:
+            return []
         referenced: set[str] = set()
         for op in ops:
             cols = op["table"]["columns"] if op["op"] == "create_model" else (
                 [op["column"]] if op["op"] in ("add_field", "alter_field") else [])
             for c in cols:
-                if c.get("fk") and c["fk"]["table"] not in own:
+                if c.get("fk") and run.owners.get(c["fk"]["table"], app) != app:
                     referenced.add(c["fk"]["table"])
+        deleted = {op["table"] for op in ops if op["op"] == "delete_model"}
         deps: list[Key] = []
         migrations = self._set()
-        for other in self._apps(None) if self.app is None else select_apps(self.config, None):
-            if other == app or not referenced:
+        for other in select_apps(self.config, None):
+            if other == app:
                 continue
-            models = Tortoise.apps[other] if other in Tortoise.apps else {}
-            tables = {m._meta.db_table for m in models.values()}
-            if tables & referenced:
+            owned = {t for t, owner in run.owners.items() if owner == other}
+            if owned & referenced or run.referenced(other) & deleted:
                 deps += [(other, h) for h in migrations.heads(other)]
         return sorted(set(deps))
 
@@ -527,7 +528,9 @@ class _Run:
     tables. A migration can only depend on migrations that exist, and the tables of apps
     that reference each other cannot all be created first, so (as Django does) an app's
     migration leaves out the foreign-key constraints to tables that no migration creates
-    yet, and a second migration of that app, made after the other apps', adds them."""
+    yet, and a second migration of that app, made after the other apps', adds them. An app
+    that deletes a table comes after the apps whose foreign keys to it go, and depends on
+    their migrations."""
 
     def __init__(self, migrations: MigrationSet, targets: dict[str, dict[str, Any]],
                  owners: dict[str, str]) -> None:
@@ -538,14 +541,29 @@ class _Run:
         self.done: set[str] = set()
         #: per app, (name, operations) of migrations made but not written (dry run)
         self.pending: dict[str, list[Any]] = {}
-        self._tables: dict[str, set[str]] = {}
+        self._states: dict[str, dict[str, Any]] = {}
+        self._referenced: dict[str, set[str]] = {}
+
+    def _state(self, app: str) -> dict[str, Any]:
+        """The schema the migrations of app build (before this run)."""
+        if app not in self._states:
+            history = self.migrations.history(self.migrations.app_order(app))
+            self._states[app] = _engine.replay(history)
+        return self._states[app]
 
     def _existing(self, app: str) -> set[str]:
         """The tables the migrations of app create (before this run)."""
-        if app not in self._tables:
-            history = self.migrations.history(self.migrations.app_order(app))
-            self._tables[app] = {t["name"] for t in _engine.replay(history)["tables"]}
-        return self._tables[app]
+        return {t["name"] for t in self._state(app)["tables"]}
+
+    def referenced(self, app: str) -> set[str]:
+        """The tables the foreign keys of app's migrations point at (before this run)."""
+        if app not in self._referenced:
+            self._referenced[app] = {c["fk"]["table"] for t in self._state(app)["tables"]
+                                     for c in t["columns"] if c.get("fk")}
+        return self._referenced[app]
+
+    def _dropped(self, app: str) -> set[str]:
+        return self._existing(app) - {t["name"] for t in self.targets[app]["tables"]}
 
     def _pending_owner(self, app: str, table: str) -> str | None:
         """The other app that will create table, when no migration creates it yet."""
@@ -554,18 +572,25 @@ class _Run:
             return None
         return None if table in self._existing(owner) else owner
 
-    def _needs(self, app: str) -> set[str]:
-        return {o for t in self.targets[app]["tables"] for c in t["columns"]
-                if c.get("fk") and (o := self._pending_owner(app, c["fk"]["table"]))}
+    def _needs(self, app: str, apps: list[str]) -> set[str]:
+        """The apps of this run whose migration app's should follow: those that create
+        tables app references, and those whose foreign keys point at tables app deletes."""
+        needs = {o for t in self.targets[app]["tables"] for c in t["columns"]
+                 if c.get("fk") and (o := self._pending_owner(app, c["fk"]["table"]))}
+        dropped = self._dropped(app)
+        if dropped:
+            needs |= {o for o in apps if o != app and self.referenced(o) & dropped}
+        return needs
 
     def creation_order(self, apps: list[str]) -> list[str]:
-        """apps, each after the apps whose new tables it references where that is possible
-        (in config order otherwise: a cycle is broken at the first app left)."""
+        """apps, each after the apps whose new tables it references and the apps that stop
+        referencing tables it deletes, where that is possible (in config order otherwise: a
+        cycle is broken at the first app left)."""
         left = list(apps)
         out: list[str] = []
         while left:
             placed = set(out)
-            ready = [a for a in left if not (self._needs(a) & (set(left) - placed - {a}))]
+            ready = [a for a in left if not (self._needs(a, apps) & (set(left) - placed - {a}))]
             a = ready[0] if ready else left[0]
             out.append(a)
             left.remove(a)

@@ -59,17 +59,24 @@ def _db_default(field: Any, model: Any, where: str) -> Any:
         return None
     value = field.db_default
     if hasattr(value, "get_sql"):
+        # What generate_schemas writes for each dialect (Now() is CURRENT_TIMESTAMP(6) on
+        # MySQL, RandomHex() a different function everywhere).
         sqls = {d: value.get_sql(dialect=d) for d in DIALECTS}
         if len(set(sqls.values())) != 1:
-            # One expression per dialect is not representable yet; use the portable form.
-            return {"expr": value.get_sql()}
+            return {"expr": sqls}
         return {"expr": sqls["sqlite"]}
     value = field.to_db_value(value, model)
     if isinstance(value, enum.Enum):
         value = value.value
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise ModelError(f"{where}: db_default {value!r} is not a finite number", path=where)
+        # A numeric literal, as generate_schemas writes it: exact, where a float is not, and
+        # stored as a number (a string literal would be text in SQLite's VARCHAR decimal).
+        return {"expr": str(value)}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+    if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
@@ -159,6 +166,27 @@ def _index_columns(model: Any, names: list[str]) -> list[str]:
     return cols
 
 
+def _projection(model: Any) -> list[tuple[str, str]]:
+    """The model's (field name, column) pairs in table order: Tortoise's, except that the
+    columns of one-to-one fields, which Tortoise adds while iterating a set (so their order
+    changes from one interpreter to the next), are sorted by field name in the places they
+    take, as Tortoise sorts foreign keys."""
+    from tortoise.fields.relational import OneToOneFieldInstance
+
+    meta = model._meta
+    items = list(meta.fields_db_projection.items())
+
+    def o2o_name(field_name: str) -> str | None:
+        ref = getattr(meta.fields_map[field_name], "reference", None)
+        return ref.model_field_name if isinstance(ref, OneToOneFieldInstance) else None
+
+    slots = [i for i, (name, _) in enumerate(items) if o2o_name(name) is not None]
+    ordered = sorted((items[i] for i in slots), key=lambda item: o2o_name(item[0]) or "")
+    for i, item in zip(slots, ordered, strict=True):
+        items[i] = item
+    return items
+
+
 def model_table(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
     """The table of one model, followed by the M2M tables it owns."""
     from tortoise.indexes import Index
@@ -167,7 +195,7 @@ def model_table(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
     table = meta.db_table
     columns = []
     indexes: list[dict[str, Any]] = []
-    for field_name, column in meta.fields_db_projection.items():
+    for field_name, column in _projection(model):
         col, wants_index = _column(model, field_name, column)
         columns.append(col)
         if wants_index:

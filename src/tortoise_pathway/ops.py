@@ -18,20 +18,35 @@ SqlType = str | Mapping[str, str]
 
 
 class Expr:
-    """A database default that is an SQL expression, e.g. ``Expr("CURRENT_TIMESTAMP")``."""
+    """A database default that is an SQL expression, e.g. ``Expr("CURRENT_TIMESTAMP")``, or
+    one spelled per dialect: ``Expr({"sqlite": ..., "postgres": ..., "mysql": ...})`` (kept as
+    one string when the three agree)."""
 
     __slots__ = ("sql",)
 
-    def __init__(self, sql: str) -> None:
-        if not isinstance(sql, str) or not sql:
+    sql: str | dict[str, str]
+
+    def __init__(self, sql: str | Mapping[str, str]) -> None:
+        if isinstance(sql, Mapping):
+            missing = [d for d in DIALECTS if not isinstance(sql.get(d), str) or not sql[d]]
+            if missing:
+                raise ValueError(f"Expr needs a non-empty SQL string for {', '.join(missing)}")
+            texts = {d: sql[d] for d in DIALECTS}
+            self.sql = texts["sqlite"] if len(set(texts.values())) == 1 else texts
+        elif isinstance(sql, str) and sql:
+            self.sql = sql
+        else:
             raise TypeError("Expr needs a non-empty SQL string")
-        self.sql = sql
+
+    def for_dialect(self, dialect: str) -> str:
+        return self.sql if isinstance(self.sql, str) else self.sql[dialect]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Expr) and other.sql == self.sql
 
     def __hash__(self) -> int:
-        return hash(("Expr", self.sql))
+        key = self.sql if isinstance(self.sql, str) else tuple(sorted(self.sql.items()))
+        return hash(("Expr", key))
 
     def __repr__(self) -> str:
         return f"Expr({self.sql!r})"
@@ -42,7 +57,7 @@ Default = None | bool | int | float | str | Expr
 
 def _default_to_data(value: Default) -> Any:
     if isinstance(value, Expr):
-        return {"expr": value.sql}
+        return {"expr": value.sql if isinstance(value.sql, str) else dict(value.sql)}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"a default must be None, bool, int, float, str or Expr, not {value!r}")

@@ -30,7 +30,7 @@ def _value(v: Any) -> str:
     if isinstance(v, str):
         return _str(v)
     if isinstance(v, Mapping) and set(v) == {"expr"}:
-        return f"ops.Expr({_str(v['expr'])})"
+        return f"ops.Expr({_value(v['expr'])})"
     if isinstance(v, Mapping):
         return "{" + ", ".join(f"{_str(k)}: {_value(x)}" for k, x in v.items()) + "}"
     if isinstance(v, (list, tuple)):

@@ -294,6 +294,215 @@ TEST(test_diff_add_and_drop_column) {
 /* ------------------------------------------------------------------------ */
 /* Altered columns                                                          */
 
+/* Found by tests/fuzz: a foreign key to another app's table (not in `from`)
+ * that this diff creates without the referenced column. pw_op_apply refuses
+ * to create the table while the key points at a column it lacks, so the key
+ * is dropped first (step 0), then set to its new target in step 5. */
+TEST(test_diff_dangling_fk_to_created_table) {
+    pw_arena *a = pw_arena_new();
+    pw_oplist ops;
+    pw_schema *from = pw_schema_new(a), *to = pw_schema_new(a);
+    pw_table *p = tb_table(a, from, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "accounts")->fk.column = "uid";
+    p = tb_table(a, to, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "accounts");
+    tb_pk(a, tb_table(a, to, "accounts"));
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "alter_field posts.author_id; create_model accounts(id); "
+                  "alter_field posts.author_id",
+                  &ops));
+    CHECK(ops.items[0].column->fk.table == NULL);
+    CHECK_STR(ops.items[2].column->fk.column, "id");
+    /* the column goes away: its key is dropped first all the same */
+    drop_column(to, "posts", "author_id");
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "alter_field posts.author_id; create_model accounts(id); "
+                  "remove_field posts.author_id",
+                  &ops));
+    /* the table that holds it goes away too */
+    drop_table(to, "posts");
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "alter_field posts.author_id; create_model accounts(id); delete_model posts",
+                  &ops));
+    /* the created table has the column: nothing to drop */
+    tb_col(a, T(to, "accounts"), "uid", "INT");
+    CHECK(diff_ok(a, from, to, NULL, NULL, "create_model accounts(id,uid); delete_model posts",
+                  &ops));
+    pw_arena_free(a);
+}
+
+/* Found by tests/fuzz: dropped columns whose foreign keys point at other
+ * dropped columns go first (pw_op_apply refuses to remove a column a key
+ * points at); in a cycle of such keys one of them is dropped by ALTER_FIELD. */
+TEST(test_diff_dropped_columns_referencing_each_other) {
+    pw_arena *a = pw_arena_new();
+    pw_oplist ops;
+    /* users(code -> users.id, parent -> users.code, name, code2 -> users.code):
+     * code is dropped along with parent and code2, which point at it although
+     * they come after it */
+    pw_schema *from = pw_schema_new(a), *to = pw_schema_new(a);
+    pw_table *u = tb_table(a, from, "users");
+    tb_pk(a, u);
+    tb_fk(a, u, "code", "users")->unique = true;
+    tb_fk(a, u, "parent", "users")->fk.column = "code";
+    tb_col(a, u, "name", "TEXT");
+    tb_fk(a, u, "code2", "users")->fk.column = "code";
+    u = tb_table(a, to, "users");
+    tb_pk(a, u);
+    tb_col(a, u, "name", "TEXT");
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "remove_field users.parent; remove_field users.code2; remove_field users.code",
+                  &ops));
+    /* a.x -> b.y and b.y -> a.x, both dropped: a cycle, cut at a.x */
+    from = pw_schema_new(a);
+    to = pw_schema_new(a);
+    pw_table *ta = tb_table(a, from, "a"), *tbb = tb_table(a, from, "b");
+    tb_pk(a, ta);
+    tb_pk(a, tbb);
+    tb_fk(a, ta, "x", "b")->fk.column = "y";
+    tb_fk(a, tbb, "y", "a")->fk.column = "x";
+    tb_pk(a, tb_table(a, to, "a"));
+    tb_pk(a, tb_table(a, to, "b"));
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "alter_field a.x; remove_field b.y; remove_field a.x", &ops));
+    CHECK(ops.items[0].column->fk.table == NULL);
+    /* a dropped table's key to a dropped column, and another key of that
+     * table to the first: order.name, then order.x, then users.code */
+    from = pw_schema_new(a);
+    to = pw_schema_new(a);
+    u = tb_table(a, from, "users");
+    tb_pk(a, u);
+    tb_col(a, u, "code", "INT");
+    pw_table *o = tb_table(a, from, "order");
+    tb_pk(a, o);
+    tb_fk(a, o, "x", "users")->fk.column = "code";
+    tb_fk(a, o, "name", "order")->fk.column = "x";
+    tb_pk(a, tb_table(a, to, "users"));
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "remove_field order.name; remove_field order.x; remove_field users.code; "
+                  "delete_model order",
+                  &ops));
+    /* dropped tables a(b -> b.id, bb -> a.b) and b(a -> a.id): the cycle is
+     * cut at a.b, which a.bb points at, so a.bb goes first */
+    from = pw_schema_new(a);
+    to = pw_schema_new(a);
+    ta = tb_table(a, from, "a");
+    tbb = tb_table(a, from, "b");
+    tb_pk(a, ta);
+    tb_pk(a, tbb);
+    tb_fk(a, ta, "b", "b");
+    tb_fk(a, ta, "bb", "a")->fk.column = "b";
+    tb_fk(a, tbb, "a", "a");
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "remove_field a.bb; remove_field a.b; delete_model b; delete_model a", &ops));
+    pw_arena_free(a);
+}
+
+/* Found by tests/fuzz: added columns whose foreign keys point at other added
+ * columns (pw_op_apply wants the column a key points at): they wait for it;
+ * a cycle of such keys is cut by adding a column without its key and giving
+ * it the key by ALTER_FIELD after the additions; a new table's column that
+ * points at a column its table is created without is left out too. */
+TEST(test_diff_added_columns_wait_for_their_targets) {
+    pw_arena *a = pw_arena_new();
+    pw_oplist ops;
+    /* kept k, k2, k3 gain a -> k2.b, b -> k3.c, c: a waits for b */
+    pw_schema *from = pw_schema_new(a), *to = pw_schema_new(a);
+    tb_pk(a, tb_table(a, from, "k"));
+    tb_pk(a, tb_table(a, from, "k2"));
+    tb_pk(a, tb_table(a, from, "k3"));
+    pw_table *k = tb_table(a, to, "k"), *k2 = tb_table(a, to, "k2"), *k3 = tb_table(a, to, "k3");
+    tb_pk(a, k);
+    tb_pk(a, k2);
+    tb_pk(a, k3);
+    tb_fk(a, k, "a", "k2")->fk.column = "b";
+    tb_fk(a, k2, "b", "k3")->fk.column = "c";
+    tb_col(a, k3, "c", "INT");
+    CHECK(diff_ok(a, from, to, NULL, NULL, "add_field k3.c; add_field k2.b; add_field k.a", &ops));
+    /* k.a -> k2.b and k2.b -> k.a: a cycle, cut at k.a */
+    pw_table_remove_column_at(k3, 1);
+    C(to, "k2", "b")->fk.table = "k";
+    C(to, "k2", "b")->fk.column = "a";
+    CHECK(diff_ok(a, from, to, NULL, NULL, "add_field k.a; add_field k2.b; alter_field k.a",
+                  &ops));
+    CHECK(ops.items[0].column->fk.table == NULL);
+    CHECK_STR(ops.items[2].column->fk.column, "b");
+    /* new tables t1(name -> u.nm, id, email) and u(id, key -> t1.name,
+     * nm -> t1.email): the cycle is cut at t1.name, so u.key, which points
+     * at it, is left out of u too */
+    from = pw_schema_new(a);
+    to = pw_schema_new(a);
+    pw_table *t1 = tb_table(a, to, "t1"), *u = tb_table(a, to, "u");
+    tb_fk(a, t1, "name", "u")->fk.column = "nm";
+    tb_col(a, t1, "id", "INT");
+    tb_col(a, t1, "email", "INT");
+    tb_pk(a, u);
+    tb_fk(a, u, "key", "t1")->fk.column = "name";
+    tb_fk(a, u, "nm", "t1")->fk.column = "email";
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "create_model t1(id,email); create_model u(id,nm); add_field t1.name; "
+                  "add_field u.key",
+                  &ops));
+    pw_arena_free(a);
+}
+
+/* Found by tests/fuzz: the primary key moving to another column. pw_op_apply
+ * refuses a second primary key, so the old key column lets go first (its
+ * ALTER_FIELD or REMOVE_FIELD) and the new one takes the key by ALTER_FIELD
+ * at the end of step 6; a new key column is added without the key. */
+TEST(test_diff_pk_moves_to_another_column) {
+    pw_arena *a = pw_arena_new();
+    pw_oplist ops;
+    /* a new key column replaces the old one */
+    pw_schema *from = pw_schema_new(a), *to = pw_schema_new(a);
+    tb_pk(a, tb_table(a, from, "users"));
+    pw_column *name = tb_col(a, tb_table(a, to, "users"), "name", "INT");
+    name->pk = name->autoincrement = true;
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "add_field users.name; remove_field users.id; alter_field users.name", &ops));
+    CHECK(!ops.items[0].column->pk && !ops.items[0].column->autoincrement);
+    CHECK(ops.items[2].column->pk && ops.items[2].column->autoincrement);
+    /* an existing column becomes the key, the old key stays as a plain column
+     * (the new key comes first in column order) */
+    from = pw_schema_new(a);
+    to = pw_schema_new(a);
+    pw_table *f = tb_table(a, from, "t"), *t = tb_table(a, to, "t");
+    tb_col(a, f, "code", "INT");
+    tb_pk(a, f);
+    tb_col(a, t, "code", "INT")->pk = true;
+    tb_col(a, t, "id", "INT");
+    CHECK(diff_ok(a, from, to, NULL, NULL, "alter_field t.id; alter_field t.code", &ops));
+    /* a new key column, the old key kept as a plain column */
+    from = pw_schema_new(a);
+    to = pw_schema_new(a);
+    tb_pk(a, tb_table(a, from, "t"));
+    t = tb_table(a, to, "t");
+    tb_col(a, t, "id", "INT");
+    tb_col(a, t, "uuid", "CHAR(36)")->pk = true;
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "add_field t.uuid; alter_field t.id; alter_field t.uuid", &ops));
+    /* no key before: nothing to wait for */
+    from = pw_schema_new(a);
+    tb_col(a, tb_table(a, from, "t"), "id", "INT");
+    CHECK(diff_ok(a, from, to, NULL, NULL, "add_field t.uuid", &ops));
+    CHECK(ops.items[0].column->pk);
+    /* the new key column loses a foreign key to the old key column, which is
+     * removed: the key goes in step 5, before the removal */
+    from = pw_schema_new(a);
+    to = pw_schema_new(a);
+    f = tb_table(a, from, "t");
+    tb_pk(a, f);
+    tb_fk(a, f, "code", "t");
+    tb_col(a, tb_table(a, to, "t"), "code", "INT")->pk = true;
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "alter_field t.code; remove_field t.id; alter_field t.code", &ops));
+    CHECK(ops.items[0].column->fk.table == NULL && !ops.items[0].column->pk);
+    CHECK(ops.items[2].column->pk);
+    pw_arena_free(a);
+}
+
 TEST(test_diff_alter_type) {
     pw_arena *a = pw_arena_new();
     pw_schema *from = blog(a), *to = blog(a);

@@ -194,6 +194,36 @@ TEST(test_ops_create_model_invalid_table) {
     pw_arena_free(a);
 }
 
+/* Found by tests/fuzz: CREATE_MODEL accepted what ADD_INDEX and ADD_FIELD
+ * refuse, so the reverse of REMOVE_INDEX / REMOVE_FIELD on such a table
+ * failed. */
+TEST(test_ops_create_model_refuses_what_add_refuses) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    pw_schema *s = fixture(a);
+    pw_schema *orig = pw_schema_copy(a, s);
+    /* an index naming one column twice */
+    pw_table *m = tb_table(a, NULL, "things");
+    tb_pk(a, m);
+    tb_col(a, m, "name", "TEXT");
+    tb_index(a, m, "idx_things_name", false, "name,name");
+    pw_op op = tb_op(PW_OP_CREATE_MODEL, NULL);
+    op.model = m;
+    CHECK_INT(pw_op_apply(a, s, &op, &err), PW_ERR_INVALID);
+    CHECK_STR(err.path, "idx_things_name");
+    CHECK(strstr(err.message, "twice") != NULL);
+    CHECK(schema_same(s, orig));
+    /* a foreign key to table "" */
+    m = tb_table(a, NULL, "things");
+    tb_pk(a, m);
+    tb_fk(a, m, "owner", "");
+    op.model = m;
+    CHECK_INT(pw_op_apply(a, s, &op, &err), PW_ERR_INVALID);
+    CHECK_STR(err.path, "things.owner");
+    CHECK(schema_same(s, orig));
+    pw_arena_free(a);
+}
+
 TEST(test_ops_create_model_index_name_taken_elsewhere) {
     pw_arena *a = pw_arena_new();
     pw_error err;

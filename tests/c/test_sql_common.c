@@ -129,9 +129,14 @@ TEST(test_sql_default_numbers_and_bools) {
         CHECK_STR(dv(a, d, dint(LLONG_MAX)), "9223372036854775807");
         CHECK_STR(dv(a, d, dint(LLONG_MIN)), "-9223372036854775808");
         CHECK_STR(dv(a, d, dfloat(1.0)), "1");
-        CHECK_STR(dv(a, d, dfloat(0.1)), "0.10000000000000001");
+        CHECK_STR(dv(a, d, dfloat(0.1)), "0.1");
         CHECK_STR(dv(a, d, dfloat(-2.5)), "-2.5");
-        CHECK_STR(dv(a, d, dfloat(1e300)), "1.0000000000000001e+300");
+        CHECK_STR(dv(a, d, dfloat(1e300)), "1e+300");
+        /* the fewest digits that read back as the same double */
+        CHECK_STR(dv(a, d, dfloat(0.1 + 0.2)), "0.30000000000000004");
+        CHECK_STR(dv(a, d, dfloat(1.0 / 3.0)), "0.3333333333333333");
+        CHECK_STR(dv(a, d, dfloat(2.0 / 3.0)), "0.6666666666666666");
+        CHECK_STR(dv(a, d, dfloat(1.7976931348623157e308)), "1.7976931348623157e+308");
         CHECK_STR(dv(a, d, dfloat(-0.0)), "-0");
         CHECK_STR(dv(a, d, dexpr("CURRENT_TIMESTAMP")), "CURRENT_TIMESTAMP");
     }
@@ -152,6 +157,44 @@ TEST(test_sql_default_strings_and_exprs) {
     CHECK_STR(dv(a, PW_DIALECT_MYSQL, dstr("")), "''");
     CHECK_STR(dv(a, PW_DIALECT_SQLITE, dexpr("(datetime('now'))")), "(datetime('now'))");
     CHECK_STR(dv(a, PW_DIALECT_POSTGRES, dexpr("now()")), "now()");
+    pw_arena_free(a);
+}
+
+/* An expression default spelled per dialect (Tortoise's Now() is
+ * CURRENT_TIMESTAMP(6) on MySQL): each dialect renders its own text, copies keep
+ * it, equality compares the text of every dialect, and each is checked. */
+TEST(test_sql_default_expr_per_dialect) {
+    pw_arena *a = pw_arena_new();
+    pw_default now = dexpr("CURRENT_TIMESTAMP");
+    now.dialect_s[PW_DIALECT_MYSQL] = "CURRENT_TIMESTAMP(6)";
+    CHECK_STR(dv(a, PW_DIALECT_SQLITE, now), "CURRENT_TIMESTAMP");
+    CHECK_STR(dv(a, PW_DIALECT_POSTGRES, now), "CURRENT_TIMESTAMP");
+    CHECK_STR(dv(a, PW_DIALECT_MYSQL, now), "CURRENT_TIMESTAMP(6)");
+    pw_default plain = dexpr("CURRENT_TIMESTAMP");
+    CHECK(!pw_default_equal(&now, &plain));
+    pw_default spelled = plain;
+    for (int d = 0; d < PW_DIALECT_COUNT; d++) spelled.dialect_s[d] = "CURRENT_TIMESTAMP";
+    CHECK(pw_default_equal(&plain, &spelled));
+    pw_column *c = tb_column(a, "at", "TIMESTAMP");
+    c->def = now;
+    pw_column *copy = pw_column_copy(a, c);
+    CHECK(copy != NULL && copy->def.dialect_s[PW_DIALECT_MYSQL] != now.dialect_s[PW_DIALECT_MYSQL]);
+    CHECK(pw_column_equal(c, copy));
+    CHECK(pw_default_expr_is_safe(&now));
+    now.dialect_s[PW_DIALECT_POSTGRES] = "now(); DROP TABLE t";
+    CHECK(!pw_default_expr_is_safe(&now));
+    /* rendering checks only the dialect it renders */
+    pw_error err;
+    pw_schema *s = pw_schema_new(a);
+    tb_pk(a, tb_table(a, s, "t"));
+    c->def = now;
+    pw_op op = tb_op(PW_OP_ADD_FIELD, "t");
+    op.column = c;
+    pw_strlist out = {0};
+    CHECK_INT(pw_sql_render_op(a, s, &op, PW_DIALECT_POSTGRES, &out, &err), PW_ERR_INVALID);
+    CHECK_INT(pw_sql_render_op(a, s, &op, PW_DIALECT_MYSQL, &out, &err), 0);
+    CHECK_STR(out.items[0], "ALTER TABLE `t` ADD COLUMN `at` TIMESTAMP NOT NULL DEFAULT "
+                            "CURRENT_TIMESTAMP(6)");
     pw_arena_free(a);
 }
 

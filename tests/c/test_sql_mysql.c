@@ -229,11 +229,14 @@ TEST(test_my_alter_field_modify) {
     op.column = c;
     CHECK_STR(my(a, s, &op, &rc, &err),
               "ALTER TABLE `users` MODIFY COLUMN `bio` LONGTEXT NOT NULL;\n");
-    /* the primary key: AUTO_INCREMENT kept, PRIMARY KEY not repeated */
+    /* the primary key: AUTO_INCREMENT kept, PRIMARY KEY not repeated; the key of
+     * posts.author_id (INT) cannot point at a BIGINT: dropped until the column follows
+     * (test_my_widen_referenced_key) */
     c = copy_col(a, s, "users", "id");
     tb_types(c, "INTEGER", "BIGINT", "BIGINT");
     op.column = c;
     CHECK_STR(my(a, s, &op, &rc, &err),
+              "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
               "ALTER TABLE `users` MODIFY COLUMN `id` BIGINT NOT NULL AUTO_INCREMENT;\n");
     c = copy_col(a, s, "users", "id");
     c->autoincrement = false;
@@ -278,13 +281,22 @@ TEST(test_my_alter_field_foreign_key) {
               "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
               "ALTER TABLE `posts` ADD CONSTRAINT `fk_posts_author_id` FOREIGN KEY "
               "(`author_id`) REFERENCES `users` (`id`) ON DELETE RESTRICT;\n");
-    /* type change: InnoDB refuses it under a foreign key */
+    /* type change: InnoDB refuses it under a foreign key; a BIGINT cannot point at the
+     * INT users.id, so the key waits for users.id to be widened too */
     c = copy_col(a, s, "posts", "author_id");
     tb_types(c, "INT", "BIGINT", "BIGINT");
     op.column = c;
     CHECK_STR(my(a, s, &op, &rc, &err),
               "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
-              "ALTER TABLE `posts` MODIFY COLUMN `author_id` BIGINT NOT NULL;\n"
+              "ALTER TABLE `posts` MODIFY COLUMN `author_id` BIGINT NOT NULL;\n");
+    /* a type change that keeps the types compatible: the key comes back */
+    c = copy_col(a, s, "posts", "author_id");
+    tb_types(c, "INT", "INT", "int");
+    c->null = true;
+    op.column = c;
+    CHECK_STR(my(a, s, &op, &rc, &err),
+              "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
+              "ALTER TABLE `posts` MODIFY COLUMN `author_id` int NULL;\n"
               "ALTER TABLE `posts` ADD CONSTRAINT `fk_posts_author_id` FOREIGN KEY "
               "(`author_id`) REFERENCES `users` (`id`) ON DELETE CASCADE;\n");
     /* only the comment: the key stays */
@@ -439,5 +451,96 @@ TEST(test_my_alter_field_not_null_fills_existing_nulls) {
     CHECK(strncmp(got, "UPDATE `users` SET `bio` = 7 WHERE `bio` IS NULL;\nALTER TABLE `users` "
                        "MODIFY COLUMN `bio` ",
                   90) == 0);
+    pw_arena_free(a);
+}
+
+/* Renders op against s, then applies it to s (as a run of migrations does). */
+static const char *step(pw_arena *a, pw_schema *s, const pw_op *op, int *rc, pw_error *err) {
+    const char *sql = my(a, s, op, rc, err);
+    if (sql != NULL && pw_op_apply(a, s, op, err) != 0) return NULL;
+    return sql;
+}
+
+/* A primary key widened from INT to BIGINT while foreign keys point at it: each key
+ * exists only while its two columns have compatible types, forward and backward. */
+TEST(test_my_widen_referenced_key) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_table *t = tb_table(a, s, "mentors");
+    tb_pk(a, t);
+    tb_fk(a, t, "user_id", "users");
+    tb_fk(a, t, "boss_id", "mentors");
+    /* a new table whose key is a BIGINT already: its key waits */
+    pw_table *likes = tb_table(a, NULL, "likes");
+    tb_pk(a, likes);
+    tb_types(tb_fk(a, likes, "user_id", "users"), "INT", "BIGINT", "BIGINT");
+    pw_op op = tb_op(PW_OP_CREATE_MODEL, NULL);
+    op.model = likes;
+    CHECK_STR(step(a, s, &op, &rc, &err),
+              "CREATE TABLE `likes` (\n"
+              "    `id` INT NOT NULL PRIMARY KEY AUTO_INCREMENT,\n"
+              "    `user_id` BIGINT NOT NULL\n"
+              ") CHARACTER SET utf8mb4;\n");
+    /* the key: the keys of INT columns go, the waiting one comes */
+    op = tb_op(PW_OP_ALTER_FIELD, "users");
+    op.column = copy_col(a, s, "users", "id");
+    tb_types(op.column, "INTEGER", "BIGINT", "BIGINT");
+    CHECK_STR(step(a, s, &op, &rc, &err),
+              "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
+              "ALTER TABLE `mentors` DROP FOREIGN KEY `fk_mentors_user_id`;\n"
+              "ALTER TABLE `users` MODIFY COLUMN `id` BIGINT NOT NULL AUTO_INCREMENT;\n"
+              "ALTER TABLE `likes` ADD CONSTRAINT `fk_likes_user_id` FOREIGN KEY (`user_id`) "
+              "REFERENCES `users` (`id`) ON DELETE CASCADE;\n");
+    /* then each column that points at it: no key to drop, the key comes back */
+    op = tb_op(PW_OP_ALTER_FIELD, "posts");
+    op.column = copy_col(a, s, "posts", "author_id");
+    tb_types(op.column, "INT", "BIGINT", "BIGINT");
+    CHECK_STR(step(a, s, &op, &rc, &err),
+              "ALTER TABLE `posts` MODIFY COLUMN `author_id` BIGINT NOT NULL;\n"
+              "ALTER TABLE `posts` ADD CONSTRAINT `fk_posts_author_id` FOREIGN KEY "
+              "(`author_id`) REFERENCES `users` (`id`) ON DELETE CASCADE;\n");
+    /* a self-reference: the key of boss_id goes and comes back once it follows */
+    op = tb_op(PW_OP_ALTER_FIELD, "mentors");
+    op.column = copy_col(a, s, "mentors", "id");
+    tb_types(op.column, "INTEGER", "BIGINT", "BIGINT");
+    CHECK_STR(step(a, s, &op, &rc, &err),
+              "ALTER TABLE `mentors` DROP FOREIGN KEY `fk_mentors_boss_id`;\n"
+              "ALTER TABLE `mentors` MODIFY COLUMN `id` BIGINT NOT NULL AUTO_INCREMENT;\n");
+    /* a column whose key waits is removed without dropping a key */
+    op = tb_op(PW_OP_REMOVE_FIELD, "mentors");
+    op.name = "user_id";
+    CHECK_STR(step(a, s, &op, &rc, &err), "ALTER TABLE `mentors` DROP COLUMN `user_id`;\n");
+    /* back: the column first (its key goes and waits), then the key (its keys come back) */
+    op = tb_op(PW_OP_ALTER_FIELD, "posts");
+    op.column = copy_col(a, s, "posts", "author_id");
+    tb_types(op.column, "INT", "INT", "INT");
+    CHECK_STR(step(a, s, &op, &rc, &err),
+              "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
+              "ALTER TABLE `posts` MODIFY COLUMN `author_id` INT NOT NULL;\n");
+    op = tb_op(PW_OP_ALTER_FIELD, "users");
+    op.column = copy_col(a, s, "users", "id");
+    tb_types(op.column, "INTEGER", "INT", "INT");
+    CHECK_STR(step(a, s, &op, &rc, &err),
+              "ALTER TABLE `likes` DROP FOREIGN KEY `fk_likes_user_id`;\n"
+              "ALTER TABLE `users` MODIFY COLUMN `id` INT NOT NULL AUTO_INCREMENT;\n"
+              "ALTER TABLE `posts` ADD CONSTRAINT `fk_posts_author_id` FOREIGN KEY "
+              "(`author_id`) REFERENCES `users` (`id`) ON DELETE CASCADE;\n");
+    /* string keys may differ in length */
+    pw_table *tags = tb_table(a, s, "tags");
+    tb_col(a, tags, "code", "VARCHAR(5)")->pk = true;
+    pw_table *uses = tb_table(a, NULL, "uses");
+    pw_column *tag = tb_fk(a, uses, "tag", "tags");
+    tb_types(tag, "TEXT", "VARCHAR(9)", "varchar(9)");
+    tag->fk.column = "code";
+    op = tb_op(PW_OP_CREATE_MODEL, NULL);
+    op.model = uses;
+    CHECK_STR(step(a, s, &op, &rc, &err),
+              "CREATE TABLE `uses` (\n"
+              "    `tag` varchar(9) NOT NULL,\n"
+              "    CONSTRAINT `fk_uses_tag` FOREIGN KEY (`tag`) REFERENCES `tags` (`code`) "
+              "ON DELETE CASCADE\n"
+              ") CHARACTER SET utf8mb4;\n");
     pw_arena_free(a);
 }

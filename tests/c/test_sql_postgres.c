@@ -583,3 +583,46 @@ TEST(test_pg_alter_field_not_null_fills_existing_nulls) {
               "ALTER TABLE \"users\" ALTER COLUMN \"bio\" SET DEFAULT 'none';\n");
     pw_arena_free(a);
 }
+
+/* An auto-increment key changing between SMALLINT, INT and BIGINT takes its sequence
+ * along (found by pg_get_serial_sequence: a renamed table keeps the old name); a type
+ * change within the same integer size, or of a plain key, leaves sequences alone. */
+TEST(test_pg_alter_field_serial_type_retypes_sequence) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_table *odd = tb_table(a, s, "Odd \"One\"");
+    tb_pk(a, odd);
+    pw_op op = tb_op(PW_OP_ALTER_FIELD, "users");
+    op.column = copy_col(a, s, "users", "id");
+    tb_types(op.column, "INTEGER", "BIGINT", "BIGINT");
+    CHECK_STR(pg(a, s, &op, &rc, &err),
+              "ALTER TABLE \"users\" ALTER COLUMN \"id\" TYPE BIGINT USING \"id\"::BIGINT;\n"
+              "DO 'DECLARE s text := pg_get_serial_sequence(''\"users\"'', ''id''); BEGIN IF "
+              "s IS NOT NULL THEN EXECUTE ''ALTER SEQUENCE '' || s || '' AS BIGINT''; END IF; "
+              "END';\n");
+    op = tb_op(PW_OP_ALTER_FIELD, "Odd \"One\"");
+    op.column = copy_col(a, s, "Odd \"One\"", "id");
+    tb_types(op.column, "INTEGER", "smallint", "SMALLINT");
+    CHECK_STR(pg(a, s, &op, &rc, &err),
+              "ALTER TABLE \"Odd \"\"One\"\"\" ALTER COLUMN \"id\" TYPE smallint USING "
+              "\"id\"::smallint;\n"
+              "DO 'DECLARE s text := pg_get_serial_sequence(''\"Odd \"\"One\"\"\"'', ''id''); "
+              "BEGIN IF s IS NOT NULL THEN EXECUTE ''ALTER SEQUENCE '' || s || '' AS "
+              "SMALLINT''; END IF; END';\n");
+    /* INT -> INT4: another spelling of the same size */
+    op = tb_op(PW_OP_ALTER_FIELD, "users");
+    op.column = copy_col(a, s, "users", "id");
+    tb_types(op.column, "INTEGER", "INT4", "INT");
+    CHECK_STR(pg(a, s, &op, &rc, &err),
+              "ALTER TABLE \"users\" ALTER COLUMN \"id\" TYPE INT4 USING \"id\"::INT4;\n");
+    /* a column that points at the key follows with no sequence of its own */
+    op = tb_op(PW_OP_ALTER_FIELD, "posts");
+    op.column = copy_col(a, s, "posts", "author_id");
+    tb_types(op.column, "INT", "BIGINT", "BIGINT");
+    CHECK_STR(pg(a, s, &op, &rc, &err),
+              "ALTER TABLE \"posts\" ALTER COLUMN \"author_id\" TYPE BIGINT USING "
+              "\"author_id\"::BIGINT;\n");
+    pw_arena_free(a);
+}

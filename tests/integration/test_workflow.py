@@ -4,6 +4,10 @@ makemigrations, migrate, showmigrations, rollback, with rows kept across every c
 from __future__ import annotations
 
 from tests.conftest import Project
+from tortoise_pathway.recorder import PROGRESS_TABLE, TABLE
+
+#: tortoise-pathway's own tables (history, progress of non-transactional runs)
+OWN_TABLES = {TABLE, PROGRESS_TABLE}
 
 USER_V1 = """
 class User(models.Model):
@@ -120,7 +124,7 @@ def test_history_of_changes_forward_and_back(project: Project) -> None:
         project.models(source)
         project.run("makemigrations", "--app", "models")
         project.run("migrate", "--app", "models")
-        tables = db.tables() - {"pathway_migrations"}
+        tables = db.tables() - OWN_TABLES
         snapshots.append((tables, {t: db.columns(t) for t in sorted(tables)}))
         if i == 0:
             insert_user(project, "ada", "ada@example.com")
@@ -138,7 +142,7 @@ def test_history_of_changes_forward_and_back(project: Project) -> None:
     # roll back one step at a time, checking the schema and the rows at each step
     for i in range(len(STEPS) - 2, -1, -1):
         project.run("rollback", "--app", "models")
-        tables = db.tables() - {"pathway_migrations"}
+        tables = db.tables() - OWN_TABLES
         assert tables == snapshots[i][0], i
         assert {t: db.columns(t) for t in sorted(tables)} == snapshots[i][1], i
         assert db.query("SELECT name FROM users") == [("ada",)]
@@ -149,7 +153,7 @@ def test_history_of_changes_forward_and_back(project: Project) -> None:
         if i >= 1:
             assert db.query("SELECT title FROM posts") == [("hello",)]
     project.run("rollback", "--app", "models")
-    assert db.tables() - {"pathway_migrations"} == set()
+    assert db.tables() - OWN_TABLES == set()
     project.run("rollback", "--app", "models", ok=False)
 
 
@@ -175,7 +179,7 @@ class Player(models.Model):
     db.query("INSERT INTO player (team_id, mentor_id) VALUES (1, NULL)")
     db.query("UPDATE team SET captain_id = 1")
     project.run("rollback", "--app", "models")
-    assert db.tables() - {"pathway_migrations"} == set()
+    assert db.tables() - OWN_TABLES == set()
 
 
 def test_migrate_to_target_and_rollback_to_target(project: Project) -> None:

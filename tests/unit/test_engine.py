@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import copy
 import sqlite3
-import subprocess
-import sys
-import textwrap
 from typing import Any
 
 import pytest
@@ -396,33 +393,6 @@ def test_diff_without_callback_never_renames() -> None:
 
 # ---- rename questions ---------------------------------------------------------------
 
-# A probe in a fresh interpreter: if asking a rename question crashes the process (a C bug in
-# the callback bridge), the tests below are reported as expected failures instead of taking
-# the whole test run down with them.
-_PROBE = textwrap.dedent("""
-    from tortoise_pathway import _engine
-    h = [[{"op": "create_model", "table": {"name": "t", "columns": [
-        {"name": "id", "type": "INT", "pk": True}, {"name": "a", "type": "TEXT"}]}}]]
-    target = {"tables": [{"name": "t", "columns": [
-        {"name": "id", "type": "INT", "pk": True}, {"name": "b", "type": "TEXT"}]}]}
-    got = []
-    ops = _engine.diff(h, target, lambda *args: got.append(args) or True)
-    assert got[0][:4] == ("column", "t", "a", "b"), got
-    assert ops == [{"op": "rename_field", "table": "t", "column": "a", "new_name": "b"}], ops
-""")
-
-
-def _rename_callback_broken() -> bool:
-    proc = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, timeout=60)
-    return proc.returncode != 0
-
-
-rename_callback = pytest.mark.xfail(
-    _rename_callback_broken(), run=False, strict=True,
-    reason="C bug: module.c rename_bridge calls the callback with format \"sssO\" for five "
-           "arguments (needs \"ssssO\"); the interpreter crashes")
-
-
 class Recorder:
     def __init__(self, answer: bool) -> None:
         self.answer = answer
@@ -433,7 +403,6 @@ class Recorder:
         return self.answer
 
 
-@rename_callback
 def test_rename_column_question_and_yes() -> None:
     u = users()
     u["columns"][1]["name"] = "mail"
@@ -448,7 +417,6 @@ def test_rename_column_question_and_yes() -> None:
     ]
 
 
-@rename_callback
 def test_rename_column_question_and_no() -> None:
     u = users()
     u["columns"][1]["name"] = "mail"
@@ -463,7 +431,6 @@ def test_rename_column_question_and_no() -> None:
     ]
 
 
-@rename_callback
 def test_rename_table_question_and_yes() -> None:
     u = users()
     u["name"] = "accounts"
@@ -475,7 +442,6 @@ def test_rename_table_question_and_yes() -> None:
     assert ops == [{"op": "rename_model", "table": "users", "new_name": "accounts"}]
 
 
-@rename_callback
 def test_rename_callback_truthiness_is_used() -> None:
     u = users()
     u["name"] = "accounts"
@@ -486,7 +452,6 @@ def test_rename_callback_truthiness_is_used() -> None:
                           ("add_index", "accounts")]
 
 
-@rename_callback
 def test_an_exception_in_the_rename_callback_propagates_unchanged() -> None:
     class Stop(Exception):
         pass

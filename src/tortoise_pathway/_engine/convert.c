@@ -100,6 +100,26 @@ static int read_type(pw_arena *a, PyObject *col, const char *path, pw_column *c)
     return 0;
 }
 
+/* {"expr": str} or {"expr": {"sqlite": str, "postgres": str, "mysql": str}}: def->s
+ * is the SQLite text, dialect_s[d] is set only where dialect d's text differs. */
+static int read_expr(pw_arena *a, PyObject *v, const char *path, pw_default *def) {
+    PyObject *e;
+    char sub[PW_ERR_PATH_MAX];
+    snprintf(sub, sizeof sub, "%s.expr", path);
+    if (get_req(v, "expr", path, &e)) return -1;
+    if (PyUnicode_Check(e)) return read_str(a, e, sub, &def->s);
+    if (!PyDict_Check(e))
+        return pw_raise_invalid(sub, "%s must be a string or a dict of dialect -> expression",
+                                sub);
+    const char *texts[PW_DIALECT_COUNT];
+    for (int d = 0; d < PW_DIALECT_COUNT; d++)
+        if (read_req_str(a, e, pw_dialect_name((pw_dialect)d), sub, &texts[d])) return -1;
+    def->s = texts[0];
+    for (int d = 1; d < PW_DIALECT_COUNT; d++)
+        if (strcmp(texts[d], texts[0]) != 0) def->dialect_s[d] = texts[d];
+    return 0;
+}
+
 static int read_default(pw_arena *a, PyObject *col, const char *path, pw_default *def) {
     PyObject *v;
     char sub[PW_ERR_PATH_MAX];
@@ -124,7 +144,7 @@ static int read_default(pw_arena *a, PyObject *col, const char *path, pw_default
         if (read_str(a, v, sub, &def->s)) return -1;
     } else if (PyDict_Check(v)) {
         def->kind = PW_DEFAULT_EXPR;
-        if (read_req_str(a, v, "expr", sub, &def->s)) return -1;
+        return read_expr(a, v, sub, def);
     } else {
         return pw_raise_invalid(sub, "%s must be None, a bool, int, float, str or {'expr': str}",
                                 sub);
@@ -464,6 +484,24 @@ static PyObject *type_to_py(const pw_column *c) {
     return d;
 }
 
+/* The text of an expression default: a str when every dialect has the same,
+ * else {"sqlite": ..., "postgres": ..., "mysql": ...}. New reference or NULL. */
+static PyObject *expr_to_py(const pw_default *def) {
+    bool same = true;
+    for (int d = 1; d < PW_DIALECT_COUNT; d++)
+        if (strcmp(pw_default_expr(def, (pw_dialect)d), def->s) != 0) same = false;
+    if (same) return PyUnicode_FromString(def->s);
+    PyObject *out = PyDict_New();
+    if (out == NULL) return NULL;
+    for (int d = 0; d < PW_DIALECT_COUNT; d++)
+        if (set_steal(out, pw_dialect_name((pw_dialect)d),
+                      PyUnicode_FromString(pw_default_expr(def, (pw_dialect)d)))) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    return out;
+}
+
 static PyObject *default_to_py(const pw_default *def) {
     switch (def->kind) {
     case PW_DEFAULT_NONE:
@@ -478,7 +516,7 @@ static PyObject *default_to_py(const pw_default *def) {
         return PyUnicode_FromString(def->s);
     case PW_DEFAULT_EXPR: {
         PyObject *d = PyDict_New();
-        if (d == NULL || set_steal(d, "expr", PyUnicode_FromString(def->s))) {
+        if (d == NULL || set_steal(d, "expr", expr_to_py(def))) {
             Py_XDECREF(d);
             return NULL;
         }

@@ -1,5 +1,6 @@
 """Every data field type of tortoise.fields, with null, unique, db_index, db_default,
-source_field and description, a Meta.table and a table_description."""
+source_field and description, a Meta.table and a table_description; fields inherited from
+an abstract model and a mixin."""
 
 import datetime
 import uuid
@@ -108,11 +109,11 @@ class Defaults(models.Model):
     a_uuid = fields.UUIDField(db_default=uuid.UUID("12345678-1234-5678-1234-567812345678"))
     an_int_enum = fields.IntEnumField(Level, db_default=Level.HIGH)
     a_char_enum = fields.CharEnumField(Color, db_default=Color.GREEN)
-    a_json = fields.JSONField(db_default={"a": 1}, null=True)
-    now = fields.DatetimeField(db_default=fields.Now())
-    raw = fields.IntField(db_default=fields.SqlDefault("42"))
-    expr = fields.IntField(db_default=fields.SqlDefault("(1 + 2)"))
-    hex = fields.CharField(max_length=32, db_default=fields.RandomHex())
+    a_json = fields.JSONField(db_default=[], null=True)
+    a_now = fields.DatetimeField(db_default=fields.Now())
+    raw_sql = fields.IntField(db_default=fields.SqlDefault("42"))
+    an_expr = fields.IntField(db_default=fields.SqlDefault("(1 + 2)"))
+    a_hex = fields.CharField(max_length=32, db_default=fields.RandomHex())
     python_default = fields.IntField(default=5)
 
 
@@ -127,3 +128,23 @@ class Described(models.Model):
     class Meta:
         table = "described_things"
         table_description = "A table with comments: it's described"
+
+
+class TimestampMixin:
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True, db_default=fields.Now())
+
+
+class AbstractNamed(models.Model):
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=40, unique=True, db_default="unnamed")
+
+    class Meta:
+        abstract = True
+
+
+class Inherited(AbstractNamed, TimestampMixin):
+    extra = fields.SmallIntField(null=True)
+
+    class Meta:
+        table_description = "Fields from an abstract model and a mixin"

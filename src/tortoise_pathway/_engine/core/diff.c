@@ -22,15 +22,28 @@
  *     pw_op_apply of RENAME_MODEL / RENAME_FIELD does to the state).
  * Extra care beyond diff.h, so that every operation applies (pw_op_apply
  * checks foreign-key targets and index names):
+ *   - a foreign key to a table `from` lacks (another app's) that `to` holds
+ *     without the referenced column is dropped first (step 0);
  *   - a new table's foreign-key column that points at a column which is
- *     itself new in a kept table is left out of CREATE_MODEL and added by
- *     ADD_FIELD after the kept table's new columns (step 4);
+ *     itself new in a kept table, or left out of its new table, is left out
+ *     of CREATE_MODEL and added by ADD_FIELD after the kept table's new
+ *     columns (step 4); in steps 3 and 4 a column whose key points at
+ *     another added column waits for it, and a cycle of such keys is cut
+ *     (ADD_FIELD without the key, ALTER_FIELD with it after the additions);
  *   - a new table's index that uses a left-out column, or whose name is
  *     still held by an index of a dropped table, is added in step 8;
  *   - in step 4 new columns without such a late foreign key come first; in
- *     step 6 dropped foreign-key columns go before other dropped columns,
+ *     step 6 dropped foreign-key columns go before other dropped columns (a
+ *     column another dropped column's key points at after that one; a cycle
+ *     of such keys cut by ALTER_FIELD),
  *     and a dropped table's foreign key to a dropped column of a kept table
- *     is removed (with the indexes using it) before that column.
+ *     is removed (with the indexes using it) before that column;
+ *   - a primary key that moves to another column of a kept table is let go
+ *     of first (the old key column's ALTER_FIELD in step 5 or REMOVE_FIELD
+ *     in step 6), the new key column taking it by ALTER_FIELD at the end of
+ *     step 6; until then it has its new definition without the key (added
+ *     so in step 4 when it is new, altered so in step 5 when that differs
+ *     from its old one).
  * Choices left open by diff.h: the rename callback receives, as `table`, the
  * `to` name for tables as for columns; step 5 goes table by table (`to`
  * order), ALTER_FIELDs in column order then the table's ALTER_MODEL; steps
@@ -62,6 +75,9 @@ typedef struct {
     bool *deferred_col; /* new tables: column left out of CREATE_MODEL */
     bool *cycle_col;    /* new tables: ... because it closes a foreign-key cycle */
     bool *deferred_ix;  /* new tables: index left out of CREATE_MODEL */
+    long pk_late;       /* matched tables: the column that takes the primary key over from
+                           another one, made the key only after that one let go of it
+                           (step 6); -1 for none */
 } to_info;
 
 /* Per `from` table. */
@@ -70,6 +86,7 @@ typedef struct {
     long *col_to;      /* matched tables: per column, the to column index or -1 */
     bool *col_removed; /* dropped tables: column removed before DELETE_MODEL */
     bool *ix_removed;  /* dropped tables: index removed before DELETE_MODEL */
+    bool *fk_dropped;  /* per column: foreign key dropped in step 0 (NULL: none) */
 } from_info;
 
 typedef struct {
@@ -339,6 +356,38 @@ static int ask(diff_ctx *d, pw_rename_kind kind, const char *table, const char *
                         new_name);
 }
 
+/* Step 0, before the renames: a `from` column whose foreign key points at a
+ * table `from` does not hold (another app's, or a dangling name) that `to`
+ * holds without the referenced column. pw_op_apply would refuse to create (or
+ * rename a table to) that name while the key points at it, so the key is
+ * dropped first, by ALTER_FIELD in `from` names; steps 5 to 7 then give the
+ * column its final definition, remove it, or delete its table. */
+static int emit_dangling_fk_drops(diff_ctx *d) {
+    int rc;
+    for (size_t i = 0; i < d->from->ntables; i++) {
+        const pw_table *ft = d->from->tables[i];
+        for (size_t k = 0; k < ft->ncolumns; k++) {
+            const pw_column *c = ft->columns[k];
+            if (c->fk.table == NULL || c->fk.column == NULL || find_from(d, c->fk.table) >= 0)
+                continue;
+            long u = find_to(d, c->fk.table);
+            if (u < 0 || pw_table_find_column(d->to->tables[u], c->fk.column) != NULL) continue;
+            if (d->fi[i].fk_dropped == NULL &&
+                (d->fi[i].fk_dropped = alloc_n(d, ft->ncolumns, sizeof(bool))) == NULL)
+                return nomem(d);
+            d->fi[i].fk_dropped[k] = true;
+            pw_column *nc = pw_arena_alloc(d->a, sizeof *nc);
+            if (nc == NULL) return nomem(d);
+            *nc = *c;
+            memset(&nc->fk, 0, sizeof nc->fk);
+            pw_op op = new_op(PW_OP_ALTER_FIELD, ft->name);
+            op.column = nc;
+            if ((rc = push(d, &op)) != 0) return rc;
+        }
+    }
+    return 0;
+}
+
 static int match_tables(diff_ctx *d) {
     int rc;
     if ((rc = sort_tables(d, d->from, "source", &d->from_sorted)) != 0) return rc;
@@ -352,6 +401,7 @@ static int match_tables(diff_ctx *d) {
         d->ti[j].from = i;
         if (i >= 0) d->fi[i].to = (long)j;
     }
+    if ((rc = emit_dangling_fk_drops(d)) != 0) return rc;
     if (d->cb == NULL) return 0;
     /* Table renames: from order, then to order; each pair asked once. Only
      * tables of equal shape can be candidates, so the `to` side is bucketed
@@ -457,6 +507,58 @@ static int match_columns(diff_ctx *d) {
                 if ((rc = push(d, &op)) != 0) return rc;
                 break;
             }
+        }
+    }
+    return 0;
+}
+
+/* For every matched pair whose primary key moves to another column (one that
+ * is new, or was not the key), the to column that takes it over: pk_late.
+ * pw_op_apply refuses a second primary key, so that column gets the key only
+ * after the old key column was altered (step 5) or removed (step 6). Runs
+ * after the renames, which decide which columns match. */
+static void find_pk_moves(diff_ctx *d) {
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        to_info *ti = &d->ti[j];
+        ti->pk_late = -1;
+        if (ti->from < 0) continue;
+        const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
+        long fk = -1, tk = -1;
+        for (size_t k = 0; k < ft->ncolumns && fk < 0; k++)
+            if (ft->columns[k]->pk) fk = (long)k;
+        for (size_t k = 0; k < tt->ncolumns && tk < 0; k++)
+            if (tt->columns[k]->pk) tk = (long)k;
+        if (fk >= 0 && tk >= 0 && ti->col_from[tk] != fk) ti->pk_late = tk;
+    }
+}
+
+/* A `to` foreign key may point at a table `to` does not hold (another
+ * app's), but not at one that `from` holds and `to` drops: the table would be
+ * deleted while the key needs it (pw_op_apply refuses DELETE_MODEL of a table
+ * something points at), as happens when a model moves to another app while a
+ * model of this one still refers to it. PW_ERR_INVALID naming the key. */
+static int check_dropped_targets(diff_ctx *d) {
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        const pw_table *tt = d->to->tables[j];
+        for (size_t k = 0; k < tt->ncolumns; k++) {
+            const pw_column *c = tt->columns[k];
+            if (c->fk.table == NULL || find_to(d, c->fk.table) >= 0) continue;
+            long i = find_from(d, c->fk.table);
+            if (i < 0 || d->fi[i].to >= 0) continue;
+            char path[PW_ERR_PATH_MAX];
+            size_t tl = strlen(tt->name), cl = strlen(c->name);
+            if (tl + 1 + cl < sizeof path) {
+                memcpy(path, tt->name, tl);
+                path[tl] = '.';
+                memcpy(path + tl + 1, c->name, cl + 1);
+            } else {
+                path[0] = '\0';
+            }
+            return pw_error_set(d->err, PW_ERR_INVALID, path[0] ? path : tt->name,
+                                "foreign key %s.%s points to table %s, which the target drops: "
+                                "the table cannot be deleted while the key needs it (keep "
+                                "the model in this app, or remove the key first)",
+                                tt->name, c->name, c->fk.table);
         }
     }
     return 0;
@@ -754,6 +856,25 @@ static int emit_create_models(diff_ctx *d) {
         ti->deferred_col[g.edges[e].col] = true;
         ti->cycle_col[g.edges[e].col] = true;
     }
+    /* A column whose foreign key points at a left-out column of a new table
+     * is left out too: pw_op_apply wants the column it points at. */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t v = 0; v < g.n; v++) {
+            to_info *ti = &d->ti[to_of[v]];
+            const pw_table *tt = d->to->tables[to_of[v]];
+            for (size_t k = 0; k < tt->ncolumns; k++) {
+                const pw_column *c = tt->columns[k];
+                if (ti->deferred_col[k] || c->fk.table == NULL || c->fk.column == NULL) continue;
+                long u = find_to(d, c->fk.table);
+                if (u < 0 || d->ti[u].from >= 0) continue;
+                long kk = pw_table_column_index(d->to->tables[u], c->fk.column);
+                if (kk < 0 || !d->ti[u].deferred_col[kk]) continue;
+                ti->deferred_col[k] = true;
+                changed = true;
+            }
+        }
+    }
     for (size_t v = 0; v < g.n; v++) {
         size_t j = to_of[v];
         const pw_table *tt = d->to->tables[j];
@@ -767,22 +888,61 @@ static int emit_create_models(diff_ctx *d) {
         if (op.model == NULL) return nomem(d);
         if ((rc = push(d, &op)) != 0) return rc;
     }
-    for (size_t v = 0; v < g.n; v++) {
-        const pw_table *tt = d->to->tables[to_of[v]];
-        for (size_t k = 0; k < tt->ncolumns; k++) {
-            if (!d->ti[to_of[v]].cycle_col[k]) continue;
-            pw_op op = new_op(PW_OP_ADD_FIELD, tt->name);
-            op.column = tt->columns[k];
-            if ((rc = push(d, &op)) != 0) return rc;
-        }
-    }
     return 0;
 }
 
-/* Step 4: ADD_FIELD of new columns of kept tables; those whose foreign key
- * needs another new column last, with the late columns of new tables. */
+/* One column that steps 3 and 4 add. */
+typedef struct {
+    size_t table;          /* index in to->tables */
+    const pw_column *col;  /* what ADD_FIELD carries */
+    const pw_column *full; /* its definition in `to` */
+    long dep;              /* the added column its foreign key points at, or -1 */
+    bool done;
+} add_item;
+
+/* Appends the added column k of `to` table j to v (*n items so far), with
+ * column c as its ADD_FIELD carries it; item_of[j][k] remembers where. */
+static int add_item_push(diff_ctx *d, add_item *v, size_t *n, long **item_of, size_t j, size_t k,
+                         const pw_column *c) {
+    if (item_of[j] == NULL) {
+        item_of[j] = alloc_minus_one(d, d->to->tables[j]->ncolumns);
+        if (item_of[j] == NULL) return nomem(d);
+    }
+    item_of[j][k] = (long)*n;
+    v[*n].table = j;
+    v[*n].col = c;
+    v[*n].full = d->to->tables[j]->columns[k];
+    v[*n].dep = -1;
+    v[*n].done = false;
+    (*n)++;
+    return 0;
+}
+
+/* End of step 3 and step 4: ADD_FIELD of the columns new tables were created
+ * without and of the new columns of kept tables. Preferred order: the
+ * columns that closed a cycle of new tables (new tables in `to` order), then
+ * the new columns of kept tables without a late foreign key, then those with
+ * one together with the other left-out columns of new tables (`to` order,
+ * columns in definition order); but a column whose foreign key points at
+ * another column being added waits for it. When such keys point at each
+ * other in a cycle, the first waiting column is added without its key, and
+ * an ALTER_FIELD after all of them gives it the key. */
 static int emit_add_fields(diff_ctx *d) {
     int rc;
+    size_t total = 0;
+    for (size_t j = 0; j < d->to->ntables; j++) total += d->to->tables[j]->ncolumns;
+    add_item *v = alloc_n(d, total, sizeof *v);
+    long **item_of = alloc_n(d, d->to->ntables, sizeof *item_of);
+    if (v == NULL || item_of == NULL) return nomem(d);
+    size_t n = 0;
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        const to_info *ti = &d->ti[j];
+        if (ti->from >= 0) continue;
+        for (size_t k = 0; k < d->to->tables[j]->ncolumns; k++)
+            if (ti->cycle_col[k] &&
+                (rc = add_item_push(d, v, &n, item_of, j, k, d->to->tables[j]->columns[k])) != 0)
+                return rc;
+    }
     for (int pass = 0; pass < 2; pass++) {
         for (size_t j = 0; j < d->to->ntables; j++) {
             const to_info *ti = &d->ti[j];
@@ -795,11 +955,57 @@ static int emit_add_fields(diff_ctx *d) {
                 else
                     add = pass == 1 && ti->deferred_col[k] && !ti->cycle_col[k];
                 if (!add) continue;
-                pw_op op = new_op(PW_OP_ADD_FIELD, tt->name);
-                op.column = tt->columns[k];
-                if ((rc = push(d, &op)) != 0) return rc;
+                if ((long)k == ti->pk_late) {
+                    /* added as a plain column; step 6 makes it the key */
+                    pw_column *pc = pw_arena_alloc(d->a, sizeof *pc);
+                    if (pc == NULL) return nomem(d);
+                    *pc = *c;
+                    pc->pk = false;
+                    pc->autoincrement = false;
+                    c = pc;
+                }
+                if ((rc = add_item_push(d, v, &n, item_of, j, k, c)) != 0) return rc;
             }
         }
+    }
+    for (size_t x = 0; x < n; x++) {
+        const pw_column *c = v[x].col;
+        if (c->fk.table == NULL || c->fk.column == NULL) continue;
+        long u = find_to(d, c->fk.table);
+        if (u < 0 || item_of[u] == NULL) continue;
+        long k = pw_table_column_index(d->to->tables[u], c->fk.column);
+        if (k >= 0 && item_of[u][k] >= 0 && item_of[u][k] != (long)x) v[x].dep = item_of[u][k];
+    }
+    bool *cut = NULL;
+    size_t first = 0;
+    for (size_t left = n; left > 0; left--) {
+        while (v[first].done) first++;
+        size_t x = first;
+        while (x < n && (v[x].done || (v[x].dep >= 0 && !v[v[x].dep].done))) x++;
+        const pw_column *c;
+        if (x < n) {
+            c = v[x].col;
+        } else {
+            /* a cycle of keys: the first waiting column goes without its key */
+            x = first;
+            pw_column *nc = pw_arena_alloc(d->a, sizeof *nc);
+            if (nc == NULL) return nomem(d);
+            *nc = *v[x].col;
+            memset(&nc->fk, 0, sizeof nc->fk);
+            if (cut == NULL && (cut = alloc_n(d, n, sizeof *cut)) == NULL) return nomem(d);
+            cut[x] = true;
+            c = nc;
+        }
+        v[x].done = true;
+        pw_op op = new_op(PW_OP_ADD_FIELD, d->to->tables[v[x].table]->name);
+        op.column = (pw_column *)c;
+        if ((rc = push(d, &op)) != 0) return rc;
+    }
+    for (size_t x = 0; cut != NULL && x < n; x++) {
+        if (!cut[x]) continue;
+        pw_op op = new_op(PW_OP_ALTER_FIELD, d->to->tables[v[x].table]->name);
+        op.column = (pw_column *)v[x].col;
+        if ((rc = push(d, &op)) != 0) return rc;
     }
     return 0;
 }
@@ -814,10 +1020,22 @@ static int emit_alters(diff_ctx *d) {
         for (size_t k = 0; k < tt->ncolumns; k++) {
             if (ti->col_from[k] < 0) continue;
             const pw_column *tc = tt->columns[k];
-            if (column_matches(d, ft->columns[ti->col_from[k]], tc, tc->name, NULL, NULL))
-                continue;
+            if ((long)k == ti->pk_late) {
+                /* everything but the key now (its foreign key may have to let
+                 * go of a column step 6 removes); the key at the end of step 6 */
+                pw_column *plain = pw_arena_alloc(d->a, sizeof *plain);
+                if (plain == NULL) return nomem(d);
+                *plain = *tc;
+                plain->pk = false;
+                plain->autoincrement = false;
+                tc = plain;
+            }
+            pw_column fc = *ft->columns[ti->col_from[k]];
+            const bool *dropped = d->fi[ti->from].fk_dropped;
+            if (dropped != NULL && dropped[ti->col_from[k]]) memset(&fc.fk, 0, sizeof fc.fk);
+            if (column_matches(d, &fc, tc, tc->name, NULL, NULL)) continue;
             pw_op op = new_op(PW_OP_ALTER_FIELD, tt->name);
-            op.column = tt->columns[k];
+            op.column = (pw_column *)tc;
             if ((rc = push(d, &op)) != 0) return rc;
         }
         if (!str_eq(ft->comment, tt->comment)) {
@@ -829,64 +1047,191 @@ static int emit_alters(diff_ctx *d) {
     return 0;
 }
 
-/* REMOVE_INDEX of the not yet removed indexes of dropped table i that use a
- * column flagged in cols, then REMOVE_FIELD of those columns. */
-static int strip_dropped_columns(diff_ctx *d, size_t i, const bool *cols) {
+/* A column that steps 6 and 7 remove. */
+typedef struct {
+    size_t table;     /* index in from->tables */
+    size_t col;       /* index in that table */
+    long ref;         /* the removed column its foreign key points at (not itself), or -1 */
+    size_t referrers; /* removed columns not yet removed whose key points at it */
+    bool done;
+} removal;
+
+/* The name a `from` table has in the state of steps 6 and 7: its `to` name
+ * when kept, else its own. */
+static const char *state_name(const diff_ctx *d, size_t i) {
+    return d->fi[i].to >= 0 ? d->to->tables[d->fi[i].to]->name : d->from->tables[i]->name;
+}
+
+/* Whether the foreign key of column k of `from` table i still holds in the
+ * state (not dropped in step 0). */
+static bool fk_held(const diff_ctx *d, size_t i, size_t k) {
+    const pw_column *c = d->from->tables[i]->columns[k];
+    return c->fk.table != NULL && c->fk.column != NULL &&
+           !(d->fi[i].fk_dropped != NULL && d->fi[i].fk_dropped[k]);
+}
+
+/* REMOVE_FIELD of the n columns v[] (in the order preferred), together with
+ * every not yet removed column of a dropped table whose foreign key points at
+ * one of them (pw_op_apply refuses to remove a column a key points at), those
+ * first. A column goes once no other one's key points at it; in a cycle of
+ * such keys the first remaining column in order whose key points at another
+ * loses its key by ALTER_FIELD. A dropped table's indexes that use a column
+ * go (REMOVE_INDEX) just before it. v has room for every column of from;
+ * mark[i] (NULL or per column) tells which are in v, and is updated. */
+static int remove_columns(diff_ctx *d, removal *v, size_t n, bool **mark) {
     int rc;
-    const pw_table *ft = d->from->tables[i];
-    from_info *fi = &d->fi[i];
-    for (size_t k = 0; k < ft->nindexes; k++) {
-        if (fi->ix_removed[k] || !index_uses(ft, ft->indexes[k], cols)) continue;
-        fi->ix_removed[k] = true;
-        pw_op op = new_op(PW_OP_REMOVE_INDEX, ft->name);
-        op.name = ft->indexes[k]->name;
-        if ((rc = push(d, &op)) != 0) return rc;
+    /* the columns of dropped tables that point at removed ones, appended,
+     * then moved to the front (they go first when nothing holds them) */
+    size_t given = n;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < d->from->ntables; i++) {
+            if (d->fi[i].to >= 0) continue;
+            const pw_table *ft = d->from->tables[i];
+            for (size_t k = 0; k < ft->ncolumns; k++) {
+                if (d->fi[i].col_removed[k] || (mark[i] != NULL && mark[i][k]) ||
+                    !fk_held(d, i, k))
+                    continue;
+                long s = find_from(d, ft->columns[k]->fk.table);
+                if (s < 0 || mark[s] == NULL) continue;
+                long t = pw_table_column_index(d->from->tables[s], ft->columns[k]->fk.column);
+                if (t < 0 || !mark[s][t]) continue;
+                if (mark[i] == NULL && (mark[i] = alloc_n(d, ft->ncolumns, sizeof(bool))) == NULL)
+                    return nomem(d);
+                mark[i][k] = true;
+                v[n].table = i;
+                v[n++].col = k;
+                changed = true;
+            }
+        }
     }
-    for (size_t k = 0; k < ft->ncolumns; k++) {
-        if (!cols[k] || fi->col_removed[k]) continue;
-        fi->col_removed[k] = true;
-        pw_op op = new_op(PW_OP_REMOVE_FIELD, ft->name);
-        op.name = ft->columns[k]->name;
+    if (n > given) {
+        removal *tmp = alloc_n(d, given, sizeof *tmp);
+        if (tmp == NULL) return nomem(d);
+        memcpy(tmp, v, given * sizeof *v);
+        memmove(v, v + given, (n - given) * sizeof *v);
+        memcpy(v + (n - given), tmp, given * sizeof *v);
+    }
+    /* keys between them */
+    long **item_of = alloc_n(d, d->from->ntables, sizeof *item_of);
+    if (item_of == NULL) return nomem(d);
+    for (size_t x = 0; x < n; x++) {
+        size_t i = v[x].table;
+        if (item_of[i] == NULL &&
+            (item_of[i] = alloc_minus_one(d, d->from->tables[i]->ncolumns)) == NULL)
+            return nomem(d);
+        item_of[i][v[x].col] = (long)x;
+        v[x].ref = -1;
+        v[x].referrers = 0;
+        v[x].done = false;
+    }
+    for (size_t x = 0; x < n; x++) {
+        if (!fk_held(d, v[x].table, v[x].col)) continue;
+        const pw_column *c = d->from->tables[v[x].table]->columns[v[x].col];
+        long s = find_from(d, c->fk.table);
+        if (s < 0 || item_of[s] == NULL) continue;
+        long t = pw_table_column_index(d->from->tables[s], c->fk.column);
+        if (t < 0 || item_of[s][t] < 0 || item_of[s][t] == (long)x) continue;
+        v[x].ref = item_of[s][t];
+        v[v[x].ref].referrers++;
+    }
+    for (size_t left = n; left > 0;) {
+        size_t x = 0;
+        while (x < n && (v[x].done || v[x].referrers > 0)) x++;
+        if (x == n) {
+            /* a cycle: the first remaining column whose key points at another
+             * one lets go of the key */
+            for (x = 0; x < n && (v[x].done || v[x].ref < 0); x++) {
+            }
+            pw_column *c = pw_arena_alloc(d->a, sizeof *c);
+            if (c == NULL) return nomem(d);
+            *c = *d->from->tables[v[x].table]->columns[v[x].col];
+            memset(&c->fk, 0, sizeof c->fk);
+            pw_op op = new_op(PW_OP_ALTER_FIELD, state_name(d, v[x].table));
+            op.column = c;
+            if ((rc = push(d, &op)) != 0) return rc;
+            v[v[x].ref].referrers--;
+            v[x].ref = -1;
+            continue;
+        }
+        size_t i = v[x].table;
+        const pw_table *ft = d->from->tables[i];
+        from_info *fi = &d->fi[i];
+        if (fi->to < 0) {
+            for (size_t k = 0; k < ft->nindexes; k++) {
+                const pw_index *ix = ft->indexes[k];
+                if (fi->ix_removed[k]) continue;
+                bool uses = false;
+                for (size_t c = 0; c < ix->ncolumns && !uses; c++)
+                    uses = ix->columns[c] != NULL &&
+                           strcmp(ix->columns[c], ft->columns[v[x].col]->name) == 0;
+                if (!uses) continue;
+                fi->ix_removed[k] = true;
+                pw_op op = new_op(PW_OP_REMOVE_INDEX, ft->name);
+                op.name = ix->name;
+                if ((rc = push(d, &op)) != 0) return rc;
+            }
+            fi->col_removed[v[x].col] = true;
+        }
+        pw_op op = new_op(PW_OP_REMOVE_FIELD, state_name(d, i));
+        op.name = ft->columns[v[x].col]->name;
         if ((rc = push(d, &op)) != 0) return rc;
+        v[x].done = true;
+        if (v[x].ref >= 0) v[v[x].ref].referrers--;
+        left--;
     }
     return 0;
 }
 
-/* Step 6: REMOVE_FIELD of dropped columns of kept tables. First the foreign
+/* The number of columns of from. */
+static size_t from_columns(const diff_ctx *d) {
+    size_t n = 0;
+    for (size_t i = 0; i < d->from->ntables; i++) n += d->from->tables[i]->ncolumns;
+    return n;
+}
+
+/* Step 6: REMOVE_FIELD of dropped columns of kept tables: first the foreign
  * keys of dropped tables that point at such a column, then dropped
- * foreign-key columns, then the other dropped columns. */
+ * foreign-key columns, then the other dropped columns (tables in `to` order,
+ * columns in `from` order); remove_columns adjusts that order to the keys
+ * between them. */
 static int emit_remove_fields(diff_ctx *d) {
-    int rc;
-    for (size_t i = 0; i < d->from->ntables; i++) {
-        if (d->fi[i].to >= 0) continue;
-        const pw_table *ft = d->from->tables[i];
-        bool *cols = NULL;
-        for (size_t k = 0; k < ft->ncolumns; k++) {
-            const pw_column *c = ft->columns[k];
-            if (c->fk.table == NULL || c->fk.column == NULL) continue;
-            long s = find_from(d, c->fk.table);
-            if (s < 0 || d->fi[s].to < 0) continue;
-            long t = pw_table_column_index(d->from->tables[s], c->fk.column);
-            if (t < 0 || d->fi[s].col_to[t] >= 0) continue;
-            if (cols == NULL && (cols = alloc_n(d, ft->ncolumns, sizeof *cols)) == NULL)
-                return nomem(d);
-            cols[k] = true;
-        }
-        if (cols != NULL && (rc = strip_dropped_columns(d, i, cols)) != 0) return rc;
-    }
+    removal *v = alloc_n(d, from_columns(d), sizeof *v);
+    bool **mark = alloc_n(d, d->from->ntables, sizeof *mark);
+    if (v == NULL || mark == NULL) return nomem(d);
+    size_t n = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (size_t j = 0; j < d->to->ntables; j++) {
             const to_info *ti = &d->ti[j];
             if (ti->from < 0) continue;
-            const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
-            const long *col_to = d->fi[ti->from].col_to;
+            size_t i = (size_t)ti->from;
+            const pw_table *ft = d->from->tables[i];
+            const long *col_to = d->fi[i].col_to;
             for (size_t k = 0; k < ft->ncolumns; k++) {
                 if (col_to[k] >= 0 || (ft->columns[k]->fk.table != NULL) != (pass == 0)) continue;
-                pw_op op = new_op(PW_OP_REMOVE_FIELD, tt->name);
-                op.name = ft->columns[k]->name;
-                if ((rc = push(d, &op)) != 0) return rc;
+                if (mark[i] == NULL && (mark[i] = alloc_n(d, ft->ncolumns, sizeof(bool))) == NULL)
+                    return nomem(d);
+                mark[i][k] = true;
+                v[n].table = i;
+                v[n++].col = k;
             }
         }
+    }
+    if (n == 0) return 0;
+    return remove_columns(d, v, n, mark);
+}
+
+/* End of step 6: ALTER_FIELD of the columns that take a primary key over
+ * (pk_late), now that the old key column is altered or gone. */
+static int emit_pk_moves(diff_ctx *d) {
+    int rc;
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        const to_info *ti = &d->ti[j];
+        if (ti->from < 0 || ti->pk_late < 0) continue;
+        const pw_table *tt = d->to->tables[j];
+        pw_op op = new_op(PW_OP_ALTER_FIELD, tt->name);
+        op.column = tt->columns[ti->pk_late];
+        if ((rc = push(d, &op)) != 0) return rc;
     }
     return 0;
 }
@@ -927,16 +1272,26 @@ static int emit_delete_models(diff_ctx *d) {
     bool *stripped = alloc_n(d, g.nedges, sizeof *stripped);
     if (order == NULL || stripped == NULL) return nomem(d);
     if ((rc = order_graph(d, &g, true, order, stripped)) != 0) return rc;
+    removal *rv = NULL;
+    bool **mark = NULL;
+    size_t nr = 0;
     for (size_t v = 0; v < g.n; v++) {
-        bool *cols = NULL;
+        size_t i = from_of[v];
         for (size_t e = g.own_start[v]; e < g.own_start[v + 1]; e++) {
             if (!stripped[e]) continue;
-            if (cols == NULL && (cols = alloc_n(d, g.tables[v]->ncolumns, sizeof *cols)) == NULL)
+            if (rv == NULL && ((rv = alloc_n(d, from_columns(d), sizeof *rv)) == NULL ||
+                               (mark = alloc_n(d, d->from->ntables, sizeof *mark)) == NULL))
                 return nomem(d);
-            cols[g.edges[e].col] = true;
+            if (mark[i] == NULL &&
+                (mark[i] = alloc_n(d, g.tables[v]->ncolumns, sizeof(bool))) == NULL)
+                return nomem(d);
+            if (mark[i][g.edges[e].col]) continue;
+            mark[i][g.edges[e].col] = true;
+            rv[nr].table = i;
+            rv[nr++].col = g.edges[e].col;
         }
-        if (cols != NULL && (rc = strip_dropped_columns(d, from_of[v], cols)) != 0) return rc;
     }
+    if (nr > 0 && (rc = remove_columns(d, rv, nr, mark)) != 0) return rc;
     for (size_t p = 0; p < g.n; p++) {
         pw_op op = new_op(PW_OP_DELETE_MODEL, d->from->tables[from_of[order[p]]]->name);
         if ((rc = push(d, &op)) != 0) return rc;
@@ -973,8 +1328,9 @@ static int emit_add_indexes(diff_ctx *d) {
 /* ------------------------------------------------------------------------ */
 
 /* See diff.h. out is emptied first and receives arena memory only on
- * success. Errors: PW_ERR_INVALID (a table name twice in one schema, or a
- * table without a name), PW_ERR_CALLBACK (err->path "table" or
+ * success. Errors: PW_ERR_INVALID (a table name twice in one schema, a
+ * table without a name, or a `to` foreign key to a table `to` drops),
+ * PW_ERR_CALLBACK (err->path "table" or
  * "table.column", the old name), PW_ERR_NOMEM. */
 int pw_diff(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_cb cb, void *ctx,
             pw_oplist *out, pw_error *err) {
@@ -991,12 +1347,15 @@ int pw_diff(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_c
     out->len = out->cap = 0;
     if ((rc = match_tables(&d)) != 0) goto done;
     if ((rc = match_columns(&d)) != 0) goto done;
+    if ((rc = check_dropped_targets(&d)) != 0) goto done;
+    find_pk_moves(&d);
     if ((rc = collect_dropped_indexes(&d)) != 0) goto done;
     if ((rc = emit_remove_indexes(&d)) != 0) goto done;
     if ((rc = emit_create_models(&d)) != 0) goto done;
     if ((rc = emit_add_fields(&d)) != 0) goto done;
     if ((rc = emit_alters(&d)) != 0) goto done;
     if ((rc = emit_remove_fields(&d)) != 0) goto done;
+    if ((rc = emit_pk_moves(&d)) != 0) goto done;
     if ((rc = emit_delete_models(&d)) != 0) goto done;
     if ((rc = emit_add_indexes(&d)) != 0) goto done;
     *out = d.ops;

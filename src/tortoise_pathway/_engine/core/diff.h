@@ -8,6 +8,10 @@
  * folding operations (optimize.h) or their SQL (sql.h).
  *
  * Order of the output:
+ *   0. ALTER_FIELD (in `from` names) dropping the foreign key of a column
+ *      that points at a table `from` does not hold (another app's) which `to`
+ *      holds without the referenced column (that table could not be created
+ *      while the key points at it);
  *   1. RENAME_MODEL, RENAME_FIELD that the callback confirmed;
  *   2. REMOVE_INDEX of indexes that are gone or changed;
  *   3. CREATE_MODEL of new tables, referenced tables first; a foreign-key
@@ -15,9 +19,14 @@
  *      column that closes the cycle and adding that column (ADD_FIELD) after
  *      all tables exist;
  *   4. ADD_FIELD of new columns (table by table in `to` order, columns in
- *      definition order);
+ *      definition order), a column whose foreign key points at another added
+ *      column after it (a cycle of such keys is cut: a column is added
+ *      without its key, which an ALTER_FIELD after the additions gives it);
  *   5. ALTER_FIELD of changed columns, ALTER_MODEL of changed comments;
- *   6. REMOVE_FIELD of dropped columns;
+ *   6. REMOVE_FIELD of dropped columns, then ALTER_FIELD of each column that
+ *      takes the table's primary key over from another column (a table has
+ *      one key at a time: until then such a column has its new definition
+ *      without the key, added so in step 4 or altered so in step 5);
  *   7. DELETE_MODEL of dropped tables, referencing tables first (a cycle among
  *      dropped tables is broken by REMOVE_FIELD of the closing column first);
  *   8. ADD_INDEX of new or changed indexes.
@@ -48,7 +57,11 @@ typedef int (*pw_rename_cb)(void *ctx, pw_rename_kind kind, const char *table,
                             bool *yes);
 
 /* Fills out with the operations from `from` to `to` (cb may be NULL: no
- * renames). Neither schema is changed. Returns 0 or a negative pw_status. */
+ * renames). Neither schema is changed. Returns 0 or a negative pw_status:
+ * PW_ERR_CALLBACK (the callback failed), PW_ERR_INVALID for a `to` foreign
+ * key that points at a table `from` holds and `to` drops (the table cannot be
+ * deleted while the key needs it; a key to a table neither holds is fine: it
+ * belongs to another app), err->path naming "table.column". */
 int pw_diff(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_cb cb, void *ctx,
             pw_oplist *out, pw_error *err);
 

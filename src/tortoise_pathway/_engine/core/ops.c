@@ -138,7 +138,7 @@ static int check_column(const char *table, const pw_column *c, pw_error *err) {
                             "column %s is auto-increment but not the primary key", path);
     if ((c->def.kind == PW_DEFAULT_STRING || c->def.kind == PW_DEFAULT_EXPR) && c->def.s == NULL)
         return pw_error_set(err, PW_ERR_INVALID, path, "column %s has an empty default", path);
-    if (c->def.kind == PW_DEFAULT_EXPR && !pw_sql_expr_is_safe(c->def.s))
+    if (c->def.kind == PW_DEFAULT_EXPR && !pw_default_expr_is_safe(&c->def))
         return pw_error_set(err, PW_ERR_INVALID, path,
                             "column %s has an unsafe default expression", path);
     if (c->fk.table != NULL && (!name_ok(c->fk.table) || !name_ok(c->fk.column) ||
@@ -415,6 +415,13 @@ static int apply_create_model(pw_arena *a, pw_schema *s, const pw_op *op, pw_err
         return pw_error_set(err, PW_ERR_INVALID, NULL, "create_model operation has no table");
     int rc = pw_table_check(m, err);
     if (rc) return rc;
+    /* What ADD_FIELD and ADD_INDEX refuse beyond pw_table_check (a foreign
+     * key to table "", an index naming a column twice), so that a state never
+     * holds what its reverses could not re-add. */
+    for (size_t i = 0; i < m->ncolumns; i++)
+        if ((rc = check_column(m->name, m->columns[i], err)) != 0) return rc;
+    for (size_t i = 0; i < m->nindexes; i++)
+        if ((rc = check_index_def(m, m->indexes[i], err)) != 0) return rc;
     if (pw_schema_find_table(s, m->name) != NULL)
         return pw_error_set(err, PW_ERR_EXISTS, m->name, "table %s already exists", m->name);
     for (size_t i = 0; i < m->nindexes; i++) {

@@ -173,7 +173,9 @@ pw_column *pw_column_copy(pw_arena *a, const pw_column *c) {
     bool ok = dup_str(a, &n->name, c->name) && dup_str(a, &n->comment, c->comment) &&
               dup_str(a, &n->def.s, c->def.s) && dup_str(a, &n->fk.name, c->fk.name) &&
               dup_str(a, &n->fk.table, c->fk.table) && dup_str(a, &n->fk.column, c->fk.column);
-    for (int d = 0; ok && d < PW_DIALECT_COUNT; d++) ok = dup_str(a, &n->type[d], c->type[d]);
+    for (int d = 0; ok && d < PW_DIALECT_COUNT; d++)
+        ok = dup_str(a, &n->type[d], c->type[d]) &&
+             dup_str(a, &n->def.dialect_s[d], c->def.dialect_s[d]);
     return ok ? n : NULL;
 }
 
@@ -226,6 +228,17 @@ pw_schema *pw_schema_copy(pw_arena *a, const pw_schema *s) {
     return n;
 }
 
+const char *pw_default_expr(const pw_default *def, pw_dialect d) {
+    if ((int)d >= 0 && d < PW_DIALECT_COUNT && def->dialect_s[d] != NULL) return def->dialect_s[d];
+    return def->s;
+}
+
+bool pw_default_expr_is_safe(const pw_default *def) {
+    for (int d = 0; d < PW_DIALECT_COUNT; d++)
+        if (!pw_sql_expr_is_safe(pw_default_expr(def, (pw_dialect)d))) return false;
+    return true;
+}
+
 bool pw_default_equal(const pw_default *x, const pw_default *y) {
     if (x->kind != y->kind) return false;
     switch (x->kind) {
@@ -237,8 +250,12 @@ bool pw_default_equal(const pw_default *x, const pw_default *y) {
     case PW_DEFAULT_FLOAT:
         return memcmp(&x->f, &y->f, sizeof x->f) == 0;
     case PW_DEFAULT_STRING:
-    case PW_DEFAULT_EXPR:
         return str_eq(x->s, y->s);
+    case PW_DEFAULT_EXPR:
+        for (int d = 0; d < PW_DIALECT_COUNT; d++)
+            if (!str_eq(pw_default_expr(x, (pw_dialect)d), pw_default_expr(y, (pw_dialect)d)))
+                return false;
+        return true;
     }
     return false;
 }
@@ -364,7 +381,7 @@ int pw_table_check(const pw_table *t, pw_error *err) {
         if ((c->def.kind == PW_DEFAULT_STRING || c->def.kind == PW_DEFAULT_EXPR) &&
             c->def.s == NULL)
             return pw_error_set(err, PW_ERR_INVALID, path, "column %s has an empty default", path);
-        if (c->def.kind == PW_DEFAULT_EXPR && !pw_sql_expr_is_safe(c->def.s))
+        if (c->def.kind == PW_DEFAULT_EXPR && !pw_default_expr_is_safe(&c->def))
             return pw_error_set(err, PW_ERR_INVALID, path,
                                 "column %s has an unsafe default expression", path);
         if (c->fk.table != NULL && (!name_ok(c->fk.column) || !name_ok(c->fk.name)))

@@ -49,7 +49,15 @@ typedef struct {
     long long i;
     double f;
     const char *s;
+    /* PW_DEFAULT_EXPR only: a dialect's own spelling of the expression where it
+     * differs from s (Tortoise's Now() is CURRENT_TIMESTAMP(6) on MySQL, its
+     * RandomHex() another function on each database); NULL: s. */
+    const char *dialect_s[PW_DIALECT_COUNT];
 } pw_default;
+
+/* The SQL text of the expression default def for dialect d: def->dialect_s[d]
+ * when set, else def->s (may be NULL when def is invalid). */
+const char *pw_default_expr(const pw_default *def, pw_dialect d);
 
 /* ON DELETE actions of a foreign key. */
 typedef enum {
@@ -143,7 +151,8 @@ pw_table *pw_table_copy(pw_arena *a, const pw_table *t);
 pw_schema *pw_schema_copy(pw_arena *a, const pw_schema *s);
 
 /* Structural equality. Names included; for tables, columns and indexes are
- * compared in order. NULL strings equal only NULL. */
+ * compared in order. NULL strings equal only NULL. Expression defaults are
+ * equal when their text is equal for every dialect. */
 bool pw_default_equal(const pw_default *x, const pw_default *y);
 bool pw_fk_equal(const pw_fk *x, const pw_fk *y);
 bool pw_column_equal(const pw_column *x, const pw_column *y);
@@ -168,5 +177,8 @@ int pw_table_check(const pw_table *t, pw_error *err);
  * Both must be non-empty and have balanced parentheses. */
 bool pw_sql_type_is_safe(const char *type);
 bool pw_sql_expr_is_safe(const char *expr);
+/* Whether an expression default's text is safe (pw_sql_expr_is_safe) for every
+ * dialect. */
+bool pw_default_expr_is_safe(const pw_default *def);
 
 #endif

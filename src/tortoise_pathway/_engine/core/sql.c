@@ -104,9 +104,11 @@ void pw_sql_default_value(pw_strbuf *sb, pw_dialect d, const pw_default *def) {
         else
             pw_sql_string_literal(sb, d, def->s);
         return;
-    case PW_DEFAULT_EXPR:
-        pw_sb_append(sb, def->s != NULL ? def->s : "NULL");
+    case PW_DEFAULT_EXPR: {
+        const char *expr = pw_default_expr(def, d);
+        pw_sb_append(sb, expr != NULL ? expr : "NULL");
         return;
+    }
     }
 }
 
@@ -202,7 +204,7 @@ static int check_column(const char *table, const pw_column *c, pw_dialect d, pw_
                                 path);
         break;
     case PW_DEFAULT_EXPR:
-        if (!pw_sql_expr_is_safe(c->def.s))
+        if (!pw_sql_expr_is_safe(pw_default_expr(&c->def, d)))
             return pw_error_set(err, PW_ERR_INVALID, path,
                                 "column %s has a missing or unsafe default expression", path);
         break;

@@ -5,11 +5,15 @@
  * keys inside CREATE TABLE, CHARACTER SET utf8mb4.
  *
  * Owns: MySQL's statement shapes and the order of the statements of one
- * operation, including InnoDB's rule that a foreign key always needs an index
- * that leads with its column (a foreign key is dropped around any statement
- * that would take that index away or change the column's type). Does not
- * own: quoting, literals, defaults and constraint names (sql.c), the checks
- * pw_sql_render_op makes before calling here, or RUN_SQL / RUN_PYTHON.
+ * operation, including InnoDB's rules for foreign keys: a foreign key always
+ * needs an index that leads with its column (a foreign key is dropped around
+ * any statement that would take that index away or change the column's type),
+ * and it joins columns of compatible types only (see fk_live: a key between,
+ * say, an INT and a BIGINT column is left out until the operation that makes
+ * the types agree, and the keys that point at a column are dropped around a
+ * change of its type). Does not own: quoting, literals, defaults and
+ * constraint names (sql.c), the checks pw_sql_render_op makes before calling
+ * here, or RUN_SQL / RUN_PYTHON.
  *
  * Invariant kept: a unique column's key is always named
  * pw_sql_unique_name(table, column), so renaming a table or a column renames
@@ -169,6 +173,72 @@ static bool has_other_index(const pw_table *t, const char *column, const char *s
     return false;
 }
 
+/* ASCII case-insensitive equality of the first n bytes (or up to the end of
+ * both strings, when that comes first). */
+static bool ieq_n(const char *x, const char *y, size_t n) {
+    for (size_t i = 0; i < n; i++, x++, y++) {
+        char cx = *x >= 'a' && *x <= 'z' ? (char)(*x - 32) : *x;
+        char cy = *y >= 'a' && *y <= 'z' ? (char)(*y - 32) : *y;
+        if (cx != cy) return false;
+        if (cx == '\0') return true;
+    }
+    return true;
+}
+
+/* The length of type without a trailing "(n)" when it is a character or
+ * binary string type (whose length InnoDB lets differ across a foreign key),
+ * else its whole length. */
+static size_t type_base_len(const char *type) {
+    static const char *const sized[] = {"CHAR(", "VARCHAR(", "BINARY(", "VARBINARY("};
+    for (size_t i = 0; i < sizeof sized / sizeof *sized; i++) {
+        size_t n = strlen(sized[i]);
+        if (ieq_n(type, sized[i], n)) return n - 1;
+    }
+    return strlen(type);
+}
+
+/* Whether InnoDB accepts a foreign key from a column of type x to one of type
+ * y: the same type (integers and decimals: the same size, sign, precision),
+ * where character and binary strings may differ in length. */
+static bool types_compatible(const char *x, const char *y) {
+    size_t nx = type_base_len(x), ny = type_base_len(y);
+    return nx == ny && ieq_n(x, y, nx);
+}
+
+/* The schema foreign keys are checked against: the schema before the
+ * operation, and what the operation changes in it that matters to them (the
+ * table it creates, the column it adds or redefines); with only `before`, the
+ * schema before the operation. */
+typedef struct {
+    const pw_schema *before;
+    const pw_table *created; /* NULL: none */
+    const char *table;       /* the table of `column`; NULL: none */
+    const pw_column *column;
+} view;
+
+/* The MySQL type of table.column in v, or NULL when v does not have it. */
+static const char *view_type(const view *v, const char *table, const char *column) {
+    if (v->column != NULL && strcmp(table, v->table) == 0 && strcmp(column, v->column->name) == 0)
+        return v->column->type[D];
+    const pw_table *t = v->created != NULL && strcmp(v->created->name, table) == 0
+                            ? v->created
+                            : (v->before ? pw_schema_find_table(v->before, table) : NULL);
+    const pw_column *c = t ? pw_table_find_column(t, column) : NULL;
+    return c ? c->type[D] : NULL;
+}
+
+/* Whether the foreign key of c (a column of v, as v has it) exists in the
+ * database: it does when its column and the referenced one have compatible
+ * types, and when the referenced column lies outside v (another app's table).
+ * A key between incompatible types, which InnoDB refuses, waits for the
+ * operation that makes them agree (a primary key widened from INT to BIGINT,
+ * then each column that points at it). */
+static bool fk_live(const view *v, const pw_column *c) {
+    if (c->fk.table == NULL) return false;
+    const char *ref = view_type(v, c->fk.table, c->fk.column);
+    return ref == NULL || types_compatible(c->type[D], ref);
+}
+
 /* The table / column named, or NULL with err filled (PW_ERR_NOT_FOUND). */
 static const pw_table *find_table(rctx *r, const pw_schema *before, const char *name) {
     const pw_table *t = before ? pw_schema_find_table(before, name) : NULL;
@@ -187,8 +257,10 @@ static const pw_column *find_column(rctx *r, const pw_table *t, const char *name
 }
 
 /* One CREATE TABLE: columns, unique column keys, unique indexes, other
- * indexes, foreign keys; CHARACTER SET utf8mb4 and the table comment. */
-static int create_model(rctx *r, const pw_table *t) {
+ * indexes, foreign keys (those fk_live allows); CHARACTER SET utf8mb4 and the
+ * table comment. */
+static int create_model(rctx *r, const pw_schema *before, const pw_table *t) {
+    view v = {.before = before, .created = t};
     int rc;
     size_t items = 0;
     pw_sb_append(&r->sb, "CREATE TABLE ");
@@ -210,7 +282,7 @@ static int create_model(rctx *r, const pw_table *t) {
             index_key(r, t->indexes[i]);
         }
     for (size_t i = 0; i < t->ncolumns; i++) {
-        if (t->columns[i]->fk.table == NULL) continue;
+        if (!fk_live(&v, t->columns[i])) continue;
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
         pw_sql_fk_clause(&r->sb, D, t->columns[i]->name, &t->columns[i]->fk);
     }
@@ -236,38 +308,81 @@ static int rename_model(rctx *r, const pw_table *t, const char *new_name) {
     return 0;
 }
 
-static int add_field(rctx *r, const char *table, const pw_column *c) {
+static int add_field(rctx *r, const pw_schema *before, const char *table, const pw_column *c) {
     int rc;
+    view v = {.before = before, .table = table, .column = c};
     alter(r, table);
     pw_sb_append(&r->sb, "ADD COLUMN ");
     column_def(r, c, true);
     if ((rc = push(r))) return rc;
     if (col_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
-    if (c->fk.table != NULL && (rc = add_fk(r, table, c))) return rc;
+    if (fk_live(&v, c) && (rc = add_fk(r, table, c))) return rc;
     return 0;
 }
 
-static int remove_field(rctx *r, const char *table, const pw_column *c) {
+static int remove_field(rctx *r, const pw_schema *before, const char *table,
+                        const pw_column *c) {
     int rc;
-    if (c->fk.table != NULL && (rc = drop_fk(r, table, &c->fk))) return rc;
+    view v = {.before = before};
+    if (fk_live(&v, c) && (rc = drop_fk(r, table, &c->fk))) return rc;
     alter(r, table);
     pw_sb_append(&r->sb, "DROP COLUMN ");
     ident(r, c->name);
     return push(r);
 }
 
+/* A column of a table. */
+typedef struct {
+    const pw_table *table;
+    const pw_column *column;
+} colref;
+
+/* Whether x (a column of table xt) has a foreign key to t.column. */
+static bool points_at(const pw_table *xt, const pw_column *x, const pw_table *t,
+                      const char *column) {
+    return x->fk.table != NULL && strcmp(x->fk.table, t->name) == 0 &&
+           strcmp(x->fk.column, column) == 0 && !(xt == t && strcmp(x->name, column) == 0);
+}
+
+/* Fills *out (an arena array, NULL when empty) and *n with the columns of s
+ * whose foreign key points at t.column. 0 or PW_ERR_NOMEM. */
+static int incoming_fks(rctx *r, const pw_schema *s, const pw_table *t, const char *column,
+                        colref **out, size_t *n) {
+    size_t count = 0;
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < s->ntables; i++)
+        for (size_t j = 0; j < s->tables[i]->ncolumns; j++)
+            if (points_at(s->tables[i], s->tables[i]->columns[j], t, column)) count++;
+    if (count == 0) return 0;
+    *out = pw_arena_calloc(r->a, count, sizeof **out);
+    if (*out == NULL) return nomem(r);
+    for (size_t i = 0; i < s->ntables; i++)
+        for (size_t j = 0; j < s->tables[i]->ncolumns; j++)
+            if (points_at(s->tables[i], s->tables[i]->columns[j], t, column))
+                (*out)[(*n)++] = (colref){s->tables[i], s->tables[i]->columns[j]};
+    return 0;
+}
+
 /* Only what changed: drop the old foreign key when it changes, or when the
  * column's type or nullability changes or its unique key (which may be the
- * key's index) goes; drop the unique key; one MODIFY COLUMN with the full new
+ * key's index) goes; when the type changes, also drop the foreign keys of
+ * other columns that point at this one (InnoDB refuses to change a column a
+ * key points at); drop the unique key; one MODIFY COLUMN with the full new
  * definition when type, nullability, default, comment or auto-increment
- * changed; add the unique key; add the foreign key back. */
-static int alter_field(rctx *r, const pw_table *t, const pw_column *old, const pw_column *c) {
+ * changed; add the unique key; add back the foreign keys that point at the
+ * column and its own, each only where fk_live allows it after the change. */
+static int alter_field(rctx *r, const pw_schema *before, const pw_table *t, const pw_column *old,
+                       const pw_column *c) {
     int rc;
     char path[PW_ERR_PATH_MAX];
     col_path(path, t->name, c->name);
     if (old->pk != c->pk)
         return pw_error_set(r->err, PW_ERR_UNSUPPORTED, path,
                             "changing the primary key of %s is not supported on mysql", path);
+    view was = {.before = before};
+    view now = {.before = before, .table = t->name, .column = c};
+    bool live_before = fk_live(&was, old), live_after = fk_live(&now, c);
     bool fk_changed = !pw_fk_equal(&old->fk, &c->fk);
     bool type_changed = strcmp(old->type[D], c->type[D]) != 0;
     bool null_changed = old->null != c->null;
@@ -275,9 +390,16 @@ static int alter_field(rctx *r, const pw_table *t, const pw_column *old, const p
     bool unique_on = !col_unique(old) && col_unique(c);
     bool modify = type_changed || null_changed || !pw_default_equal(&old->def, &c->def) ||
                   !str_eq(old->comment, c->comment) || old->autoincrement != c->autoincrement;
-    bool fk_dropped = old->fk.table != NULL &&
-                      (fk_changed || type_changed || null_changed ||
+    bool fk_dropped = live_before &&
+                      (fk_changed || type_changed || null_changed || !live_after ||
                        (unique_off && !has_other_index(t, c->name, NULL, true)));
+    size_t nin = 0;
+    colref *in = NULL;
+    if (type_changed && before != NULL && (rc = incoming_fks(r, before, t, old->name, &in, &nin)))
+        return rc;
+    for (size_t i = 0; i < nin; i++)
+        if (fk_live(&was, in[i].column) && (rc = drop_fk(r, in[i].table->name, &in[i].column->fk)))
+            return rc;
     if (fk_dropped && (rc = drop_fk(r, t->name, &old->fk))) return rc;
     if (unique_off && (rc = drop_unique(r, t->name, c->name))) return rc;
     if (null_changed && !c->null && c->def.kind != PW_DEFAULT_NONE &&
@@ -290,8 +412,11 @@ static int alter_field(rctx *r, const pw_table *t, const pw_column *old, const p
         if ((rc = push(r))) return rc;
     }
     if (unique_on && (rc = add_unique(r, t->name, c->name))) return rc;
-    if (c->fk.table != NULL && (fk_changed || fk_dropped) && (rc = add_fk(r, t->name, c)))
+    if (live_after && (fk_changed || fk_dropped || !live_before) && (rc = add_fk(r, t->name, c)))
         return rc;
+    for (size_t i = 0; i < nin; i++)
+        if (fk_live(&now, in[i].column) && (rc = add_fk(r, in[i].table->name, in[i].column)))
+            return rc;
     return 0;
 }
 
@@ -321,14 +446,15 @@ static int add_index(rctx *r, const char *table, const pw_index *ix) {
 /* DROP INDEX `n` ON `t`; when the index is the last one leading with a
  * foreign-key column, that foreign key is dropped before and added back
  * after (InnoDB then gives it an index of its own). */
-static int remove_index(rctx *r, const pw_table *t, const char *name) {
+static int remove_index(rctx *r, const pw_schema *before, const pw_table *t, const char *name) {
     int rc;
     const pw_index *ix = pw_table_find_index(t, name);
     if (ix == NULL)
         return pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "index %s of table %s does not exist",
                             name, t->name);
     const pw_column *fkcol = pw_table_find_column(t, ix->columns[0]);
-    if (fkcol != NULL && (fkcol->fk.table == NULL || has_other_index(t, fkcol->name, name, false)))
+    view v = {.before = before};
+    if (fkcol != NULL && (!fk_live(&v, fkcol) || has_other_index(t, fkcol->name, name, false)))
         fkcol = NULL;
     if (fkcol != NULL && (rc = drop_fk(r, t->name, &fkcol->fk))) return rc;
     pw_sb_append(&r->sb, "DROP INDEX ");
@@ -346,7 +472,7 @@ int pw_sql_mysql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op
     pw_sb_init(&r.sb, a);
     const pw_table *t = NULL;
     const pw_column *c = NULL;
-    if (op->kind == PW_OP_CREATE_MODEL) return create_model(&r, op->model);
+    if (op->kind == PW_OP_CREATE_MODEL) return create_model(&r, before, op->model);
     if (op->kind == PW_OP_RUN_SQL || op->kind == PW_OP_RUN_PYTHON)
         return pw_error_set(err, PW_ERR_INVALID, NULL, "%s is not rendered by a dialect",
                             pw_op_kind_name(op->kind));
@@ -364,20 +490,20 @@ int pw_sql_mysql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op
         pw_sql_string_literal(&r.sb, D, op->comment ? op->comment : "");
         return push(&r);
     case PW_OP_ADD_FIELD:
-        return add_field(&r, t->name, op->column);
+        return add_field(&r, before, t->name, op->column);
     case PW_OP_REMOVE_FIELD:
         if ((c = find_column(&r, t, op->name)) == NULL) return err->code;
-        return remove_field(&r, t->name, c);
+        return remove_field(&r, before, t->name, c);
     case PW_OP_ALTER_FIELD:
         if ((c = find_column(&r, t, op->column->name)) == NULL) return err->code;
-        return alter_field(&r, t, c, op->column);
+        return alter_field(&r, before, t, c, op->column);
     case PW_OP_RENAME_FIELD:
         if ((c = find_column(&r, t, op->name)) == NULL) return err->code;
         return rename_field(&r, t->name, c, op->new_name);
     case PW_OP_ADD_INDEX:
         return add_index(&r, t->name, op->index);
     case PW_OP_REMOVE_INDEX:
-        return remove_index(&r, t, op->name);
+        return remove_index(&r, before, t, op->name);
     case PW_OP_CREATE_MODEL:
     case PW_OP_RUN_SQL:
     case PW_OP_RUN_PYTHON:

@@ -308,11 +308,53 @@ static void alter_column(rctx *r, const char *table, const char *column) {
     pw_sb_append_char(&r->sb, ' ');
 }
 
+/* The integer type behind a serial pseudo-type (SERIAL -> INTEGER), or NULL. */
+static const char *serial_base(const char *serial) {
+    if (serial == NULL) return NULL;
+    if (strcmp(serial, "SMALLSERIAL") == 0) return "SMALLINT";
+    if (strcmp(serial, "BIGSERIAL") == 0) return "BIGINT";
+    return "INTEGER";
+}
+
+/* When an auto-increment column changes between SMALLINT, INT and BIGINT, its
+ * sequence (which SERIAL made with the column's type) changes with it, so that
+ * it counts as far as the column holds, as a table created with the new type
+ * has it. The sequence's name is what pg_get_serial_sequence says (renaming a
+ * table keeps the old one), so the statement is a DO block:
+ *   DO 'DECLARE s text := pg_get_serial_sequence(''"t"'', ''c''); BEGIN IF s
+ *       IS NOT NULL THEN EXECUTE ''ALTER SEQUENCE '' || s || '' AS BIGINT'';
+ *       END IF; END'
+ * Nothing when the serial type stays. */
+static int retype_sequence(rctx *r, const char *table, const pw_column *old,
+                           const pw_column *c) {
+    const char *from = serial_base(serial_type(old->type[D]));
+    const char *to = serial_base(serial_type(c->type[D]));
+    if (to == NULL || (from != NULL && strcmp(from, to) == 0)) return 0;
+    pw_strbuf quoted, body;
+    pw_sb_init(&quoted, r->a);
+    pw_sb_init(&body, r->a);
+    pw_sql_ident(&quoted, D, table);
+    const char *qtable = pw_sb_cstr(&quoted);
+    if (qtable == NULL) return nomem(r);
+    pw_sb_append(&body, "DECLARE s text := pg_get_serial_sequence(");
+    pw_sql_string_literal(&body, D, qtable);
+    pw_sb_append(&body, ", ");
+    pw_sql_string_literal(&body, D, c->name);
+    pw_sb_append(&body, "); BEGIN IF s IS NOT NULL THEN EXECUTE 'ALTER SEQUENCE ' || s || ' AS ");
+    pw_sb_append(&body, to);
+    pw_sb_append(&body, "'; END IF; END");
+    const char *text = pw_sb_cstr(&body);
+    if (text == NULL) return nomem(r);
+    pw_sb_append(&r->sb, "DO ");
+    pw_sql_string_literal(&r->sb, D, text);
+    return push(r);
+}
+
 /* Only what changed, in the order that keeps every step valid: drop the old
  * foreign key and unique constraint, change the type (after dropping an old
- * default that is being replaced, so it need not cast to the new type),
- * nullability, default, then add the new unique constraint, foreign key and
- * comment. */
+ * default that is being replaced, so it need not cast to the new type; with
+ * the sequence of an auto-increment column), nullability, default, then add
+ * the new unique constraint, foreign key and comment. */
 static int alter_field(rctx *r, const char *table, const pw_column *old, const pw_column *c) {
     int rc;
     char path[PW_ERR_PATH_MAX];
@@ -348,6 +390,7 @@ static int alter_field(rctx *r, const char *table, const pw_column *old, const p
         pw_sb_append(&r->sb, "::");
         pw_sb_append(&r->sb, c->type[D]);
         if ((rc = push(r))) return rc;
+        if (c->pk && c->autoincrement && (rc = retype_sequence(r, table, old, c))) return rc;
     }
     if (old->null && !c->null && c->def.kind != PW_DEFAULT_NONE &&
         (rc = pw_sql_fill_nulls(r->a, r->out, D, table, c->name, &c->def, r->err)))

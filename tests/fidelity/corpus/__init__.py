@@ -1,0 +1,71 @@
+"""The fidelity corpus: model modules (read as text and written into throwaway projects, never
+imported by the tests) grouped into model sets and multi-step histories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CORPUS_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class ModelSet:
+    """Apps of one project: app label -> corpus module."""
+
+    name: str
+    apps: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A version of the models (of app "models", or of each app in ``apps``), and
+    makemigrations' extra arguments."""
+
+    module: str = ""
+    args: tuple[str, ...] = ()
+    apps: dict[str, str] = field(default_factory=dict)
+
+    def modules(self) -> dict[str, str]:
+        """App label -> corpus module."""
+        return self.apps or {"models": self.module}
+
+
+@dataclass(frozen=True)
+class History:
+    """Versions of the models, applied one after another."""
+
+    name: str
+    steps: tuple[Step, ...]
+
+
+SETS = [
+    ModelSet("scalars", {"models": "scalars"}),
+    ModelSet("naming", {"models": "naming"}),
+    ModelSet("keys", {"models": "keys"}),
+    ModelSet("relations", {"models": "relations"}),
+    ModelSet("indexes", {"models": "indexes"}),
+    ModelSet("cross_app", {"alpha": "cross_alpha", "beta": "cross_beta"}),
+]
+
+HISTORIES = [
+    History("shop", (Step("shop_v1"), Step("shop_v2"), Step("shop_v3"))),
+    History("types", (Step("types_v1"), Step("types_v2"), Step("types_v3"))),
+    History("league", (
+        Step("league_v1"),
+        Step("league_v2", ("--rename", "team=clubs", "--rename", "player.nick=handle",
+                           "--rename", "player.score=points")),
+        Step("league_v3"))),
+    History("edges", (
+        Step("edges_v1"),
+        Step("edges_v2"),
+        Step("edges_v3", ("--rename", "tag=labels", "--rename", "item_tag=item_labels",
+                          "--rename", "item.label=title")))),
+    History("xapp", tuple(
+        Step(apps={"zeta": f"xapp_zeta_v{i}", "beta": f"xapp_beta_v{i}"}) for i in (1, 2, 3))),
+]
+
+
+def source(module: str) -> str:
+    """The text of a corpus module."""
+    return (CORPUS_DIR / f"{module}.py").read_text(encoding="utf-8")
