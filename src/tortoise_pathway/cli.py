@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="show what would be written without writing it")
     mk.add_argument("--no-input", action="store_true",
                     help="never ask: renames only from --rename, else drop + add")
+    mk.add_argument("--fill", action="append", default=[], metavar="TABLE.COLUMN=VALUE",
+                    help="a one-off value for existing rows when a column becomes NOT NULL "
+                         "without a default (repeatable; default: the field's Python "
+                         "default, else asked on a terminal)")
     mk.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
                     help="declare a rename instead of a drop + add: TABLE=NEW_TABLE or "
                          "TABLE.COLUMN=NEW_COLUMN (repeatable)")
@@ -124,7 +128,7 @@ async def _run(args: argparse.Namespace) -> int:
             from .questioner import Questioner
 
             questioner = Questioner(interactive=not args.no_input and sys.stdin.isatty(),
-                                    renames=args.rename)
+                                    renames=args.rename, fills=args.fill)
             await integrator.initialize(connect=False)
             made = integrator.make_migrations(args.app, name=args.name, empty=args.empty,
                                               dry_run=args.dry_run, questioner=questioner)

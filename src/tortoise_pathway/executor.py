@@ -8,6 +8,7 @@ commits every DDL statement at once; there a failure is reported with what ran.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from typing import Any
@@ -166,18 +167,28 @@ class MigrationLock:
             self._cm = self.client.acquire_connection()
             self._raw = await self._cm.__aenter__()
         delay = 0.05
-        while not await self._try():
-            if time.monotonic() >= deadline:
+        try:
+            while not await self._try():
+                if time.monotonic() >= deadline:
+                    raise LockTimeout(
+                        f"another migration command holds the lock on connection "
+                        f"{self.name!r} (waited {self.timeout:g} s)", path=self.name,
+                        hint="wait for it to finish, or raise --lock-timeout")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        except BaseException:
+            # give the connection back whatever failed (a lost connection, a timeout):
+            # a pool that still lends it out never closes (Tortoise's close() would hang)
+            with contextlib.suppress(Exception):
                 await self._release_connection()
-                raise LockTimeout(
-                    f"another migration command holds the lock on connection {self.name!r} "
-                    f"(waited {self.timeout:g} s)", path=self.name,
-                    hint="wait for it to finish, or raise --lock-timeout")
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.5)
+            raise
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
+        # When the work failed, its error is the one to report: unlocking fails too when the
+        # connection died (a server restart), and then the server has let the lock go with the
+        # session anyway.
+        failing = exc[0] is not None
         try:
             if self.dialect == "postgres":
                 await self._scalar("SELECT pg_advisory_unlock($1)", [PG_LOCK_KEY], "%s")
@@ -190,8 +201,12 @@ class MigrationLock:
                 fcntl.flock(self._file, fcntl.LOCK_UN)
                 self._file.close()
                 self._file = None
+        except Exception:
+            if not failing:
+                raise
         finally:
-            await self._release_connection()
+            with contextlib.suppress(*((Exception,) if failing else ())):
+                await self._release_connection()
 
     async def _release_connection(self) -> None:
         if self._cm is not None:

@@ -441,6 +441,7 @@ class TortoisePathwayIntegrator:
         pending = run.pending if run is not None else {}
         heads = migrations.heads(a)
         order = migrations.app_order(a)
+        fill_warnings: list[str] = []
         if target is None:
             ops: list[dict[str, Any]] = []
         else:
@@ -452,6 +453,7 @@ class TortoisePathwayIntegrator:
                                           questioner.ask_rename if questioner else None)
             if not ops:
                 return MadeMigration(a, None)
+            fill_warnings = _add_fills(a, ops, history, questioner)
         deps = [(a, h) for h in heads] + self._cross_app_deps(a, ops, run)
         slug = writer.slugify(name) if name else (
             "custom" if target is None else
@@ -472,7 +474,7 @@ class TortoisePathwayIntegrator:
             migrations.deps[migration.key] = d
             migrations.__init__(migrations.migrations, migrations.deps)  # type: ignore[misc]
         return MadeMigration(a, path, [writer.describe(op) for op in ops],
-                             data_loss_warnings(ops))
+                             data_loss_warnings(ops) + (fill_warnings if target else []))
 
     def _table_owners(self, targets: dict[str, dict[str, Any]]) -> dict[str, str]:
         """Table name -> the app whose models define it, for every app of the config (an
@@ -610,6 +612,45 @@ class _Run:
                 columns.append(c)
             tables.append(dict(t, columns=columns))
         return {"tables": tables}, deferred
+
+
+def _needs_fill(column: dict[str, Any]) -> bool:
+    return not column["null"] and column.get("default") is None and not column.get(
+        "autoincrement")
+
+
+def _add_fills(app: str, ops: list[dict[str, Any]], history: list[Any],
+               questioner: Questioner | None) -> list[str]:
+    """Gives each column that becomes NOT NULL without a database default a one-off value
+    for the rows that exist (``fill``): --fill, the model's Python default, or the user's
+    answer. Returns a warning for each that has none."""
+    candidates = [op for op in ops if op["op"] in ("add_field", "alter_field")
+                  and _needs_fill(op["column"])]
+    if not candidates:
+        return []
+    if any(op["op"] == "alter_field" for op in candidates):
+        state = _engine.replay(history)
+        before = {(t["name"], c["name"]): c for t in state["tables"] for c in t["columns"]}
+    else:
+        before = {}
+    python_defaults = introspect.python_defaults(app)
+    warnings = []
+    for op in candidates:
+        table, column = op["table"], op["column"]["name"]
+        if op["op"] == "alter_field":
+            old = before.get((table, column))
+            if old is None or not old["null"]:
+                continue  # it was NOT NULL already: its rows have values
+        value = (questioner.ask_fill(table, column, python_defaults.get((table, column)))
+                 if questioner else python_defaults.get((table, column)))
+        if value is None:
+            warnings.append(
+                f"column {table}.{column} becomes NOT NULL without a default: the migration "
+                f"fails if {table} has rows (NULLs); pass --fill {table}.{column}=VALUE or "
+                "give the field a default")
+        else:
+            op["fill"] = value
+    return warnings
 
 
 def _declared_renames(history: list[Any], questioner: Questioner) -> list[dict[str, Any]]:

@@ -65,12 +65,16 @@ def _db_default(field: Any, model: Any, where: str) -> Any:
         if len(set(sqls.values())) != 1:
             return {"expr": sqls}
         return {"expr": sqls["sqlite"]}
-    value = field.to_db_value(value, model)
+    return _as_data(field.to_db_value(value, model), "db_default", where)
+
+
+def _as_data(value: Any, what: str, where: str) -> Any:
+    """A database value as migration data (None, bool, int, float, str, {"expr": ...})."""
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, decimal.Decimal):
         if not value.is_finite():
-            raise ModelError(f"{where}: db_default {value!r} is not a finite number", path=where)
+            raise ModelError(f"{where}: {what} {value!r} is not a finite number", path=where)
         # A numeric literal, as generate_schemas writes it: exact, where a float is not, and
         # stored as a number (a string literal would be text in SQLite's VARCHAR decimal).
         return {"expr": str(value)}
@@ -80,7 +84,28 @@ def _db_default(field: Any, model: Any, where: str) -> Any:
         return str(value)
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
-    raise ModelError(f"{where}: db_default {value!r} cannot be written as data", path=where)
+    raise ModelError(f"{where}: {what} {value!r} cannot be written as data", path=where)
+
+
+def python_defaults(app: str) -> dict[tuple[str, str], Any]:
+    """(table, column) -> the field's Python-side ``default`` as data, for the fields whose
+    default is a plain value (not a callable): what existing rows get when such a column
+    becomes NOT NULL, unless the user says otherwise."""
+    out: dict[tuple[str, str], Any] = {}
+    for model in app_models(app):
+        meta = model._meta
+        for field_name, column in meta.fields_db_projection.items():
+            field = meta.fields_map[field_name]
+            default = getattr(field, "default", None)
+            if default is None or callable(default):
+                continue
+            try:
+                out[(meta.db_table, column)] = _as_data(
+                    field.to_db_value(default, model), "default",
+                    f"{model.__name__}.{field_name}")
+            except Exception:  # a default the database cannot take as a literal: ask instead
+                continue
+    return out
 
 
 def _column(model: Any, field_name: str, column: str) -> tuple[dict[str, Any], bool]:

@@ -230,12 +230,20 @@ class AlterModel(Operation):
 
 
 class AddField(Operation):
-    def __init__(self, table: str, column: Column) -> None:
+    """``fill``: a one-off value for the rows that exist when the column becomes NOT NULL
+    without a database default (it is not kept as the column's default)."""
+
+    def __init__(self, table: str, column: Column, *, fill: Default = None) -> None:
         self.table = table
         self.column = column
+        self.fill = fill
+        _default_to_data(fill)  # validates
 
     def to_dict(self) -> dict[str, Any]:
-        return {"op": "add_field", "table": self.table, "column": self.column.to_dict()}
+        d = {"op": "add_field", "table": self.table, "column": self.column.to_dict()}
+        if self.fill is not None:
+            d["fill"] = _default_to_data(self.fill)
+        return d
 
     def describe(self) -> str:
         return f"Add column {self.table}.{self.column.name}"
@@ -254,12 +262,20 @@ class RemoveField(Operation):
 
 
 class AlterField(Operation):
-    def __init__(self, table: str, column: Column) -> None:
+    """``fill``: a one-off value for the rows that exist when the column becomes NOT NULL
+    without a database default (it is not kept as the column's default)."""
+
+    def __init__(self, table: str, column: Column, *, fill: Default = None) -> None:
         self.table = table
         self.column = column
+        self.fill = fill
+        _default_to_data(fill)  # validates
 
     def to_dict(self) -> dict[str, Any]:
-        return {"op": "alter_field", "table": self.table, "column": self.column.to_dict()}
+        d = {"op": "alter_field", "table": self.table, "column": self.column.to_dict()}
+        if self.fill is not None:
+            d["fill"] = _default_to_data(self.fill)
+        return d
 
     def describe(self) -> str:
         return f"Alter column {self.table}.{self.column.name}"
@@ -347,9 +363,11 @@ _FROM_DICT: dict[str, Callable[[dict[str, Any]], Operation]] = {
     "delete_model": lambda d: DeleteModel(d["table"]),
     "rename_model": lambda d: RenameModel(d["table"], d["new_name"]),
     "alter_model": lambda d: AlterModel(d["table"], d.get("comment")),
-    "add_field": lambda d: AddField(d["table"], Column.from_dict(d["column"])),
+    "add_field": lambda d: AddField(d["table"], Column.from_dict(d["column"]),
+                                    fill=_default_from_data(d.get("fill"))),
     "remove_field": lambda d: RemoveField(d["table"], d["column"]),
-    "alter_field": lambda d: AlterField(d["table"], Column.from_dict(d["column"])),
+    "alter_field": lambda d: AlterField(d["table"], Column.from_dict(d["column"]),
+                                        fill=_default_from_data(d.get("fill"))),
     "rename_field": lambda d: RenameField(d["table"], d["column"], d["new_name"]),
     "add_index": lambda d: AddIndex(d["table"], Index.from_dict(d["index"])),
     "remove_index": lambda d: RemoveIndex(d["table"], d["index"]),

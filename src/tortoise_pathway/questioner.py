@@ -7,6 +7,7 @@ dropped data will be lost.
 
 from __future__ import annotations
 
+import ast
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
@@ -43,6 +44,30 @@ def parse_renames(specs: Sequence[str]) -> tuple[set[tuple[str, str]], set[tuple
     return tables, columns
 
 
+def parse_value(text: str) -> Any:
+    """A one-off value typed by the user: a Python literal (0, 1.5, True, 'x'), else the
+    text itself as a string."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise RenameSpecError(f"{text!r}: a one-off value is a number, a string, True or False")
+
+
+def parse_fills(specs: Sequence[str]) -> dict[tuple[str, str], Any]:
+    """``users.age=0`` -> {("users", "age"): 0}."""
+    out: dict[tuple[str, str], Any] = {}
+    for spec in specs:
+        target, sep, value = spec.partition("=")
+        table, dot, column = target.partition(".")
+        if not sep or not dot or not table or not column:
+            raise RenameSpecError(f"--fill {spec!r}: write TABLE.COLUMN=VALUE, e.g. users.age=0")
+        out[(table, column)] = parse_value(value)
+    return out
+
+
 def _type_text(column: Mapping[str, Any] | None) -> str:
     if not column:
         return ""
@@ -61,9 +86,11 @@ class Questioner:
 
     def __init__(self, interactive: bool = False, renames: Sequence[str] = (),
                  field_names: Mapping[tuple[str, str], str] | None = None,
-                 stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+                 stdin: TextIO | None = None, stdout: TextIO | None = None,
+                 fills: Sequence[str] = ()) -> None:
         self.interactive = interactive
         self.tables, self.columns = parse_renames(renames)
+        self.fills = parse_fills(fills)
         self.field_names = dict(field_names or {})
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
@@ -84,6 +111,27 @@ class Questioner:
         if not self.interactive:
             return False
         return self._yes_no(question)
+
+    def ask_fill(self, table: str, column: str, default: Any = None) -> Any:
+        """The one-off value for rows of ``table`` when ``column`` becomes NOT NULL without a
+        database default: --fill, else the model's own Python default, else the user's
+        answer on a terminal; None when there is none."""
+        if (table, column) in self.fills:
+            return self.fills[(table, column)]
+        if default is not None:
+            return default
+        if not self.interactive:
+            return None
+        self.stdout.write(
+            f"Column {table}.{column} becomes NOT NULL and has no database default; rows that "
+            "exist need a value.\nOne-off value for them (a number, 'text', True/False), or "
+            "empty to leave it: ")
+        self.stdout.flush()
+        line = self.stdin.readline()
+        text = line.strip()
+        if not text:
+            return None
+        return parse_value(text)
 
     def _yes_no(self, question: str) -> bool:
         while True:

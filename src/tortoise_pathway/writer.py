@@ -94,7 +94,8 @@ def _operation(op: Mapping[str, Any], depth: int) -> str:
         return f"{pad}ops.AlterModel({table}, comment={comment}),"
     if kind in ("add_field", "alter_field"):
         cls = "AddField" if kind == "add_field" else "AlterField"
-        return f"{pad}ops.{cls}({table}, {_column(op['column'])}),"
+        fill = "" if op.get("fill") is None else f", fill={_value(op['fill'])}"
+        return f"{pad}ops.{cls}({table}, {_column(op['column'])}{fill}),"
     if kind == "remove_field":
         return f"{pad}ops.RemoveField({table}, {_str(op['column'])}),"
     if kind == "rename_field":

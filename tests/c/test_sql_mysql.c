@@ -544,3 +544,18 @@ TEST(test_my_widen_referenced_key) {
               ") CHARACTER SET utf8mb4;\n");
     pw_arena_free(a);
 }
+
+TEST(test_my_fill_add_not_null) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_op op = tb_op(PW_OP_ADD_FIELD, "users");
+    op.column = tb_column(a, "age", "INT");
+    op.fill = (pw_default){.kind = PW_DEFAULT_INT, .i = 18};
+    CHECK_STR(my(a, s, &op, &rc, &err),
+              "ALTER TABLE `users` ADD COLUMN `age` INT NULL;\n"
+              "UPDATE `users` SET `age` = 18 WHERE `age` IS NULL;\n"
+              "ALTER TABLE `users` MODIFY COLUMN `age` INT NOT NULL;\n");
+    pw_arena_free(a);
+}

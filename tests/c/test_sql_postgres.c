@@ -626,3 +626,34 @@ TEST(test_pg_alter_field_serial_type_retypes_sequence) {
               "\"author_id\"::BIGINT;\n");
     pw_arena_free(a);
 }
+
+TEST(test_pg_fill_add_and_alter_not_null) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_op op = tb_op(PW_OP_ADD_FIELD, "users");
+    op.column = tb_column(a, "age", "INT");
+    op.fill = (pw_default){.kind = PW_DEFAULT_INT, .i = 18};
+    CHECK_STR(pg(a, s, &op, &rc, &err),
+              "ALTER TABLE \"users\" ADD COLUMN \"age\" INT;\n"
+              "UPDATE \"users\" SET \"age\" = 18 WHERE \"age\" IS NULL;\n"
+              "ALTER TABLE \"users\" ALTER COLUMN \"age\" SET NOT NULL;\n");
+    /* the schema given is not changed by rendering */
+    CHECK(pw_table_find_column(pw_schema_find_table(s, "users"), "age") == NULL);
+
+    pw_op alter = tb_op(PW_OP_ALTER_FIELD, "users");
+    pw_column *c = copy_col(a, s, "users", "bio");
+    c->null = false;
+    alter.column = c;
+    alter.fill = (pw_default){.kind = PW_DEFAULT_STRING, .s = "it's"};
+    CHECK_STR(pg(a, s, &alter, &rc, &err),
+              "UPDATE \"users\" SET \"bio\" = 'it''s' WHERE \"bio\" IS NULL;\n"
+              "ALTER TABLE \"users\" ALTER COLUMN \"bio\" SET NOT NULL;\n");
+
+    /* a fill that is an unsafe expression is refused */
+    alter.fill = (pw_default){.kind = PW_DEFAULT_EXPR, .s = "1; DROP TABLE users"};
+    CHECK(pg(a, s, &alter, &rc, &err) == NULL);
+    CHECK_INT(rc, PW_ERR_INVALID);
+    pw_arena_free(a);
+}

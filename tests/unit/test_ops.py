@@ -270,3 +270,16 @@ def test_operation_base_class() -> None:
     with pytest.raises(NotImplementedError):
         ops.Operation().to_dict()
     assert ops.Operation().describe() == "Operation"
+
+
+def test_fill_round_trips_and_is_optional() -> None:
+    from tortoise_pathway import ops
+
+    col = ops.Column("age", "INT")
+    assert "fill" not in ops.AddField("users", col).to_dict()
+    d = ops.AddField("users", col, fill=18).to_dict()
+    assert d["fill"] == 18
+    assert ops.from_dict(d).to_dict() == d
+    d = ops.AlterField("users", col, fill=ops.Expr("0")).to_dict()
+    assert d["fill"] == {"expr": "0"}
+    assert ops.from_dict(d).to_dict() == d

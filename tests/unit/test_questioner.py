@@ -105,3 +105,33 @@ def test_data_loss_warnings() -> None:
         "column posts.body is dropped: its data will be lost",
     ]
     assert data_loss_warnings([]) == []
+
+
+def test_fill_values_from_flags_model_default_and_answers() -> None:
+    import io
+
+    from tortoise_pathway.questioner import Questioner, parse_fills, parse_value
+
+    assert parse_value("0") == 0 and parse_value("'x'") == "x" and parse_value("True") is True
+    assert parse_value("rookie") == "rookie"  # not a literal: the text itself
+    assert parse_fills(["users.age=18", "users.nick='a=b'"]) == {
+        ("users", "age"): 18, ("users", "nick"): "a=b"}
+    q = Questioner(fills=["users.age=18"])
+    assert q.ask_fill("users", "age", 3) == 18  # the flag wins over the model default
+    assert q.ask_fill("users", "rank", 3) == 3
+    assert q.ask_fill("users", "rank") is None  # not interactive: no answer
+    out = io.StringIO()
+    q = Questioner(interactive=True, stdin=io.StringIO("42\n\n"), stdout=out)
+    assert q.ask_fill("users", "score") == 42
+    assert "Column users.score becomes NOT NULL" in out.getvalue()
+    assert q.ask_fill("users", "other") is None  # empty answer
+
+
+def test_bad_fill_specs_are_refused() -> None:
+    import pytest
+
+    from tortoise_pathway.questioner import RenameSpecError, parse_fills
+
+    for spec in ("users=1", "age", ".x=1", "users.age=[1]"):
+        with pytest.raises(RenameSpecError):
+            parse_fills([spec])

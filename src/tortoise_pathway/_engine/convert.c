@@ -120,12 +120,14 @@ static int read_expr(pw_arena *a, PyObject *v, const char *path, pw_default *def
     return 0;
 }
 
-static int read_default(pw_arena *a, PyObject *col, const char *path, pw_default *def) {
+/* obj[key] as a default value (None, bool, int, float, str, {"expr": ...}). */
+static int read_value(pw_arena *a, PyObject *obj, const char *key, const char *path,
+                      pw_default *def) {
     PyObject *v;
     char sub[PW_ERR_PATH_MAX];
-    snprintf(sub, sizeof sub, "%s.default", path);
+    snprintf(sub, sizeof sub, "%s.%s", path, key);
     memset(def, 0, sizeof *def);
-    if (get_opt(col, "default", path, &v)) return -1;
+    if (get_opt(obj, key, path, &v)) return -1;
     if (v == NULL) return 0;
     if (PyBool_Check(v)) {
         def->kind = PW_DEFAULT_BOOL;
@@ -186,7 +188,7 @@ static int read_column(pw_arena *a, PyObject *obj, const char *table, pw_column 
     if (read_type(a, obj, path, c) || read_bool(obj, "null", path, &c->null) ||
         read_bool(obj, "pk", path, &c->pk) ||
         read_bool(obj, "autoincrement", path, &c->autoincrement) ||
-        read_bool(obj, "unique", path, &c->unique) || read_default(a, obj, path, &c->def) ||
+        read_bool(obj, "unique", path, &c->unique) || read_value(a, obj, "default", path, &c->def) ||
         read_opt_str(a, obj, "comment", path, &c->comment) || read_fk(a, obj, path, &c->fk))
         return -1;
     *out = c;
@@ -318,7 +320,8 @@ static int read_op(pw_arena *a, PyObject *obj, const char *label, size_t pos, pw
     case PW_OP_ADD_FIELD:
     case PW_OP_ALTER_FIELD:
         if (read_req_str(a, obj, "table", path, &op->table) || get_req(obj, "column", path, &v) ||
-            read_column(a, v, op->table, &op->column))
+            read_column(a, v, op->table, &op->column) ||
+            read_value(a, obj, "fill", path, &op->fill))
             return -1;
         return 0;
     case PW_OP_REMOVE_FIELD:
@@ -654,6 +657,8 @@ static PyObject *op_to_py(const pw_op *op) {
     case PW_OP_ALTER_FIELD:
         if (set_steal(d, "table", PyUnicode_FromString(op->table)) ||
             set_steal(d, "column", column_to_py(op->column)))
+            goto fail;
+        if (op->fill.kind != PW_DEFAULT_NONE && set_steal(d, "fill", default_to_py(&op->fill)))
             goto fail;
         break;
     case PW_OP_REMOVE_FIELD:

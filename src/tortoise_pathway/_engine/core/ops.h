@@ -13,9 +13,10 @@
  *   DELETE_MODEL   table
  *   RENAME_MODEL   table (old name), new_name
  *   ALTER_MODEL    table, comment (NULL clears it): the table comment
- *   ADD_FIELD      table, column (full definition)
+ *   ADD_FIELD      table, column (full definition), fill (optional)
  *   REMOVE_FIELD   table, name (column name)
- *   ALTER_FIELD    table, column (new full definition; column->name says which)
+ *   ALTER_FIELD    table, column (new full definition; column->name says which),
+ *                  fill (optional)
  *   RENAME_FIELD   table, name (old column name), new_name
  *   ADD_INDEX      table, index (full definition)
  *   REMOVE_INDEX   table, name (index name)
@@ -63,6 +64,11 @@ typedef struct {
     const char *comment;  /* ALTER_MODEL */
     pw_table *model;      /* CREATE_MODEL */
     pw_column *column;    /* ADD_FIELD / ALTER_FIELD */
+    /* ADD_FIELD / ALTER_FIELD: a one-off value for the rows that exist when a
+     * column becomes NOT NULL without a default of its own (the user's answer
+     * to makemigrations' question). Not part of the schema state; ignored by
+     * pw_op_apply and dropped by pw_op_reverse. PW_DEFAULT_NONE: none. */
+    pw_default fill;
     pw_index *index;      /* ADD_INDEX */
     const char *sql_forward;  /* RUN_SQL: one or more statements */
     const char *sql_backward; /* RUN_SQL: NULL when irreversible */

@@ -255,7 +255,13 @@ static int check_op(const pw_op *op, pw_dialect d, pw_error *err) {
         if (op->column == NULL)
             return pw_error_set(err, PW_ERR_INVALID, op->table, "%s on table %s has no column",
                                 kind, op->table);
-        return check_column(op->table, op->column, d, err);
+        {
+            int rc = check_column(op->table, op->column, d, err);
+            if (rc || op->fill.kind == PW_DEFAULT_NONE) return rc;
+            pw_column probe = *op->column; /* the fill is checked as a default would be */
+            probe.def = op->fill;
+            return check_column(op->table, &probe, d, err);
+        }
     case PW_OP_ADD_INDEX:
         return check_index(op->table, op->index, err);
     case PW_OP_RENAME_MODEL:
@@ -287,6 +293,54 @@ static int check_op(const pw_op *op, pw_dialect d, pw_error *err) {
     return 0;
 }
 
+static int render_dialect(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
+                          pw_strlist *out, pw_error *err);
+
+/* A column becoming NOT NULL with a one-off fill for the rows that exist:
+ *   ALTER_FIELD: the NULLs get the fill first, then the dialect's change;
+ *   ADD_FIELD:   the column is added nullable, filled, then made NOT NULL
+ *                (an ALTER_FIELD rendered against the table with the column).
+ * The same on every dialect, so a table with rows takes the change. */
+static int render_with_fill(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
+                            pw_strlist *out, pw_error *err) {
+    int rc;
+    pw_op plain = *op;
+    memset(&plain.fill, 0, sizeof plain.fill);
+    if (op->kind == PW_OP_ALTER_FIELD) {
+        if ((rc = pw_sql_fill_nulls(a, out, d, op->table, op->column->name, &op->fill, err)))
+            return rc;
+        return render_dialect(a, before, &plain, d, out, err);
+    }
+    if (op->kind != PW_OP_ADD_FIELD) return render_dialect(a, before, &plain, d, out, err);
+    long at = pw_schema_table_index(before, op->table);
+    if (at < 0)
+        return pw_error_set(err, PW_ERR_NOT_FOUND, op->table, "table %s does not exist",
+                            op->table);
+    pw_column *loose = pw_column_copy(a, op->column);
+    pw_schema *mid = pw_arena_alloc(a, sizeof *mid);
+    pw_table **tables = pw_arena_calloc(a, before->ntables, sizeof *tables);
+    if (loose == NULL || mid == NULL || tables == NULL)
+        return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
+    loose->null = true;
+    pw_op add = plain;
+    add.column = loose;
+    if ((rc = render_dialect(a, before, &add, d, out, err))) return rc;
+    if ((rc = pw_sql_fill_nulls(a, out, d, op->table, op->column->name, &op->fill, err)))
+        return rc;
+    /* the schema between the two steps: the table with the nullable column */
+    memcpy(tables, before->tables, before->ntables * sizeof *tables);
+    *mid = *before;
+    mid->tables = tables;
+    mid->captables = before->ntables;
+    tables[at] = pw_table_copy(a, before->tables[at]);
+    if (tables[at] == NULL)
+        return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
+    if ((rc = pw_op_apply_table(a, tables[at], &add, err))) return rc;
+    pw_op tighten = plain;
+    tighten.kind = PW_OP_ALTER_FIELD;
+    return render_dialect(a, mid, &tighten, d, out, err);
+}
+
 int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
                      pw_strlist *out, pw_error *err) {
     if ((int)d < 0 || d >= PW_DIALECT_COUNT)
@@ -302,6 +356,14 @@ int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_d
     }
     int rc = check_op(op, d, err);
     if (rc) return rc;
+    if (op->fill.kind != PW_DEFAULT_NONE && op->column != NULL && !op->column->null)
+        return render_with_fill(a, before, op, d, out, err);
+    return render_dialect(a, before, op, d, out, err);
+}
+
+/* The dialect's own rendering of a schema-changing op. */
+static int render_dialect(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
+                          pw_strlist *out, pw_error *err) {
     switch (d) {
     case PW_DIALECT_SQLITE:
         return pw_sql_sqlite_render_op(a, before, op, out, err);
