@@ -61,6 +61,11 @@ HISTORIES = [
         Step("edges_v2"),
         Step("edges_v3", ("--rename", "tag=labels", "--rename", "item_tag=item_labels",
                           "--rename", "item.label=title")))),
+    History("evolve", (
+        Step("evolve_v1"),
+        Step("evolve_v2", ("--rename", "author=writer", "--rename", "book.title=headline")),
+        Step("evolve_v3", ("--fill", "writer.email=unknown@example.com")),
+        Step("evolve_v4"))),
     History("xapp", tuple(
         Step(apps={"zeta": f"xapp_zeta_v{i}", "beta": f"xapp_beta_v{i}"}) for i in (1, 2, 3))),
 ]
