@@ -185,7 +185,9 @@ def _index_columns(model: Any, names: list[str]) -> list[str]:
         if n in meta.fields_db_projection:
             cols.append(meta.fields_db_projection[n])
         elif n in meta.fields_map and getattr(meta.fields_map[n], "source_field", None):
-            cols.append(meta.fields_map[n].source_field)
+            # a relation: its source_field names the id field, whose column may differ
+            source = meta.fields_map[n].source_field
+            cols.append(meta.fields_db_projection.get(source, source))
         else:
             cols.append(n)
     return cols

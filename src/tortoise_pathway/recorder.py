@@ -60,12 +60,13 @@ class Recorder:
     def create_progress_sql(self) -> str:
         q, d = self.q, self.dialect
         extra = " CHARACTER SET utf8mb4" if d == "mysql" else ""
+        # MySQL names every primary key PRIMARY and warns about any other name
+        name = "" if d == "mysql" else f"CONSTRAINT {q(PROGRESS_TABLE + '_pkey')} "
         return (f"CREATE TABLE IF NOT EXISTS {q(PROGRESS_TABLE)} ("
                 f"{q('app')} VARCHAR(100) NOT NULL, {q('name')} VARCHAR(191) NOT NULL, "
                 f"{q('checksum')} VARCHAR(64) NOT NULL, {q('direction')} VARCHAR(8) NOT NULL, "
                 f"{q('done')} INT NOT NULL, {q('total')} INT NOT NULL, "
-                f"CONSTRAINT {q(PROGRESS_TABLE + '_pkey')} PRIMARY KEY ({q('app')}, "
-                f"{q('name')})){extra}")
+                f"{name}PRIMARY KEY ({q('app')}, {q('name')})){extra}")
 
     def q(self, name: str) -> str:
         return _q(name, self.dialect)

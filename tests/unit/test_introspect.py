@@ -289,6 +289,19 @@ def test_unique_together_on_a_foreign_key_uses_its_column(models: Models) -> Non
     assert [c["name"] for c in t["b"]["columns"]] == ["id", "number", "a_id"]
 
 
+def test_unique_together_on_a_renamed_foreign_key_column(models: Models) -> None:
+    t = models.tables("""
+        class A(models.Model):
+            id = fields.IntField(primary_key=True)
+        class B(models.Model):
+            a = fields.ForeignKeyField("models.A", source_field="writer")
+            n = fields.IntField()
+            class Meta:
+                unique_together = (("n", "a"),)
+    """)
+    assert t["b"]["indexes"][0]["columns"] == ["n", "writer"]
+
+
 def test_m2m_through_table(models: Models) -> None:
     t = models.tables(USERS)
     through = t["user_group"]

@@ -96,6 +96,7 @@ typedef struct {
     void *ctx;
     pw_error *err;
     pw_oplist ops;
+    pw_oplist pre; /* step 0, decided later, output first */
     name_ix *from_sorted, *to_sorted;
     from_info *fi;
     to_info *ti;
@@ -356,12 +357,14 @@ static int ask(diff_ctx *d, pw_rename_kind kind, const char *table, const char *
                         new_name);
 }
 
-/* Step 0, before the renames: a `from` column whose foreign key points at a
- * table `from` does not hold (another app's, or a dangling name) that `to`
- * holds without the referenced column. pw_op_apply would refuse to create (or
- * rename a table to) that name while the key points at it, so the key is
- * dropped first, by ALTER_FIELD in `from` names; steps 5 to 7 then give the
- * column its final definition, remove it, or delete its table. */
+/* Step 0, decided after step 3, placed before the renames: a `from` column
+ * whose foreign key points at a table `from` does not hold (another app's, or
+ * a dangling name) that the diff creates without the referenced column (not
+ * in `to`, or added after CREATE_MODEL), or that a table lacking it is
+ * renamed to. pw_op_apply would refuse the creation or the rename while the
+ * key points there, so the key is dropped first, by ALTER_FIELD in `from`
+ * names (into d->pre); steps 5 to 7 then give the column its final
+ * definition, remove it, or delete its table. */
 static int emit_dangling_fk_drops(diff_ctx *d) {
     int rc;
     for (size_t i = 0; i < d->from->ntables; i++) {
@@ -371,7 +374,16 @@ static int emit_dangling_fk_drops(diff_ctx *d) {
             if (c->fk.table == NULL || c->fk.column == NULL || find_from(d, c->fk.table) >= 0)
                 continue;
             long u = find_to(d, c->fk.table);
-            if (u < 0 || pw_table_find_column(d->to->tables[u], c->fk.column) != NULL) continue;
+            if (u < 0) continue;
+            const to_info *tu = &d->ti[u];
+            bool there;
+            if (tu->from >= 0) {
+                there = pw_table_find_column(d->from->tables[tu->from], c->fk.column) != NULL;
+            } else {
+                long kk = pw_table_column_index(d->to->tables[u], c->fk.column);
+                there = kk >= 0 && !tu->deferred_col[kk];
+            }
+            if (there) continue;
             if (d->fi[i].fk_dropped == NULL &&
                 (d->fi[i].fk_dropped = alloc_n(d, ft->ncolumns, sizeof(bool))) == NULL)
                 return nomem(d);
@@ -382,7 +394,7 @@ static int emit_dangling_fk_drops(diff_ctx *d) {
             memset(&nc->fk, 0, sizeof nc->fk);
             pw_op op = new_op(PW_OP_ALTER_FIELD, ft->name);
             op.column = nc;
-            if ((rc = push(d, &op)) != 0) return rc;
+            if ((rc = pw_oplist_push(d->a, &d->pre, &op, d->err)) != 0) return rc;
         }
     }
     return 0;
@@ -401,7 +413,6 @@ static int match_tables(diff_ctx *d) {
         d->ti[j].from = i;
         if (i >= 0) d->fi[i].to = (long)j;
     }
-    if ((rc = emit_dangling_fk_drops(d)) != 0) return rc;
     if (d->cb == NULL) return 0;
     /* Table renames: from order, then to order; each pair asked once. Only
      * tables of equal shape can be candidates, so the `to` side is bucketed
@@ -1352,12 +1363,21 @@ int pw_diff(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_c
     if ((rc = collect_dropped_indexes(&d)) != 0) goto done;
     if ((rc = emit_remove_indexes(&d)) != 0) goto done;
     if ((rc = emit_create_models(&d)) != 0) goto done;
+    if ((rc = emit_dangling_fk_drops(&d)) != 0) goto done;
     if ((rc = emit_add_fields(&d)) != 0) goto done;
     if ((rc = emit_alters(&d)) != 0) goto done;
     if ((rc = emit_remove_fields(&d)) != 0) goto done;
     if ((rc = emit_pk_moves(&d)) != 0) goto done;
     if ((rc = emit_delete_models(&d)) != 0) goto done;
     if ((rc = emit_add_indexes(&d)) != 0) goto done;
+    if (d.pre.len > 0) {
+        pw_oplist all = {0};
+        for (size_t i = 0; i < d.pre.len; i++)
+            if ((rc = pw_oplist_push(a, &all, &d.pre.items[i], err)) != 0) goto done;
+        for (size_t i = 0; i < d.ops.len; i++)
+            if ((rc = pw_oplist_push(a, &all, &d.ops.items[i], err)) != 0) goto done;
+        d.ops = all;
+    }
     *out = d.ops;
 done:
     return rc;

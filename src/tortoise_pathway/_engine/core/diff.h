@@ -9,9 +9,10 @@
  *
  * Order of the output:
  *   0. ALTER_FIELD (in `from` names) dropping the foreign key of a column
- *      that points at a table `from` does not hold (another app's) which `to`
- *      holds without the referenced column (that table could not be created
- *      while the key points at it);
+ *      that points at a table `from` does not hold (another app's) which the
+ *      diff creates without the referenced column (not in `to`, or added
+ *      after the table) or renames a table lacking it to (that could not
+ *      happen while the key points there);
  *   1. RENAME_MODEL, RENAME_FIELD that the callback confirmed;
  *   2. REMOVE_INDEX of indexes that are gone or changed;
  *   3. CREATE_MODEL of new tables, referenced tables first; a foreign-key
