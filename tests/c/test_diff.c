@@ -326,7 +326,46 @@ TEST(test_diff_dangling_fk_to_created_table) {
     CHECK(diff_ok(a, from, to, NULL, NULL,
                   "alter_field posts.author_id; create_model accounts(id); delete_model posts",
                   &ops));
+    /* the created table gets the column only after CREATE_MODEL (its key
+     * points at a column new in a kept table): dropped first as well */
+    from = pw_schema_new(a);
+    to = pw_schema_new(a);
+    pw_table *k = tb_table(a, from, "k");
+    tb_pk(a, k);
+    tb_fk(a, k, "name", "order")->fk.column = "user_id";
+    k = tb_table(a, to, "k");
+    tb_pk(a, k);
+    tb_col(a, k, "value", "INT");
+    pw_table *o = tb_table(a, to, "order");
+    tb_pk(a, o);
+    tb_fk(a, o, "user_id", "k")->fk.column = "value";
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "alter_field k.name; create_model order(id); add_field k.value; "
+                  "add_field order.user_id; remove_field k.name",
+                  &ops));
+    /* a table lacking the column is renamed to the name the key points at */
+    from = pw_schema_new(a);
+    to = pw_schema_new(a);
+    p = tb_table(a, from, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "accounts")->fk.column = "uid";
+    tb_pk(a, tb_table(a, from, "people"));
+    p = tb_table(a, to, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "accounts");
+    tb_pk(a, tb_table(a, to, "accounts"));
+    asker as = {.yes = {"people->accounts"}};
+    CHECK(diff_ok(a, from, to, ask_cb, &as,
+                  "alter_field posts.author_id; rename_model people->accounts; "
+                  "alter_field posts.author_id",
+                  &ops));
     /* the created table has the column: nothing to drop */
+    from = pw_schema_new(a);
+    p = tb_table(a, from, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "accounts")->fk.column = "uid";
+    to = pw_schema_new(a);
+    tb_pk(a, tb_table(a, to, "accounts"));
     tb_col(a, T(to, "accounts"), "uid", "INT");
     CHECK(diff_ok(a, from, to, NULL, NULL, "create_model accounts(id,uid); delete_model posts",
                   &ops));

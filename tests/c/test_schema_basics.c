@@ -66,3 +66,41 @@ TEST(test_safe_text) {
     CHECK(!pw_sql_expr_is_safe("1 -- x"));
     CHECK(!pw_sql_expr_is_safe("'open"));
 }
+
+TEST(test_schema_check_null_name_after_a_foreign_key) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    pw_schema *s = pw_schema_new(a);
+    pw_table *p = tb_table(a, s, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "users");
+    pw_table *nameless = tb_table(a, s, "x");
+    nameless->name = NULL; /* checked before any foreign key is looked up */
+    CHECK_INT(pw_schema_check(s, &err), PW_ERR_INVALID);
+    CHECK_STR(err.message, "a table has no name");
+    pw_arena_free(a);
+}
+
+TEST(test_schema_check_refuses_what_apply_refuses) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    pw_schema *s = pw_schema_new(a);
+    pw_table *t = tb_table(a, s, "a");
+    tb_col(a, t, "x", "INT");
+    pw_index *ix = tb_index(a, t, "ix", false, "x,x");
+    CHECK_INT(pw_schema_check(s, &err), PW_ERR_INVALID);
+    CHECK_STR(err.message, "index ix names column x twice");
+    ix->ncolumns = 1;
+    CHECK_INT(pw_schema_check(s, &err), 0);
+    pw_table *b = tb_table(a, s, "b");
+    tb_col(a, b, "x", "INT");
+    tb_index(a, b, "ix", false, "x");
+    CHECK_INT(pw_schema_check(s, &err), PW_ERR_INVALID);
+    CHECK_STR(err.message, "index ix is on table a and on table b");
+    b->nindexes = 0;
+    pw_column *f = tb_fk(a, b, "a_id", "a");
+    f->fk.table = "";
+    CHECK_INT(pw_schema_check(s, &err), PW_ERR_INVALID);
+    CHECK_STR(err.path, "b.a_id");
+    pw_arena_free(a);
+}

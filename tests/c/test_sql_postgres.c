@@ -657,3 +657,21 @@ TEST(test_pg_fill_add_and_alter_not_null) {
     CHECK_INT(rc, PW_ERR_INVALID);
     pw_arena_free(a);
 }
+
+TEST(test_pg_fill_skips_primary_keys_and_empty_run_sql) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = pw_schema_new(a);
+    tb_col(a, tb_table(a, s, "t"), "x", "INT");
+    pw_op op = tb_op(PW_OP_ADD_FIELD, "t");
+    op.column = tb_column(a, "k", "INT");
+    op.column->pk = true;
+    op.fill = (pw_default){.kind = PW_DEFAULT_INT, .i = 1};
+    CHECK_STR(pg(a, s, &op, &rc, &err),
+              "ALTER TABLE \"t\" ADD COLUMN \"k\" INT NOT NULL PRIMARY KEY;\n");
+    pw_op sql = tb_op(PW_OP_RUN_SQL, NULL);
+    sql.sql_forward = " \n ";
+    CHECK_STR(pg(a, s, &sql, &rc, &err), "");
+    pw_arena_free(a);
+}

@@ -42,7 +42,9 @@ if __name__ == "__main__":
 def run_script(project: Project, source: str) -> None:
     script = project.root / "script.py"
     script.write_text(textwrap.dedent(source))
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(project.root))
+    # the project first; an inherited PYTHONPATH (make asan's sanitized engine) after it
+    path = os.pathsep.join(p for p in (str(project.root), os.environ.get("PYTHONPATH")) if p)
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=path)
     proc = subprocess.run([sys.executable, str(script)], cwd=project.root, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr

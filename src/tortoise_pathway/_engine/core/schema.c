@@ -384,7 +384,8 @@ int pw_table_check(const pw_table *t, pw_error *err) {
         if (c->def.kind == PW_DEFAULT_EXPR && !pw_default_expr_is_safe(&c->def))
             return pw_error_set(err, PW_ERR_INVALID, path,
                                 "column %s has an unsafe default expression", path);
-        if (c->fk.table != NULL && (!name_ok(c->fk.column) || !name_ok(c->fk.name)))
+        if (c->fk.table != NULL &&
+            (!name_ok(c->fk.table) || !name_ok(c->fk.column) || !name_ok(c->fk.name)))
             return pw_error_set(err, PW_ERR_INVALID, path,
                                 "foreign key of %s needs a name, a table and a column", path);
     }
@@ -404,6 +405,13 @@ int pw_table_check(const pw_table *t, pw_error *err) {
             return pw_error_set(err, PW_ERR_INVALID, ix->name, "index %s has no columns",
                                 ix->name);
         for (size_t k = 0; k < ix->ncolumns; k++)
+            for (size_t j = 0; j < k; j++)
+                if (ix->columns[k] != NULL && ix->columns[j] != NULL &&
+                    strcmp(ix->columns[j], ix->columns[k]) == 0)
+                    return pw_error_set(err, PW_ERR_INVALID, ix->name,
+                                        "index %s names column %s twice", ix->name,
+                                        ix->columns[k]);
+        for (size_t k = 0; k < ix->ncolumns; k++)
             if (ix->columns[k] == NULL || pw_table_find_column(t, ix->columns[k]) == NULL)
                 return pw_error_set(err, PW_ERR_INVALID, ix->name,
                                     "index %s names column %s, which table %s does not have",
@@ -414,6 +422,8 @@ int pw_table_check(const pw_table *t, pw_error *err) {
 }
 
 int pw_schema_check(const pw_schema *s, pw_error *err) {
+    /* every table on its own first, so that the cross-table checks below only
+     * meet named tables, columns and indexes */
     for (size_t i = 0; i < s->ntables; i++) {
         const pw_table *t = s->tables[i];
         int rc = pw_table_check(t, err);
@@ -422,6 +432,16 @@ int pw_schema_check(const pw_schema *s, pw_error *err) {
             if (strcmp(s->tables[j]->name, t->name) == 0)
                 return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s appears twice",
                                     t->name);
+    }
+    for (size_t i = 0; i < s->ntables; i++) {
+        const pw_table *t = s->tables[i];
+        /* index names are one namespace per database (PostgreSQL, SQLite) */
+        for (size_t k = 0; k < t->nindexes; k++)
+            for (size_t j = 0; j < i; j++)
+                if (pw_table_find_index(s->tables[j], t->indexes[k]->name) != NULL)
+                    return pw_error_set(err, PW_ERR_INVALID, t->indexes[k]->name,
+                                        "index %s is on table %s and on table %s",
+                                        t->indexes[k]->name, s->tables[j]->name, t->name);
         for (size_t k = 0; k < t->ncolumns; k++) {
             const pw_column *c = t->columns[k];
             if (c->fk.table == NULL) continue;

@@ -349,6 +349,8 @@ int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_d
     if (op->kind == PW_OP_RUN_SQL) {
         if (op->sql_forward == NULL)
             return pw_error_set(err, PW_ERR_INVALID, NULL, "run_sql has no forward SQL");
+        /* nothing but white space: no statement (MySQL refuses an empty query) */
+        if (op->sql_forward[strspn(op->sql_forward, " \t\r\n")] == '\0') return 0;
         char *s = pw_arena_strdup(a, op->sql_forward);
         if (s == NULL || pw_strlist_push(a, out, s) != 0)
             return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
@@ -356,7 +358,9 @@ int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_d
     }
     int rc = check_op(op, d, err);
     if (rc) return rc;
-    if (op->fill.kind != PW_DEFAULT_NONE && op->column != NULL && !op->column->null)
+    /* a primary key cannot pass through a nullable step; it takes no fill */
+    if (op->fill.kind != PW_DEFAULT_NONE && op->column != NULL && !op->column->null &&
+        !op->column->pk)
         return render_with_fill(a, before, op, d, out, err);
     return render_dialect(a, before, op, d, out, err);
 }
