@@ -108,10 +108,6 @@ static int nomem(diff_ctx *d) {
     return pw_error_set(d->err, PW_ERR_NOMEM, NULL, "out of memory while computing the diff");
 }
 
-static bool str_eq(const char *x, const char *y) {
-    if (x == NULL || y == NULL) return x == y;
-    return strcmp(x, y) == 0;
-}
 
 static void *alloc_n(diff_ctx *d, size_t n, size_t size) {
     return pw_arena_calloc(d->a, n == 0 ? 1 : n, size);
@@ -233,20 +229,20 @@ static bool column_matches(const diff_ctx *d, const pw_column *fc, const pw_colu
  * tt, its columns seen through col_to (the column matches of the pair). */
 static bool index_matches(const pw_table *ft, const long *col_to,
                           const pw_table *tt, const pw_index *fx, const pw_index *tx) {
-    if (!str_eq(fx->name, tx->name) || fx->unique != tx->unique || fx->ncolumns != tx->ncolumns)
+    if (!pw_str_eq(fx->name, tx->name) || fx->unique != tx->unique || fx->ncolumns != tx->ncolumns)
         return false;
     for (size_t i = 0; i < fx->ncolumns; i++) {
         const char *name = fx->columns[i];
         long k = name != NULL ? pw_table_column_index(ft, name) : -1;
         if (k >= 0 && col_to[k] >= 0) name = tt->columns[col_to[k]]->name;
-        if (!str_eq(name, tx->columns[i])) return false;
+        if (!pw_str_eq(name, tx->columns[i])) return false;
     }
     return true;
 }
 
 /* Whether ft and tt are equal but for the table name. */
 static bool table_rename_candidate(const diff_ctx *d, const pw_table *ft, const pw_table *tt) {
-    if (!str_eq(ft->comment, tt->comment) || ft->ncolumns != tt->ncolumns ||
+    if (!pw_str_eq(ft->comment, tt->comment) || ft->ncolumns != tt->ncolumns ||
         ft->nindexes != tt->nindexes)
         return false;
     for (size_t i = 0; i < ft->ncolumns; i++)
@@ -1049,7 +1045,7 @@ static int emit_alters(diff_ctx *d) {
             op.column = (pw_column *)tc;
             if ((rc = push(d, &op)) != 0) return rc;
         }
-        if (!str_eq(ft->comment, tt->comment)) {
+        if (!pw_str_eq(ft->comment, tt->comment)) {
             pw_op op = new_op(PW_OP_ALTER_MODEL, tt->name);
             op.comment = tt->comment;
             if ((rc = push(d, &op)) != 0) return rc;

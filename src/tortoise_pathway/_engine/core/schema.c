@@ -47,10 +47,12 @@ const char *pw_fk_action_name(pw_fk_action a) {
 
 pw_schema *pw_schema_new(pw_arena *a) { return pw_arena_alloc(a, sizeof(pw_schema)); }
 
-static bool str_eq(const char *x, const char *y) {
+bool pw_str_eq(const char *x, const char *y) {
     if (x == NULL || y == NULL) return x == y;
     return strcmp(x, y) == 0;
 }
+
+bool pw_column_own_unique(const pw_column *c) { return c->unique && !c->pk; }
 
 long pw_schema_table_index(const pw_schema *s, const char *name) {
     for (size_t i = 0; i < s->ntables; i++)
@@ -250,10 +252,10 @@ bool pw_default_equal(const pw_default *x, const pw_default *y) {
     case PW_DEFAULT_FLOAT:
         return memcmp(&x->f, &y->f, sizeof x->f) == 0;
     case PW_DEFAULT_STRING:
-        return str_eq(x->s, y->s);
+        return pw_str_eq(x->s, y->s);
     case PW_DEFAULT_EXPR:
         for (int d = 0; d < PW_DIALECT_COUNT; d++)
-            if (!str_eq(pw_default_expr(x, (pw_dialect)d), pw_default_expr(y, (pw_dialect)d)))
+            if (!pw_str_eq(pw_default_expr(x, (pw_dialect)d), pw_default_expr(y, (pw_dialect)d)))
                 return false;
         return true;
     }
@@ -262,31 +264,31 @@ bool pw_default_equal(const pw_default *x, const pw_default *y) {
 
 bool pw_fk_equal(const pw_fk *x, const pw_fk *y) {
     if (x->table == NULL || y->table == NULL) return x->table == y->table;
-    return str_eq(x->name, y->name) && str_eq(x->table, y->table) &&
-           str_eq(x->column, y->column) && x->on_delete == y->on_delete;
+    return pw_str_eq(x->name, y->name) && pw_str_eq(x->table, y->table) &&
+           pw_str_eq(x->column, y->column) && x->on_delete == y->on_delete;
 }
 
 bool pw_column_equal(const pw_column *x, const pw_column *y) {
-    if (!str_eq(x->name, y->name) || x->null != y->null || x->pk != y->pk ||
+    if (!pw_str_eq(x->name, y->name) || x->null != y->null || x->pk != y->pk ||
         x->autoincrement != y->autoincrement || x->unique != y->unique ||
-        !str_eq(x->comment, y->comment) || !pw_default_equal(&x->def, &y->def) ||
+        !pw_str_eq(x->comment, y->comment) || !pw_default_equal(&x->def, &y->def) ||
         !pw_fk_equal(&x->fk, &y->fk))
         return false;
     for (int d = 0; d < PW_DIALECT_COUNT; d++)
-        if (!str_eq(x->type[d], y->type[d])) return false;
+        if (!pw_str_eq(x->type[d], y->type[d])) return false;
     return true;
 }
 
 bool pw_index_equal(const pw_index *x, const pw_index *y) {
-    if (!str_eq(x->name, y->name) || x->unique != y->unique || x->ncolumns != y->ncolumns)
+    if (!pw_str_eq(x->name, y->name) || x->unique != y->unique || x->ncolumns != y->ncolumns)
         return false;
     for (size_t i = 0; i < x->ncolumns; i++)
-        if (!str_eq(x->columns[i], y->columns[i])) return false;
+        if (!pw_str_eq(x->columns[i], y->columns[i])) return false;
     return true;
 }
 
 bool pw_table_equal(const pw_table *x, const pw_table *y) {
-    if (!str_eq(x->name, y->name) || !str_eq(x->comment, y->comment) ||
+    if (!pw_str_eq(x->name, y->name) || !pw_str_eq(x->comment, y->comment) ||
         x->ncolumns != y->ncolumns || x->nindexes != y->nindexes)
         return false;
     for (size_t i = 0; i < x->ncolumns; i++)

@@ -150,6 +150,13 @@ pw_index *pw_index_copy(pw_arena *a, const pw_index *ix);
 pw_table *pw_table_copy(pw_arena *a, const pw_table *t);
 pw_schema *pw_schema_copy(pw_arena *a, const pw_schema *s);
 
+/* Equality of two strings either of which may be NULL (NULL equals only NULL). */
+bool pw_str_eq(const char *x, const char *y);
+
+/* Whether c has a single-column unique constraint of its own (never on the
+ * primary key, which is unique already). */
+bool pw_column_own_unique(const pw_column *c);
+
 /* Structural equality. Names included; for tables, columns and indexes are
  * compared in order. NULL strings equal only NULL. Expression defaults are
  * equal when their text is equal for every dialect. */

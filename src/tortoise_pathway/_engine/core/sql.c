@@ -396,3 +396,9 @@ int pw_sql_fill_nulls(pw_arena *a, pw_strlist *out, pw_dialect d, const char *ta
     pw_sb_append(&sb, " IS NULL");
     return pw_sql_push(a, out, &sb, err);
 }
+
+int pw_sql_rctx_push(pw_sql_rctx *r) { return pw_sql_push(r->a, r->out, &r->sb, r->err); }
+
+int pw_sql_rctx_nomem(pw_sql_rctx *r) {
+    return pw_error_set(r->err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
+}

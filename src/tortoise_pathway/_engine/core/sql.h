@@ -59,6 +59,21 @@ void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_
  * for the next one. 0, or PW_ERR_NOMEM (also when an append to sb failed). */
 int pw_sql_push(pw_arena *a, pw_strlist *out, pw_strbuf *sb, pw_error *err);
 
+/* One operation's rendering in a dialect renderer: the arena, the output
+ * list, the error record, the statement being built. */
+typedef struct {
+    pw_arena *a;
+    pw_strlist *out;
+    pw_error *err;
+    pw_strbuf sb;
+} pw_sql_rctx;
+
+/* The statement in r->sb becomes the next one of r->out (see pw_sql_push). */
+int pw_sql_rctx_push(pw_sql_rctx *r);
+
+/* PW_ERR_NOMEM in r->err, returned. */
+int pw_sql_rctx_nomem(pw_sql_rctx *r);
+
 /* Appends to out "UPDATE <table> SET <column> = <def> WHERE <column> IS NULL":
  * the rows that would break a column turning NOT NULL get its new default
  * first (PostgreSQL and MySQL; SQLite's rebuild uses COALESCE instead).

@@ -28,30 +28,11 @@
 
 #define D PW_DIALECT_MYSQL
 
-/* One operation's rendering: the arena, the output list, the error record,
- * the statement being built. */
-typedef struct {
-    pw_arena *a;
-    pw_strlist *out;
-    pw_error *err;
-    pw_strbuf sb;
-} rctx;
 
-static int push(rctx *r) { return pw_sql_push(r->a, r->out, &r->sb, r->err); }
 
-static void ident(rctx *r, const char *name) { pw_sql_ident(&r->sb, D, name); }
+static void ident(pw_sql_rctx *r, const char *name) { pw_sql_ident(&r->sb, D, name); }
 
-static int nomem(rctx *r) {
-    return pw_error_set(r->err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
-}
 
-/* A unique key of its own: never on the primary key. */
-static bool col_unique(const pw_column *c) { return c->unique && !c->pk; }
-
-static bool str_eq(const char *x, const char *y) {
-    if (x == NULL || y == NULL) return x == y;
-    return strcmp(x, y) == 0;
-}
 
 static void col_path(char *path, const char *table, const char *column) {
     snprintf(path, PW_ERR_PATH_MAX, "%s.%s", table, column);
@@ -63,7 +44,7 @@ static void col_path(char *path, const char *table, const char *column) {
  * TIMESTAMP NOT NULL). with_pk false leaves out PRIMARY KEY (MODIFY COLUMN of
  * a column that already is the key). An auto-increment column gets no
  * DEFAULT. */
-static void column_def(rctx *r, const pw_column *c, bool with_pk) {
+static void column_def(pw_sql_rctx *r, const pw_column *c, bool with_pk) {
     ident(r, c->name);
     pw_sb_append_char(&r->sb, ' ');
     pw_sb_append(&r->sb, c->type[D]);
@@ -81,9 +62,9 @@ static void column_def(rctx *r, const pw_column *c, bool with_pk) {
 }
 
 /* UNIQUE KEY `<table>_<column>_key` (`column`) */
-static int unique_key(rctx *r, const char *table, const char *column) {
+static int unique_key(pw_sql_rctx *r, const char *table, const char *column) {
     const char *name = pw_sql_unique_name(r->a, table, column);
-    if (name == NULL) return nomem(r);
+    if (name == NULL) return pw_sql_rctx_nomem(r);
     pw_sb_append(&r->sb, "UNIQUE KEY ");
     ident(r, name);
     pw_sb_append(&r->sb, " (");
@@ -93,7 +74,7 @@ static int unique_key(rctx *r, const char *table, const char *column) {
 }
 
 /* [UNIQUE ]KEY `name` (`a`, `b`) */
-static void index_key(rctx *r, const pw_index *ix) {
+static void index_key(pw_sql_rctx *r, const pw_index *ix) {
     pw_sb_append(&r->sb, ix->unique ? "UNIQUE KEY " : "KEY ");
     ident(r, ix->name);
     pw_sb_append(&r->sb, " (");
@@ -102,57 +83,57 @@ static void index_key(rctx *r, const pw_index *ix) {
 }
 
 /* ALTER TABLE `table` <action>, the action written by the caller after. */
-static void alter(rctx *r, const char *table) {
+static void alter(pw_sql_rctx *r, const char *table) {
     pw_sb_append(&r->sb, "ALTER TABLE ");
     ident(r, table);
     pw_sb_append_char(&r->sb, ' ');
 }
 
-static int drop_fk(rctx *r, const char *table, const pw_fk *fk) {
+static int drop_fk(pw_sql_rctx *r, const char *table, const pw_fk *fk) {
     alter(r, table);
     pw_sb_append(&r->sb, "DROP FOREIGN KEY ");
     ident(r, fk->name);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
-static int add_fk(rctx *r, const char *table, const pw_column *c) {
+static int add_fk(pw_sql_rctx *r, const char *table, const pw_column *c) {
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
     pw_sql_fk_clause(&r->sb, D, c->name, &c->fk);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
-static int add_unique(rctx *r, const char *table, const char *column) {
+static int add_unique(pw_sql_rctx *r, const char *table, const char *column) {
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
     int rc = unique_key(r, table, column);
-    return rc ? rc : push(r);
+    return rc ? rc : pw_sql_rctx_push(r);
 }
 
-static int drop_unique(rctx *r, const char *table, const char *column) {
+static int drop_unique(pw_sql_rctx *r, const char *table, const char *column) {
     const char *name = pw_sql_unique_name(r->a, table, column);
-    if (name == NULL) return nomem(r);
+    if (name == NULL) return pw_sql_rctx_nomem(r);
     alter(r, table);
     pw_sb_append(&r->sb, "DROP INDEX ");
     ident(r, name);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* ALTER TABLE `new_table` RENAME INDEX `<old key>` TO `<new key>`, the names
  * derived from (old_table, old_col) and (new_table, new_col); nothing when
  * they agree. */
-static int rename_unique(rctx *r, const char *old_table, const char *old_col,
+static int rename_unique(pw_sql_rctx *r, const char *old_table, const char *old_col,
                          const char *new_table, const char *new_col) {
     const char *from = pw_sql_unique_name(r->a, old_table, old_col);
     const char *to = pw_sql_unique_name(r->a, new_table, new_col);
-    if (from == NULL || to == NULL) return nomem(r);
+    if (from == NULL || to == NULL) return pw_sql_rctx_nomem(r);
     if (strcmp(from, to) == 0) return 0;
     alter(r, new_table);
     pw_sb_append(&r->sb, "RENAME INDEX ");
     ident(r, from);
     pw_sb_append(&r->sb, " TO ");
     ident(r, to);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* Whether t keeps an index leading with column once the index named
@@ -164,7 +145,7 @@ static bool has_other_index(const pw_table *t, const char *column, const char *s
                             bool skip_unique) {
     const pw_column *c = pw_table_find_column(t, column);
     if (c != NULL && c->pk) return true;
-    if (c != NULL && col_unique(c) && !skip_unique) return true;
+    if (c != NULL && pw_column_own_unique(c) && !skip_unique) return true;
     for (size_t i = 0; i < t->nindexes; i++) {
         const pw_index *ix = t->indexes[i];
         if (skip_index != NULL && strcmp(ix->name, skip_index) == 0) continue;
@@ -240,13 +221,13 @@ static bool fk_live(const view *v, const pw_column *c) {
 }
 
 /* The table / column named, or NULL with err filled (PW_ERR_NOT_FOUND). */
-static const pw_table *find_table(rctx *r, const pw_schema *before, const char *name) {
+static const pw_table *find_table(pw_sql_rctx *r, const pw_schema *before, const char *name) {
     const pw_table *t = before ? pw_schema_find_table(before, name) : NULL;
     if (t == NULL) pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "table %s does not exist", name);
     return t;
 }
 
-static const pw_column *find_column(rctx *r, const pw_table *t, const char *name) {
+static const pw_column *find_column(pw_sql_rctx *r, const pw_table *t, const char *name) {
     const pw_column *c = pw_table_find_column(t, name);
     if (c == NULL) {
         char path[PW_ERR_PATH_MAX];
@@ -259,7 +240,7 @@ static const pw_column *find_column(rctx *r, const pw_table *t, const char *name
 /* One CREATE TABLE: columns, unique column keys, unique indexes, other
  * indexes, foreign keys (those fk_live allows); CHARACTER SET utf8mb4 and the
  * table comment. */
-static int create_model(rctx *r, const pw_schema *before, const pw_table *t) {
+static int create_model(pw_sql_rctx *r, const pw_schema *before, const pw_table *t) {
     view v = {.before = before, .created = t};
     int rc;
     size_t items = 0;
@@ -271,7 +252,7 @@ static int create_model(rctx *r, const pw_schema *before, const pw_table *t) {
         column_def(r, t->columns[i], true);
     }
     for (size_t i = 0; i < t->ncolumns; i++) {
-        if (!col_unique(t->columns[i])) continue;
+        if (!pw_column_own_unique(t->columns[i])) continue;
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
         if ((rc = unique_key(r, t->name, t->columns[i]->name))) return rc;
     }
@@ -291,36 +272,36 @@ static int create_model(rctx *r, const pw_schema *before, const pw_table *t) {
         pw_sb_append(&r->sb, " COMMENT=");
         pw_sql_string_literal(&r->sb, D, t->comment);
     }
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
-static int rename_model(rctx *r, const pw_table *t, const char *new_name) {
+static int rename_model(pw_sql_rctx *r, const pw_table *t, const char *new_name) {
     int rc;
     alter(r, t->name);
     pw_sb_append(&r->sb, "RENAME TO ");
     ident(r, new_name);
-    if ((rc = push(r))) return rc;
+    if ((rc = pw_sql_rctx_push(r))) return rc;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];
-        if (col_unique(c) && (rc = rename_unique(r, t->name, c->name, new_name, c->name)))
+        if (pw_column_own_unique(c) && (rc = rename_unique(r, t->name, c->name, new_name, c->name)))
             return rc;
     }
     return 0;
 }
 
-static int add_field(rctx *r, const pw_schema *before, const char *table, const pw_column *c) {
+static int add_field(pw_sql_rctx *r, const pw_schema *before, const char *table, const pw_column *c) {
     int rc;
     view v = {.before = before, .table = table, .column = c};
     alter(r, table);
     pw_sb_append(&r->sb, "ADD COLUMN ");
     column_def(r, c, true);
-    if ((rc = push(r))) return rc;
-    if (col_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
+    if ((rc = pw_sql_rctx_push(r))) return rc;
+    if (pw_column_own_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
     if (fk_live(&v, c) && (rc = add_fk(r, table, c))) return rc;
     return 0;
 }
 
-static int remove_field(rctx *r, const pw_schema *before, const char *table,
+static int remove_field(pw_sql_rctx *r, const pw_schema *before, const char *table,
                         const pw_column *c) {
     int rc;
     view v = {.before = before};
@@ -328,7 +309,7 @@ static int remove_field(rctx *r, const pw_schema *before, const char *table,
     alter(r, table);
     pw_sb_append(&r->sb, "DROP COLUMN ");
     ident(r, c->name);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* A column of a table. */
@@ -346,7 +327,7 @@ static bool points_at(const pw_table *xt, const pw_column *x, const pw_table *t,
 
 /* Fills *out (an arena array, NULL when empty) and *n with the columns of s
  * whose foreign key points at t.column. 0 or PW_ERR_NOMEM. */
-static int incoming_fks(rctx *r, const pw_schema *s, const pw_table *t, const char *column,
+static int incoming_fks(pw_sql_rctx *r, const pw_schema *s, const pw_table *t, const char *column,
                         colref **out, size_t *n) {
     size_t count = 0;
     *out = NULL;
@@ -356,7 +337,7 @@ static int incoming_fks(rctx *r, const pw_schema *s, const pw_table *t, const ch
             if (points_at(s->tables[i], s->tables[i]->columns[j], t, column)) count++;
     if (count == 0) return 0;
     *out = pw_arena_calloc(r->a, count, sizeof **out);
-    if (*out == NULL) return nomem(r);
+    if (*out == NULL) return pw_sql_rctx_nomem(r);
     for (size_t i = 0; i < s->ntables; i++)
         for (size_t j = 0; j < s->tables[i]->ncolumns; j++)
             if (points_at(s->tables[i], s->tables[i]->columns[j], t, column))
@@ -372,7 +353,7 @@ static int incoming_fks(rctx *r, const pw_schema *s, const pw_table *t, const ch
  * definition when type, nullability, default, comment or auto-increment
  * changed; add the unique key; add back the foreign keys that point at the
  * column and its own, each only where fk_live allows it after the change. */
-static int alter_field(rctx *r, const pw_schema *before, const pw_table *t, const pw_column *old,
+static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *t, const pw_column *old,
                        const pw_column *c) {
     int rc;
     char path[PW_ERR_PATH_MAX];
@@ -386,10 +367,10 @@ static int alter_field(rctx *r, const pw_schema *before, const pw_table *t, cons
     bool fk_changed = !pw_fk_equal(&old->fk, &c->fk);
     bool type_changed = strcmp(old->type[D], c->type[D]) != 0;
     bool null_changed = old->null != c->null;
-    bool unique_off = col_unique(old) && !col_unique(c);
-    bool unique_on = !col_unique(old) && col_unique(c);
+    bool unique_off = pw_column_own_unique(old) && !pw_column_own_unique(c);
+    bool unique_on = !pw_column_own_unique(old) && pw_column_own_unique(c);
     bool modify = type_changed || null_changed || !pw_default_equal(&old->def, &c->def) ||
-                  !str_eq(old->comment, c->comment) || old->autoincrement != c->autoincrement;
+                  !pw_str_eq(old->comment, c->comment) || old->autoincrement != c->autoincrement;
     bool fk_dropped = live_before &&
                       (fk_changed || type_changed || null_changed || !live_after ||
                        (unique_off && !has_other_index(t, c->name, NULL, true)));
@@ -409,7 +390,7 @@ static int alter_field(rctx *r, const pw_schema *before, const pw_table *t, cons
         alter(r, t->name);
         pw_sb_append(&r->sb, "MODIFY COLUMN ");
         column_def(r, c, false);
-        if ((rc = push(r))) return rc;
+        if ((rc = pw_sql_rctx_push(r))) return rc;
     }
     if (unique_on && (rc = add_unique(r, t->name, c->name))) return rc;
     if (live_after && (fk_changed || fk_dropped || !live_before) && (rc = add_fk(r, t->name, c)))
@@ -420,19 +401,19 @@ static int alter_field(rctx *r, const pw_schema *before, const pw_table *t, cons
     return 0;
 }
 
-static int rename_field(rctx *r, const char *table, const pw_column *c, const char *new_name) {
+static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c, const char *new_name) {
     int rc;
     alter(r, table);
     pw_sb_append(&r->sb, "RENAME COLUMN ");
     ident(r, c->name);
     pw_sb_append(&r->sb, " TO ");
     ident(r, new_name);
-    if ((rc = push(r))) return rc;
-    if (col_unique(c) && (rc = rename_unique(r, table, c->name, table, new_name))) return rc;
+    if ((rc = pw_sql_rctx_push(r))) return rc;
+    if (pw_column_own_unique(c) && (rc = rename_unique(r, table, c->name, table, new_name))) return rc;
     return 0;
 }
 
-static int add_index(rctx *r, const char *table, const pw_index *ix) {
+static int add_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
     pw_sb_append(&r->sb, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
     ident(r, ix->name);
     pw_sb_append(&r->sb, " ON ");
@@ -440,13 +421,13 @@ static int add_index(rctx *r, const char *table, const pw_index *ix) {
     pw_sb_append(&r->sb, " (");
     pw_sql_ident_list(&r->sb, D, ix->columns, ix->ncolumns);
     pw_sb_append_char(&r->sb, ')');
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* DROP INDEX `n` ON `t`; when the index is the last one leading with a
  * foreign-key column, that foreign key is dropped before and added back
  * after (InnoDB then gives it an index of its own). */
-static int remove_index(rctx *r, const pw_schema *before, const pw_table *t, const char *name) {
+static int remove_index(pw_sql_rctx *r, const pw_schema *before, const pw_table *t, const char *name) {
     int rc;
     const pw_index *ix = pw_table_find_index(t, name);
     if (ix == NULL)
@@ -461,14 +442,14 @@ static int remove_index(rctx *r, const pw_schema *before, const pw_table *t, con
     ident(r, name);
     pw_sb_append(&r->sb, " ON ");
     ident(r, t->name);
-    if ((rc = push(r))) return rc;
+    if ((rc = pw_sql_rctx_push(r))) return rc;
     if (fkcol != NULL && (rc = add_fk(r, t->name, fkcol))) return rc;
     return 0;
 }
 
 int pw_sql_mysql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op,
                            pw_strlist *out, pw_error *err) {
-    rctx r = {.a = a, .out = out, .err = err};
+    pw_sql_rctx r = {.a = a, .out = out, .err = err};
     pw_sb_init(&r.sb, a);
     const pw_table *t = NULL;
     const pw_column *c = NULL;
@@ -481,14 +462,14 @@ int pw_sql_mysql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op
     case PW_OP_DELETE_MODEL:
         pw_sb_append(&r.sb, "DROP TABLE ");
         ident(&r, t->name);
-        return push(&r);
+        return pw_sql_rctx_push(&r);
     case PW_OP_RENAME_MODEL:
         return rename_model(&r, t, op->new_name);
     case PW_OP_ALTER_MODEL:
         alter(&r, t->name);
         pw_sb_append(&r.sb, "COMMENT = ");
         pw_sql_string_literal(&r.sb, D, op->comment ? op->comment : "");
-        return push(&r);
+        return pw_sql_rctx_push(&r);
     case PW_OP_ADD_FIELD:
         return add_field(&r, before, t->name, op->column);
     case PW_OP_REMOVE_FIELD:

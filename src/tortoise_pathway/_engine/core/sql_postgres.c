@@ -23,30 +23,11 @@
 
 #define D PW_DIALECT_POSTGRES
 
-/* One operation's rendering: the arena, the output list, the statement
- * being built, the error record. */
-typedef struct {
-    pw_arena *a;
-    pw_strlist *out;
-    pw_error *err;
-    pw_strbuf sb;
-} rctx;
 
-static int push(rctx *r) { return pw_sql_push(r->a, r->out, &r->sb, r->err); }
 
-static void ident(rctx *r, const char *name) { pw_sql_ident(&r->sb, D, name); }
+static void ident(pw_sql_rctx *r, const char *name) { pw_sql_ident(&r->sb, D, name); }
 
-static int nomem(rctx *r) {
-    return pw_error_set(r->err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
-}
 
-/* A unique constraint of its own: never on the primary key. */
-static bool col_unique(const pw_column *c) { return c->unique && !c->pk; }
-
-static bool str_eq(const char *x, const char *y) {
-    if (x == NULL || y == NULL) return x == y;
-    return strcmp(x, y) == 0;
-}
 
 /* ASCII case-insensitive equality. */
 static bool ieq(const char *x, const char *y) {
@@ -81,7 +62,7 @@ static void col_path(char *path, const char *table, const char *column) {
  *   "name" TYPE [NOT NULL] [PRIMARY KEY] [DEFAULT v]
  *   "id" SERIAL NOT NULL PRIMARY KEY          (auto-increment primary key)
  * 0, or PW_ERR_UNSUPPORTED when an auto-increment column is not an integer. */
-static int column_def(rctx *r, const char *table, const pw_column *c) {
+static int column_def(pw_sql_rctx *r, const char *table, const pw_column *c) {
     ident(r, c->name);
     pw_sb_append_char(&r->sb, ' ');
     if (c->pk && c->autoincrement) {
@@ -109,9 +90,9 @@ static int column_def(rctx *r, const char *table, const pw_column *c) {
 }
 
 /* CONSTRAINT "<table>_<column>_key" UNIQUE ("column") */
-static int unique_constraint(rctx *r, const char *table, const char *column) {
+static int unique_constraint(pw_sql_rctx *r, const char *table, const char *column) {
     const char *name = pw_sql_unique_name(r->a, table, column);
-    if (name == NULL) return nomem(r);
+    if (name == NULL) return pw_sql_rctx_nomem(r);
     pw_sb_append(&r->sb, "CONSTRAINT ");
     ident(r, name);
     pw_sb_append(&r->sb, " UNIQUE (");
@@ -121,7 +102,7 @@ static int unique_constraint(rctx *r, const char *table, const char *column) {
 }
 
 /* CONSTRAINT "name" UNIQUE ("a", "b") */
-static void index_constraint(rctx *r, const pw_index *ix) {
+static void index_constraint(pw_sql_rctx *r, const pw_index *ix) {
     pw_sb_append(&r->sb, "CONSTRAINT ");
     ident(r, ix->name);
     pw_sb_append(&r->sb, " UNIQUE (");
@@ -130,7 +111,7 @@ static void index_constraint(rctx *r, const pw_index *ix) {
 }
 
 /* CREATE INDEX "name" ON "table" ("a", "b") as a statement. */
-static int create_index(rctx *r, const char *table, const pw_index *ix) {
+static int create_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
     pw_sb_append(&r->sb, "CREATE INDEX ");
     ident(r, ix->name);
     pw_sb_append(&r->sb, " ON ");
@@ -138,59 +119,59 @@ static int create_index(rctx *r, const char *table, const pw_index *ix) {
     pw_sb_append(&r->sb, " (");
     pw_sql_ident_list(&r->sb, D, ix->columns, ix->ncolumns);
     pw_sb_append_char(&r->sb, ')');
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* ALTER TABLE "table" <action> with the action written by the caller after. */
-static void alter(rctx *r, const char *table) {
+static void alter(pw_sql_rctx *r, const char *table) {
     pw_sb_append(&r->sb, "ALTER TABLE ");
     ident(r, table);
     pw_sb_append_char(&r->sb, ' ');
 }
 
 /* ALTER TABLE "table" DROP CONSTRAINT "name" */
-static int drop_constraint(rctx *r, const char *table, const char *name) {
+static int drop_constraint(pw_sql_rctx *r, const char *table, const char *name) {
     alter(r, table);
     pw_sb_append(&r->sb, "DROP CONSTRAINT ");
     ident(r, name);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* ALTER TABLE "table" ADD CONSTRAINT "<table>_<column>_key" UNIQUE ("column") */
-static int add_unique(rctx *r, const char *table, const char *column) {
+static int add_unique(pw_sql_rctx *r, const char *table, const char *column) {
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
     int rc = unique_constraint(r, table, column);
-    return rc ? rc : push(r);
+    return rc ? rc : pw_sql_rctx_push(r);
 }
 
 /* ALTER TABLE "table" ADD CONSTRAINT "fk" FOREIGN KEY ... */
-static int add_fk(rctx *r, const char *table, const pw_column *c) {
+static int add_fk(pw_sql_rctx *r, const char *table, const pw_column *c) {
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
     pw_sql_fk_clause(&r->sb, D, c->name, &c->fk);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* ALTER TABLE "table" RENAME CONSTRAINT "<old>_<col>_key" TO "<new>_<col>_key",
  * the names derived from (old_table, old_col) and (new_table, new_col); the
  * statement is on new_table. Nothing when the names agree. */
-static int rename_unique(rctx *r, const char *old_table, const char *old_col,
+static int rename_unique(pw_sql_rctx *r, const char *old_table, const char *old_col,
                          const char *new_table, const char *new_col) {
     const char *from = pw_sql_unique_name(r->a, old_table, old_col);
     const char *to = pw_sql_unique_name(r->a, new_table, new_col);
-    if (from == NULL || to == NULL) return nomem(r);
+    if (from == NULL || to == NULL) return pw_sql_rctx_nomem(r);
     if (strcmp(from, to) == 0) return 0;
     alter(r, new_table);
     pw_sb_append(&r->sb, "RENAME CONSTRAINT ");
     ident(r, from);
     pw_sb_append(&r->sb, " TO ");
     ident(r, to);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* COMMENT ON TABLE "t" IS '...' (IS NULL when comment is NULL) */
-static int comment_table(rctx *r, const char *table, const char *comment) {
+static int comment_table(pw_sql_rctx *r, const char *table, const char *comment) {
     pw_sb_append(&r->sb, "COMMENT ON TABLE ");
     ident(r, table);
     pw_sb_append(&r->sb, " IS ");
@@ -198,11 +179,11 @@ static int comment_table(rctx *r, const char *table, const char *comment) {
         pw_sql_string_literal(&r->sb, D, comment);
     else
         pw_sb_append(&r->sb, "NULL");
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* COMMENT ON COLUMN "t"."c" IS '...' (IS NULL when comment is NULL) */
-static int comment_column(rctx *r, const char *table, const char *column, const char *comment) {
+static int comment_column(pw_sql_rctx *r, const char *table, const char *column, const char *comment) {
     pw_sb_append(&r->sb, "COMMENT ON COLUMN ");
     ident(r, table);
     pw_sb_append_char(&r->sb, '.');
@@ -212,17 +193,17 @@ static int comment_column(rctx *r, const char *table, const char *column, const 
         pw_sql_string_literal(&r->sb, D, comment);
     else
         pw_sb_append(&r->sb, "NULL");
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* The table / column named, or NULL with err filled (PW_ERR_NOT_FOUND). */
-static const pw_table *find_table(rctx *r, const pw_schema *before, const char *name) {
+static const pw_table *find_table(pw_sql_rctx *r, const pw_schema *before, const char *name) {
     const pw_table *t = before ? pw_schema_find_table(before, name) : NULL;
     if (t == NULL) pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "table %s does not exist", name);
     return t;
 }
 
-static const pw_column *find_column(rctx *r, const pw_table *t, const char *name) {
+static const pw_column *find_column(pw_sql_rctx *r, const pw_table *t, const char *name) {
     const pw_column *c = pw_table_find_column(t, name);
     if (c == NULL) {
         char path[PW_ERR_PATH_MAX];
@@ -235,7 +216,7 @@ static const pw_column *find_column(rctx *r, const pw_table *t, const char *name
 /* CREATE TABLE with columns, then the table constraints: unique columns,
  * unique indexes, foreign keys; then CREATE INDEX for the other indexes;
  * then the table comment and the column comments. */
-static int create_model(rctx *r, const pw_table *t) {
+static int create_model(pw_sql_rctx *r, const pw_table *t) {
     int rc = 0;
     size_t items = 0;
     pw_sb_append(&r->sb, "CREATE TABLE ");
@@ -247,7 +228,7 @@ static int create_model(rctx *r, const pw_table *t) {
         if (rc) return rc;
     }
     for (size_t i = 0; i < t->ncolumns; i++) {
-        if (!col_unique(t->columns[i])) continue;
+        if (!pw_column_own_unique(t->columns[i])) continue;
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
         rc = unique_constraint(r, t->name, t->columns[i]->name);
         if (rc) return rc;
@@ -263,7 +244,7 @@ static int create_model(rctx *r, const pw_table *t) {
         pw_sql_fk_clause(&r->sb, D, t->columns[i]->name, &t->columns[i]->fk);
     }
     pw_sb_append(&r->sb, items ? "\n)" : ")");
-    if ((rc = push(r))) return rc;
+    if ((rc = pw_sql_rctx_push(r))) return rc;
     for (size_t i = 0; i < t->nindexes; i++)
         if (!t->indexes[i]->unique && (rc = create_index(r, t->name, t->indexes[i]))) return rc;
     if (t->comment != NULL && (rc = comment_table(r, t->name, t->comment))) return rc;
@@ -275,33 +256,33 @@ static int create_model(rctx *r, const pw_table *t) {
     return 0;
 }
 
-static int rename_model(rctx *r, const pw_table *t, const char *new_name) {
+static int rename_model(pw_sql_rctx *r, const pw_table *t, const char *new_name) {
     int rc;
     alter(r, t->name);
     pw_sb_append(&r->sb, "RENAME TO ");
     ident(r, new_name);
-    if ((rc = push(r))) return rc;
+    if ((rc = pw_sql_rctx_push(r))) return rc;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];
-        if (col_unique(c) && (rc = rename_unique(r, t->name, c->name, new_name, c->name)))
+        if (pw_column_own_unique(c) && (rc = rename_unique(r, t->name, c->name, new_name, c->name)))
             return rc;
     }
     return 0;
 }
 
-static int add_field(rctx *r, const char *table, const pw_column *c) {
+static int add_field(pw_sql_rctx *r, const char *table, const pw_column *c) {
     int rc;
     alter(r, table);
     pw_sb_append(&r->sb, "ADD COLUMN ");
-    if ((rc = column_def(r, table, c)) || (rc = push(r))) return rc;
-    if (col_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
+    if ((rc = column_def(r, table, c)) || (rc = pw_sql_rctx_push(r))) return rc;
+    if (pw_column_own_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
     if (c->fk.table != NULL && (rc = add_fk(r, table, c))) return rc;
     if (c->comment != NULL && (rc = comment_column(r, table, c->name, c->comment))) return rc;
     return 0;
 }
 
 /* ALTER TABLE "t" ALTER COLUMN "c" <what> */
-static void alter_column(rctx *r, const char *table, const char *column) {
+static void alter_column(pw_sql_rctx *r, const char *table, const char *column) {
     alter(r, table);
     pw_sb_append(&r->sb, "ALTER COLUMN ");
     ident(r, column);
@@ -325,7 +306,7 @@ static const char *serial_base(const char *serial) {
  *       IS NOT NULL THEN EXECUTE ''ALTER SEQUENCE '' || s || '' AS BIGINT'';
  *       END IF; END'
  * Nothing when the serial type stays. */
-static int retype_sequence(rctx *r, const char *table, const pw_column *old,
+static int retype_sequence(pw_sql_rctx *r, const char *table, const pw_column *old,
                            const pw_column *c) {
     const char *from = serial_base(serial_type(old->type[D]));
     const char *to = serial_base(serial_type(c->type[D]));
@@ -335,7 +316,7 @@ static int retype_sequence(rctx *r, const char *table, const pw_column *old,
     pw_sb_init(&body, r->a);
     pw_sql_ident(&quoted, D, table);
     const char *qtable = pw_sb_cstr(&quoted);
-    if (qtable == NULL) return nomem(r);
+    if (qtable == NULL) return pw_sql_rctx_nomem(r);
     pw_sb_append(&body, "DECLARE s text := pg_get_serial_sequence(");
     pw_sql_string_literal(&body, D, qtable);
     pw_sb_append(&body, ", ");
@@ -344,10 +325,10 @@ static int retype_sequence(rctx *r, const char *table, const pw_column *old,
     pw_sb_append(&body, to);
     pw_sb_append(&body, "'; END IF; END");
     const char *text = pw_sb_cstr(&body);
-    if (text == NULL) return nomem(r);
+    if (text == NULL) return pw_sql_rctx_nomem(r);
     pw_sb_append(&r->sb, "DO ");
     pw_sql_string_literal(&r->sb, D, text);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 /* Only what changed, in the order that keeps every step valid: drop the old
@@ -355,7 +336,7 @@ static int retype_sequence(rctx *r, const char *table, const pw_column *old,
  * default that is being replaced, so it need not cast to the new type; with
  * the sequence of an auto-increment column), nullability, default, then add
  * the new unique constraint, foreign key and comment. */
-static int alter_field(rctx *r, const char *table, const pw_column *old, const pw_column *c) {
+static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old, const pw_column *c) {
     int rc;
     char path[PW_ERR_PATH_MAX];
     col_path(path, table, c->name);
@@ -370,16 +351,16 @@ static int alter_field(rctx *r, const char *table, const pw_column *old, const p
     bool def_dropped = false;
     if (old->fk.table != NULL && fk_changed && (rc = drop_constraint(r, table, old->fk.name)))
         return rc;
-    if (col_unique(old) && !col_unique(c)) {
+    if (pw_column_own_unique(old) && !pw_column_own_unique(c)) {
         const char *name = pw_sql_unique_name(r->a, table, c->name);
-        if (name == NULL) return nomem(r);
+        if (name == NULL) return pw_sql_rctx_nomem(r);
         if ((rc = drop_constraint(r, table, name))) return rc;
     }
     if (type_changed) {
         if (def_changed && old->def.kind != PW_DEFAULT_NONE) {
             alter_column(r, table, c->name);
             pw_sb_append(&r->sb, "DROP DEFAULT");
-            if ((rc = push(r))) return rc;
+            if ((rc = pw_sql_rctx_push(r))) return rc;
             def_dropped = true;
         }
         alter_column(r, table, c->name);
@@ -389,7 +370,7 @@ static int alter_field(rctx *r, const char *table, const pw_column *old, const p
         ident(r, c->name);
         pw_sb_append(&r->sb, "::");
         pw_sb_append(&r->sb, c->type[D]);
-        if ((rc = push(r))) return rc;
+        if ((rc = pw_sql_rctx_push(r))) return rc;
         if (c->pk && c->autoincrement && (rc = retype_sequence(r, table, old, c))) return rc;
     }
     if (old->null && !c->null && c->def.kind != PW_DEFAULT_NONE &&
@@ -398,7 +379,7 @@ static int alter_field(rctx *r, const char *table, const pw_column *old, const p
     if (old->null != c->null) {
         alter_column(r, table, c->name);
         pw_sb_append(&r->sb, c->null ? "DROP NOT NULL" : "SET NOT NULL");
-        if ((rc = push(r))) return rc;
+        if ((rc = pw_sql_rctx_push(r))) return rc;
     }
     if (def_changed && !(def_dropped && c->def.kind == PW_DEFAULT_NONE)) {
         alter_column(r, table, c->name);
@@ -408,37 +389,37 @@ static int alter_field(rctx *r, const char *table, const pw_column *old, const p
             pw_sb_append(&r->sb, "SET DEFAULT ");
             pw_sql_default_value(&r->sb, D, &c->def);
         }
-        if ((rc = push(r))) return rc;
+        if ((rc = pw_sql_rctx_push(r))) return rc;
     }
-    if (!col_unique(old) && col_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
+    if (!pw_column_own_unique(old) && pw_column_own_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
     if (c->fk.table != NULL && fk_changed && (rc = add_fk(r, table, c))) return rc;
-    if (!str_eq(old->comment, c->comment) &&
+    if (!pw_str_eq(old->comment, c->comment) &&
         (rc = comment_column(r, table, c->name, c->comment)))
         return rc;
     return 0;
 }
 
-static int rename_field(rctx *r, const char *table, const pw_column *c, const char *new_name) {
+static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c, const char *new_name) {
     int rc;
     alter(r, table);
     pw_sb_append(&r->sb, "RENAME COLUMN ");
     ident(r, c->name);
     pw_sb_append(&r->sb, " TO ");
     ident(r, new_name);
-    if ((rc = push(r))) return rc;
-    if (col_unique(c) && (rc = rename_unique(r, table, c->name, table, new_name))) return rc;
+    if ((rc = pw_sql_rctx_push(r))) return rc;
+    if (pw_column_own_unique(c) && (rc = rename_unique(r, table, c->name, table, new_name))) return rc;
     return 0;
 }
 
-static int add_index(rctx *r, const char *table, const pw_index *ix) {
+static int add_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
     if (!ix->unique) return create_index(r, table, ix);
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
     index_constraint(r, ix);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
-static int remove_index(rctx *r, const pw_table *t, const char *name) {
+static int remove_index(pw_sql_rctx *r, const pw_table *t, const char *name) {
     const pw_index *ix = pw_table_find_index(t, name);
     if (ix == NULL)
         return pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "index %s of table %s does not exist",
@@ -446,12 +427,12 @@ static int remove_index(rctx *r, const pw_table *t, const char *name) {
     if (ix->unique) return drop_constraint(r, t->name, name);
     pw_sb_append(&r->sb, "DROP INDEX ");
     ident(r, name);
-    return push(r);
+    return pw_sql_rctx_push(r);
 }
 
 int pw_sql_postgres_render_op(pw_arena *a, const pw_schema *before, const pw_op *op,
                               pw_strlist *out, pw_error *err) {
-    rctx r = {.a = a, .out = out, .err = err};
+    pw_sql_rctx r = {.a = a, .out = out, .err = err};
     pw_sb_init(&r.sb, a);
     const pw_table *t = NULL;
     const pw_column *c = NULL;
@@ -464,7 +445,7 @@ int pw_sql_postgres_render_op(pw_arena *a, const pw_schema *before, const pw_op 
     case PW_OP_DELETE_MODEL:
         pw_sb_append(&r.sb, "DROP TABLE ");
         ident(&r, t->name);
-        return push(&r);
+        return pw_sql_rctx_push(&r);
     case PW_OP_RENAME_MODEL:
         return rename_model(&r, t, op->new_name);
     case PW_OP_ALTER_MODEL:
@@ -476,7 +457,7 @@ int pw_sql_postgres_render_op(pw_arena *a, const pw_schema *before, const pw_op 
         alter(&r, t->name);
         pw_sb_append(&r.sb, "DROP COLUMN ");
         ident(&r, c->name);
-        return push(&r);
+        return pw_sql_rctx_push(&r);
     case PW_OP_ALTER_FIELD:
         if ((c = find_column(&r, t, op->column->name)) == NULL) return err->code;
         return alter_field(&r, t->name, c, op->column);
