@@ -402,3 +402,25 @@ int pw_sql_rctx_push(pw_sql_rctx *r) { return pw_sql_push(r->a, r->out, &r->sb, 
 int pw_sql_rctx_nomem(pw_sql_rctx *r) {
     return pw_error_set(r->err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
 }
+
+void pw_sql_rctx_alter(pw_sql_rctx *r, pw_dialect d, const char *table) {
+    pw_sb_append(&r->sb, "ALTER TABLE ");
+    pw_sql_ident(&r->sb, d, table);
+    pw_sb_append_char(&r->sb, ' ');
+}
+
+int pw_sql_rename_unique(pw_sql_rctx *r, pw_dialect d, const char *what, const char *old_table,
+                         const char *old_col, const char *new_table, const char *new_col) {
+    const char *from = pw_sql_unique_name(r->a, old_table, old_col);
+    const char *to = pw_sql_unique_name(r->a, new_table, new_col);
+    if (from == NULL || to == NULL) return pw_sql_rctx_nomem(r);
+    if (strcmp(from, to) == 0) return 0;
+    pw_sql_rctx_alter(r, d, new_table);
+    pw_sb_append(&r->sb, "RENAME ");
+    pw_sb_append(&r->sb, what);
+    pw_sb_append_char(&r->sb, ' ');
+    pw_sql_ident(&r->sb, d, from);
+    pw_sb_append(&r->sb, " TO ");
+    pw_sql_ident(&r->sb, d, to);
+    return pw_sql_rctx_push(r);
+}

@@ -71,6 +71,17 @@ typedef struct {
 /* The statement in r->sb becomes the next one of r->out (see pw_sql_push). */
 int pw_sql_rctx_push(pw_sql_rctx *r);
 
+/* Appends "ALTER TABLE <table> " (quoted for d) to r->sb. */
+void pw_sql_rctx_alter(pw_sql_rctx *r, pw_dialect d, const char *table);
+
+/* Keeps the name of a column's own unique constraint derived from its table
+ * and column (pw_sql_unique_name) across a rename: pushes
+ * "ALTER TABLE <new_table> RENAME <what> <old name> TO <new name>", what being
+ * "CONSTRAINT" (PostgreSQL) or "INDEX" (MySQL); nothing when the names agree.
+ * 0 or a negative pw_status. */
+int pw_sql_rename_unique(pw_sql_rctx *r, pw_dialect d, const char *what, const char *old_table,
+                         const char *old_col, const char *new_table, const char *new_col);
+
 /* PW_ERR_NOMEM in r->err, returned. */
 int pw_sql_rctx_nomem(pw_sql_rctx *r);
 

@@ -83,11 +83,7 @@ static void index_key(pw_sql_rctx *r, const pw_index *ix) {
 }
 
 /* ALTER TABLE `table` <action>, the action written by the caller after. */
-static void alter(pw_sql_rctx *r, const char *table) {
-    pw_sb_append(&r->sb, "ALTER TABLE ");
-    ident(r, table);
-    pw_sb_append_char(&r->sb, ' ');
-}
+static void alter(pw_sql_rctx *r, const char *table) { pw_sql_rctx_alter(r, D, table); }
 
 static int drop_fk(pw_sql_rctx *r, const char *table, const pw_fk *fk) {
     alter(r, table);
@@ -116,23 +112,6 @@ static int drop_unique(pw_sql_rctx *r, const char *table, const char *column) {
     alter(r, table);
     pw_sb_append(&r->sb, "DROP INDEX ");
     ident(r, name);
-    return pw_sql_rctx_push(r);
-}
-
-/* ALTER TABLE `new_table` RENAME INDEX `<old key>` TO `<new key>`, the names
- * derived from (old_table, old_col) and (new_table, new_col); nothing when
- * they agree. */
-static int rename_unique(pw_sql_rctx *r, const char *old_table, const char *old_col,
-                         const char *new_table, const char *new_col) {
-    const char *from = pw_sql_unique_name(r->a, old_table, old_col);
-    const char *to = pw_sql_unique_name(r->a, new_table, new_col);
-    if (from == NULL || to == NULL) return pw_sql_rctx_nomem(r);
-    if (strcmp(from, to) == 0) return 0;
-    alter(r, new_table);
-    pw_sb_append(&r->sb, "RENAME INDEX ");
-    ident(r, from);
-    pw_sb_append(&r->sb, " TO ");
-    ident(r, to);
     return pw_sql_rctx_push(r);
 }
 
@@ -283,13 +262,15 @@ static int rename_model(pw_sql_rctx *r, const pw_table *t, const char *new_name)
     if ((rc = pw_sql_rctx_push(r))) return rc;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];
-        if (pw_column_own_unique(c) && (rc = rename_unique(r, t->name, c->name, new_name, c->name)))
+        if (pw_column_own_unique(c) &&
+            (rc = pw_sql_rename_unique(r, D, "INDEX", t->name, c->name, new_name, c->name)))
             return rc;
     }
     return 0;
 }
 
-static int add_field(pw_sql_rctx *r, const pw_schema *before, const char *table, const pw_column *c) {
+static int add_field(pw_sql_rctx *r, const pw_schema *before, const char *table,
+                     const pw_column *c) {
     int rc;
     view v = {.before = before, .table = table, .column = c};
     alter(r, table);
@@ -353,8 +334,8 @@ static int incoming_fks(pw_sql_rctx *r, const pw_schema *s, const pw_table *t, c
  * definition when type, nullability, default, comment or auto-increment
  * changed; add the unique key; add back the foreign keys that point at the
  * column and its own, each only where fk_live allows it after the change. */
-static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *t, const pw_column *old,
-                       const pw_column *c) {
+static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *t,
+                       const pw_column *old, const pw_column *c) {
     int rc;
     char path[PW_ERR_PATH_MAX];
     col_path(path, t->name, c->name);
@@ -401,7 +382,8 @@ static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *
     return 0;
 }
 
-static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c, const char *new_name) {
+static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c,
+                        const char *new_name) {
     int rc;
     alter(r, table);
     pw_sb_append(&r->sb, "RENAME COLUMN ");
@@ -409,7 +391,9 @@ static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c, c
     pw_sb_append(&r->sb, " TO ");
     ident(r, new_name);
     if ((rc = pw_sql_rctx_push(r))) return rc;
-    if (pw_column_own_unique(c) && (rc = rename_unique(r, table, c->name, table, new_name))) return rc;
+    if (pw_column_own_unique(c) &&
+        (rc = pw_sql_rename_unique(r, D, "INDEX", table, c->name, table, new_name)))
+        return rc;
     return 0;
 }
 
@@ -427,7 +411,8 @@ static int add_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
 /* DROP INDEX `n` ON `t`; when the index is the last one leading with a
  * foreign-key column, that foreign key is dropped before and added back
  * after (InnoDB then gives it an index of its own). */
-static int remove_index(pw_sql_rctx *r, const pw_schema *before, const pw_table *t, const char *name) {
+static int remove_index(pw_sql_rctx *r, const pw_schema *before, const pw_table *t,
+                        const char *name) {
     int rc;
     const pw_index *ix = pw_table_find_index(t, name);
     if (ix == NULL)

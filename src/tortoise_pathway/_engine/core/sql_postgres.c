@@ -123,11 +123,7 @@ static int create_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
 }
 
 /* ALTER TABLE "table" <action> with the action written by the caller after. */
-static void alter(pw_sql_rctx *r, const char *table) {
-    pw_sb_append(&r->sb, "ALTER TABLE ");
-    ident(r, table);
-    pw_sb_append_char(&r->sb, ' ');
-}
+static void alter(pw_sql_rctx *r, const char *table) { pw_sql_rctx_alter(r, D, table); }
 
 /* ALTER TABLE "table" DROP CONSTRAINT "name" */
 static int drop_constraint(pw_sql_rctx *r, const char *table, const char *name) {
@@ -153,23 +149,6 @@ static int add_fk(pw_sql_rctx *r, const char *table, const pw_column *c) {
     return pw_sql_rctx_push(r);
 }
 
-/* ALTER TABLE "table" RENAME CONSTRAINT "<old>_<col>_key" TO "<new>_<col>_key",
- * the names derived from (old_table, old_col) and (new_table, new_col); the
- * statement is on new_table. Nothing when the names agree. */
-static int rename_unique(pw_sql_rctx *r, const char *old_table, const char *old_col,
-                         const char *new_table, const char *new_col) {
-    const char *from = pw_sql_unique_name(r->a, old_table, old_col);
-    const char *to = pw_sql_unique_name(r->a, new_table, new_col);
-    if (from == NULL || to == NULL) return pw_sql_rctx_nomem(r);
-    if (strcmp(from, to) == 0) return 0;
-    alter(r, new_table);
-    pw_sb_append(&r->sb, "RENAME CONSTRAINT ");
-    ident(r, from);
-    pw_sb_append(&r->sb, " TO ");
-    ident(r, to);
-    return pw_sql_rctx_push(r);
-}
-
 /* COMMENT ON TABLE "t" IS '...' (IS NULL when comment is NULL) */
 static int comment_table(pw_sql_rctx *r, const char *table, const char *comment) {
     pw_sb_append(&r->sb, "COMMENT ON TABLE ");
@@ -183,7 +162,8 @@ static int comment_table(pw_sql_rctx *r, const char *table, const char *comment)
 }
 
 /* COMMENT ON COLUMN "t"."c" IS '...' (IS NULL when comment is NULL) */
-static int comment_column(pw_sql_rctx *r, const char *table, const char *column, const char *comment) {
+static int comment_column(pw_sql_rctx *r, const char *table, const char *column,
+                          const char *comment) {
     pw_sb_append(&r->sb, "COMMENT ON COLUMN ");
     ident(r, table);
     pw_sb_append_char(&r->sb, '.');
@@ -264,7 +244,8 @@ static int rename_model(pw_sql_rctx *r, const pw_table *t, const char *new_name)
     if ((rc = pw_sql_rctx_push(r))) return rc;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];
-        if (pw_column_own_unique(c) && (rc = rename_unique(r, t->name, c->name, new_name, c->name)))
+        if (pw_column_own_unique(c) &&
+            (rc = pw_sql_rename_unique(r, D, "CONSTRAINT", t->name, c->name, new_name, c->name)))
             return rc;
     }
     return 0;
@@ -336,7 +317,8 @@ static int retype_sequence(pw_sql_rctx *r, const char *table, const pw_column *o
  * default that is being replaced, so it need not cast to the new type; with
  * the sequence of an auto-increment column), nullability, default, then add
  * the new unique constraint, foreign key and comment. */
-static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old, const pw_column *c) {
+static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old,
+                       const pw_column *c) {
     int rc;
     char path[PW_ERR_PATH_MAX];
     col_path(path, table, c->name);
@@ -391,7 +373,9 @@ static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old, 
         }
         if ((rc = pw_sql_rctx_push(r))) return rc;
     }
-    if (!pw_column_own_unique(old) && pw_column_own_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
+    if (!pw_column_own_unique(old) && pw_column_own_unique(c) &&
+        (rc = add_unique(r, table, c->name)))
+        return rc;
     if (c->fk.table != NULL && fk_changed && (rc = add_fk(r, table, c))) return rc;
     if (!pw_str_eq(old->comment, c->comment) &&
         (rc = comment_column(r, table, c->name, c->comment)))
@@ -399,7 +383,8 @@ static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old, 
     return 0;
 }
 
-static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c, const char *new_name) {
+static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c,
+                        const char *new_name) {
     int rc;
     alter(r, table);
     pw_sb_append(&r->sb, "RENAME COLUMN ");
@@ -407,7 +392,9 @@ static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c, c
     pw_sb_append(&r->sb, " TO ");
     ident(r, new_name);
     if ((rc = pw_sql_rctx_push(r))) return rc;
-    if (pw_column_own_unique(c) && (rc = rename_unique(r, table, c->name, table, new_name))) return rc;
+    if (pw_column_own_unique(c) &&
+        (rc = pw_sql_rename_unique(r, D, "CONSTRAINT", table, c->name, table, new_name)))
+        return rc;
     return 0;
 }
 
