@@ -314,14 +314,18 @@ class TortoisePathwayIntegrator:
                 else:
                     m.forward_sql = statements
 
+    def _check_partial(self, m: Migration, progress: Progress) -> None:
+        """An interrupted run is only resumed or undone with the file it ran."""
+        if progress.checksum != m.checksum and not self.allow_changed:
+            raise ChangedMigrationError(f"{m.path} was changed after it was partly applied",
+                                        path=m.label, hint="undo the edit first")
+
     async def _undo_partial(self, m: Migration, applied: dict[Key, AppliedMigration]
                             ) -> list[Key]:
         """Reverts the operations an interrupted non-transactional run of ``m`` completed.
         Refuses when it stopped inside an operation: only finishing it is precise then."""
         progress = self._progress[m.key]
-        if progress.checksum != m.checksum and not self.allow_changed:
-            raise ChangedMigrationError(f"{m.path} was changed after it was partly applied",
-                                        path=m.label, hint="undo the edit first")
+        self._check_partial(m, progress)
         self._render([m.key], applied, backward=False)
         steps = m.steps(backward=False)
         done_ops = {i for i, _ in steps[:progress.done]}
@@ -365,10 +369,8 @@ class TortoisePathwayIntegrator:
         executor = Executor(recorder.client, recorder.dialect, recorder)
         verb = "Reverting" if backward else "Applying"
         progress = self._progress.get(m.key)
-        if progress is not None and progress.checksum != m.checksum and not self.allow_changed:
-            raise ChangedMigrationError(f"{m.path} was changed after it was partly applied",
-                                        path=m.label, hint="undo the edit first")
         if progress is not None:
+            self._check_partial(m, progress)
             verb = "Resuming reverting" if backward else "Resuming"
             self.report(f"{m.label} stopped after {progress.done} of {progress.total} steps; "
                         "resuming after them")
@@ -588,6 +590,8 @@ class _Run:
         """apps, each after the apps whose new tables it references and the apps that stop
         referencing tables it deletes, where that is possible (in config order otherwise: a
         cycle is broken at the first app left)."""
+        if len(apps) < 2:  # nothing to order: skip replaying the history for it
+            return list(apps)
         left = list(apps)
         out: list[str] = []
         while left:

@@ -229,9 +229,14 @@ class AlterModel(Operation):
         return f"Alter comment of table {self.table}"
 
 
-class AddField(Operation):
-    """``fill``: a one-off value for the rows that exist when the column becomes NOT NULL
+class _ColumnOperation(Operation):
+    """An operation carrying a whole column definition (AddField, AlterField).
+
+    ``fill``: a one-off value for the rows that exist when the column becomes NOT NULL
     without a database default (it is not kept as the column's default)."""
+
+    kind = ""
+    verb = ""
 
     def __init__(self, table: str, column: Column, *, fill: Default = None) -> None:
         self.table = table
@@ -240,13 +245,18 @@ class AddField(Operation):
         _default_to_data(fill)  # validates
 
     def to_dict(self) -> dict[str, Any]:
-        d = {"op": "add_field", "table": self.table, "column": self.column.to_dict()}
+        d = {"op": self.kind, "table": self.table, "column": self.column.to_dict()}
         if self.fill is not None:
             d["fill"] = _default_to_data(self.fill)
         return d
 
     def describe(self) -> str:
-        return f"Add column {self.table}.{self.column.name}"
+        return f"{self.verb} column {self.table}.{self.column.name}"
+
+
+class AddField(_ColumnOperation):
+    kind = "add_field"
+    verb = "Add"
 
 
 class RemoveField(Operation):
@@ -261,24 +271,9 @@ class RemoveField(Operation):
         return f"Remove column {self.table}.{self.column}"
 
 
-class AlterField(Operation):
-    """``fill``: a one-off value for the rows that exist when the column becomes NOT NULL
-    without a database default (it is not kept as the column's default)."""
-
-    def __init__(self, table: str, column: Column, *, fill: Default = None) -> None:
-        self.table = table
-        self.column = column
-        self.fill = fill
-        _default_to_data(fill)  # validates
-
-    def to_dict(self) -> dict[str, Any]:
-        d = {"op": "alter_field", "table": self.table, "column": self.column.to_dict()}
-        if self.fill is not None:
-            d["fill"] = _default_to_data(self.fill)
-        return d
-
-    def describe(self) -> str:
-        return f"Alter column {self.table}.{self.column.name}"
+class AlterField(_ColumnOperation):
+    kind = "alter_field"
+    verb = "Alter"
 
 
 class RenameField(Operation):
