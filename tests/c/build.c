@@ -3,6 +3,8 @@
  */
 #include "build.h"
 
+#include "sql.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,4 +88,18 @@ pw_op tb_op(pw_op_kind kind, const char *table) {
     op.kind = kind;
     op.table = table;
     return op;
+}
+
+const char *tb_sql(pw_arena *a, const pw_schema *s, const pw_op *op, pw_dialect d, int *rc,
+                   pw_error *err) {
+    pw_strlist out = {0};
+    *rc = pw_sql_render_op(a, s, op, d, &out, err);
+    if (*rc) return NULL;
+    pw_strbuf sb;
+    pw_sb_init(&sb, a);
+    for (size_t i = 0; i < out.len; i++) {
+        pw_sb_append(&sb, out.items[i]);
+        pw_sb_append(&sb, ";\n");
+    }
+    return pw_sb_cstr(&sb);
 }

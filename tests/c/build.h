@@ -26,6 +26,11 @@ void tb_types(pw_column *c, const char *sqlite, const char *postgres, const char
 pw_index *tb_index(pw_arena *a, pw_table *t, const char *name, bool unique, const char *cols);
 /* A standalone column (not in a table) for ADD_FIELD / ALTER_FIELD. */
 pw_column *tb_column(pw_arena *a, const char *name, const char *type);
+/* Renders op against s for dialect d through pw_sql_render_op: every
+ * statement followed by ";\n" (so statement boundaries show), "" when there
+ * are none, or NULL with *rc the error. Arena string. */
+const char *tb_sql(pw_arena *a, const pw_schema *s, const pw_op *op, pw_dialect d, int *rc,
+                   pw_error *err);
 /* An operation of kind with table set; fill the rest by hand. */
 pw_op tb_op(pw_op_kind kind, const char *table);
 

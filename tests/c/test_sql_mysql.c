@@ -13,16 +13,7 @@
 /* Renders op against s for MySQL. Returns every statement followed by ";\n",
  * "" when there are none, or NULL with *rc the error. */
 static const char *my(pw_arena *a, const pw_schema *s, const pw_op *op, int *rc, pw_error *err) {
-    pw_strlist out = {0};
-    *rc = pw_sql_render_op(a, s, op, MY, &out, err);
-    if (*rc) return NULL;
-    pw_strbuf sb;
-    pw_sb_init(&sb, a);
-    for (size_t i = 0; i < out.len; i++) {
-        pw_sb_append(&sb, out.items[i]);
-        pw_sb_append(&sb, ";\n");
-    }
-    return pw_sb_cstr(&sb);
+    return tb_sql(a, s, op, MY, rc, err);
 }
 
 /* users(id, email unique, name, bio nullable with comment);
