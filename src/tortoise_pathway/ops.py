@@ -93,13 +93,17 @@ class ForeignKey:
 
 
 class Column:
-    """One column: ``Column("email", "VARCHAR(255)", unique=True)``."""
+    """One column: ``Column("email", "VARCHAR(255)", unique=True)``.
 
-    __slots__ = ("name", "type", "null", "pk", "autoincrement", "unique", "default", "comment",
-                 "fk")
+    ``unique_name`` names the column's unique constraint when it is not the derived
+    ``<table>_<column>_key`` (a database adopted from another tool keeps its own names)."""
+
+    __slots__ = ("name", "type", "null", "pk", "autoincrement", "unique", "unique_name",
+                 "default", "comment", "fk")
 
     def __init__(self, name: str, type: SqlType, *, null: bool = False, pk: bool = False,
-                 autoincrement: bool = False, unique: bool = False, default: Default = None,
+                 autoincrement: bool = False, unique: bool = False,
+                 unique_name: str | None = None, default: Default = None,
                  comment: str | None = None, fk: ForeignKey | None = None) -> None:
         if isinstance(type, Mapping):
             missing = [d for d in DIALECTS if d not in type]
@@ -112,12 +116,13 @@ class Column:
         self.pk = pk
         self.autoincrement = autoincrement
         self.unique = unique
+        self.unique_name = unique_name
         self.default = default
         self.comment = comment
         self.fk = fk
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "name": self.name,
             "type": dict(self.type) if isinstance(self.type, Mapping) else self.type,
             "null": self.null,
@@ -128,12 +133,16 @@ class Column:
             "comment": self.comment,
             "fk": self.fk.to_dict() if self.fk else None,
         }
+        if self.unique_name is not None:
+            d["unique_name"] = self.unique_name
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Column:
         fk = d.get("fk")
         return cls(d["name"], d["type"], null=d.get("null", False), pk=d.get("pk", False),
                    autoincrement=d.get("autoincrement", False), unique=d.get("unique", False),
+                   unique_name=d.get("unique_name"),
                    default=_default_from_data(d.get("default")), comment=d.get("comment"),
                    fk=ForeignKey.from_dict(fk) if fk else None)
 

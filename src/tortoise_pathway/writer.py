@@ -43,6 +43,8 @@ def _column(c: Mapping[str, Any]) -> str:
     for key in ("null", "pk", "autoincrement", "unique"):
         if c.get(key):
             args.append(f"{key}=True")
+    if c.get("unique_name") is not None:
+        args.append(f"unique_name={_str(c['unique_name'])}")
     if c.get("default") is not None:
         args.append(f"default={_value(c['default'])}")
     if c.get("comment") is not None:

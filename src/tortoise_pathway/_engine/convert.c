@@ -188,7 +188,9 @@ static int read_column(pw_arena *a, PyObject *obj, const char *table, pw_column 
     if (read_type(a, obj, path, c) || read_bool(obj, "null", path, &c->null) ||
         read_bool(obj, "pk", path, &c->pk) ||
         read_bool(obj, "autoincrement", path, &c->autoincrement) ||
-        read_bool(obj, "unique", path, &c->unique) || read_value(a, obj, "default", path, &c->def) ||
+        read_bool(obj, "unique", path, &c->unique) ||
+        read_opt_str(a, obj, "unique_name", path, &c->unique_name) ||
+        read_value(a, obj, "default", path, &c->def) ||
         read_opt_str(a, obj, "comment", path, &c->comment) || read_fk(a, obj, path, &c->fk))
         return -1;
     *out = c;
@@ -551,6 +553,8 @@ static PyObject *column_to_py(const pw_column *c) {
         set_steal(d, "pk", PyBool_FromLong(c->pk)) ||
         set_steal(d, "autoincrement", PyBool_FromLong(c->autoincrement)) ||
         set_steal(d, "unique", PyBool_FromLong(c->unique)) ||
+        (c->unique_name != NULL &&
+         set_steal(d, "unique_name", PyUnicode_FromString(c->unique_name))) ||
         set_steal(d, "default", default_to_py(&c->def)) ||
         set_steal(d, "comment", str_or_none(c->comment)) || set_steal(d, "fk", fk_to_py(&c->fk))) {
         Py_DECREF(d);
@@ -726,3 +730,22 @@ PyObject *pw_to_py_strlist(const pw_strlist *l) {
 }
 
 PyObject *pw_to_py_key(const pw_key *k) { return Py_BuildValue("(ss)", k->app, k->name); }
+
+PyObject *pw_to_py_default(const pw_default *def) { return default_to_py(def); }
+
+PyObject *pw_to_py_differences(const pw_difflist *l) {
+    PyObject *list = PyList_New((Py_ssize_t)l->len);
+    if (list == NULL) return NULL;
+    for (size_t i = 0; i < l->len; i++) {
+        PyObject *d = PyDict_New();
+        if (d == NULL || set_steal(d, "object", PyUnicode_FromString(l->items[i].object)) ||
+            set_steal(d, "message", PyUnicode_FromString(l->items[i].message)) ||
+            set_steal(d, "name_only", PyBool_FromLong(l->items[i].name_only))) {
+            Py_XDECREF(d);
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, d);
+    }
+    return list;
+}

@@ -16,6 +16,7 @@
 #include <Python.h>
 
 #include "arena.h"
+#include "compare.h"
 #include "graph.h"
 #include "ops.h"
 #include "render.h"
@@ -36,5 +37,9 @@ PyObject *pw_to_py_schema(const pw_schema *s);
 PyObject *pw_to_py_ops(const pw_op *ops, size_t n);
 PyObject *pw_to_py_strlist(const pw_strlist *l);
 PyObject *pw_to_py_key(const pw_key *k);
+/* A default as data (None, bool, int, float, str, {"expr": ...}). */
+PyObject *pw_to_py_default(const pw_default *def);
+/* [{"object": str, "message": str, "name_only": bool}, ...] */
+PyObject *pw_to_py_differences(const pw_difflist *l);
 
 #endif

@@ -12,6 +12,8 @@
 
 #include <stdarg.h>
 
+#include "catalog.h"
+#include "compare.h"
 #include "convert.h"
 #include "diff.h"
 #include "graph.h"
@@ -454,6 +456,189 @@ static PyObject *engine_string_literal(PyObject *self, PyObject *args) {
                       pw_sql_string_literal);
 }
 
+static PyObject *engine_catalog_type(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *text, *dialect;
+    if (!PyArg_ParseTuple(args, "ss:catalog_type", &text, &dialect)) return NULL;
+    int d = dialect_arg(dialect);
+    if (d < 0) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    const char *t = pw_catalog_type(a, (pw_dialect)d, text);
+    PyObject *result = t ? PyUnicode_FromString(t) : PyErr_NoMemory();
+    pw_arena_free(a);
+    return result;
+}
+
+static PyObject *engine_catalog_default(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *text = NULL, *dialect, *type = NULL;
+    if (!PyArg_ParseTuple(args, "zs|z:catalog_default", &text, &dialect, &type)) return NULL;
+    int d = dialect_arg(dialect);
+    if (d < 0) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_default def;
+    pw_error err;
+    PyObject *result = NULL;
+    if (pw_catalog_default(a, (pw_dialect)d, text, type, &def, &err))
+        pw_raise(&err);
+    else
+        result = pw_to_py_default(&def);
+    pw_arena_free(a);
+    return result;
+}
+
+/* A list of table names, or None; -1 with an exception. */
+static int table_names(pw_arena *a, PyObject *obj, const char ***out, size_t *n) {
+    *out = NULL;
+    *n = 0;
+    if (obj == Py_None) return 0;
+    if (!PyList_Check(obj) && !PyTuple_Check(obj))
+        return pw_raise_invalid("tables", "tables must be a list of names");
+    Py_ssize_t len = PySequence_Fast_GET_SIZE(obj);
+    const char **v = pw_arena_calloc(a, (size_t)(len ? len : 1), sizeof *v);
+    if (v == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        PyObject *item = PySequence_Fast_ITEMS(obj)[i];
+        if (!PyUnicode_Check(item)) return pw_raise_invalid("tables", "a table name must be a str");
+        v[i] = PyUnicode_AsUTF8(item);
+        if (v[i] == NULL) return -1;
+    }
+    *out = v;
+    *n = (size_t)len;
+    return 0;
+}
+
+static PyObject *engine_compare(PyObject *self, PyObject *args, PyObject *kwargs) {
+    (void)self;
+    static char *kwlist[] = {"live", "history", "dialect", "tables", "sql", NULL};
+    PyObject *live_obj, *history, *tables_obj = Py_None, *result = NULL;
+    const char *dialect;
+    int sql = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOs|Op:compare", kwlist, &live_obj, &history,
+                                     &dialect, &tables_obj, &sql))
+        return NULL;
+    int d = dialect_arg(dialect);
+    if (d < 0) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_schema *live, *expected, *state;
+    const char **tables;
+    size_t ntables;
+    pw_difflist diffs;
+    pw_oplist fix;
+    pw_error err;
+    if (pw_from_py_schema(a, live_obj, &live) || replay_into(a, history, &expected) ||
+        table_names(a, tables_obj, &tables, &ntables))
+        goto done;
+    if (pw_compare(a, live, expected, (pw_dialect)d, tables, ntables, &diffs, &fix, &state,
+                   &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = PyDict_New();
+    if (result == NULL) goto done;
+    PyObject *list = pw_to_py_differences(&diffs);
+    if (list == NULL || PyDict_SetItemString(result, "differences", list)) {
+        Py_XDECREF(list);
+        goto fail;
+    }
+    Py_DECREF(list);
+    if (sql) {
+        pw_migration_ops mig = {"check --sql", fix.items, fix.len};
+        pw_op_sql **out;
+        if (pw_render_run(a, state, &mig, 1, (pw_dialect)d, false, &out, &err)) {
+            pw_raise(&err);
+            goto fail;
+        }
+        PyObject *stmts = PyList_New(0);
+        if (stmts == NULL) goto fail;
+        for (size_t j = 0; j < fix.len; j++)
+            for (size_t k = 0; k < out[0][j].statements.len; k++) {
+                PyObject *s = PyUnicode_FromString(out[0][j].statements.items[k]);
+                if (s == NULL || PyList_Append(stmts, s)) {
+                    Py_XDECREF(s);
+                    Py_DECREF(stmts);
+                    goto fail;
+                }
+                Py_DECREF(s);
+            }
+        int rc = PyDict_SetItemString(result, "sql", stmts);
+        Py_DECREF(stmts);
+        if (rc) goto fail;
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    pw_arena_free(a);
+    return result;
+}
+
+static PyObject *engine_adopt_baseline(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *live_obj, *target_obj, *result = NULL;
+    const char *dialect;
+    if (!PyArg_ParseTuple(args, "OOs:adopt_baseline", &live_obj, &target_obj, &dialect))
+        return NULL;
+    int d = dialect_arg(dialect);
+    if (d < 0) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_schema *live, *target, *baseline;
+    pw_error err;
+    if (pw_from_py_schema(a, live_obj, &live) || pw_from_py_schema(a, target_obj, &target))
+        goto done;
+    if (pw_adopt_baseline(a, live, target, (pw_dialect)d, &baseline, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = pw_to_py_schema(baseline);
+done:
+    pw_arena_free(a);
+    return result;
+}
+
+static PyObject *engine_touched(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *history, *run, *result = NULL;
+    if (!PyArg_ParseTuple(args, "OO:touched", &history, &run)) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_schema *state;
+    pw_migration_ops *migs;
+    size_t n;
+    pw_strlist **out;
+    pw_error err;
+    if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n)) goto done;
+    if (pw_touched_run(a, state, migs, n, &out, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)n);
+    if (result == NULL) goto done;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *mig = PyList_New((Py_ssize_t)migs[i].nops);
+        if (mig == NULL) goto fail;
+        PyList_SET_ITEM(result, (Py_ssize_t)i, mig);
+        for (size_t j = 0; j < migs[i].nops; j++) {
+            PyObject *names = pw_to_py_strlist(&out[i][j]);
+            if (names == NULL) goto fail;
+            PyList_SET_ITEM(mig, (Py_ssize_t)j, names);
+        }
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    pw_arena_free(a);
+    return result;
+}
+
 static PyMethodDef engine_methods[] = {
     {"replay", engine_replay, METH_VARARGS,
      "replay(history) -> schema: apply every migration's operations from an empty schema."},
@@ -470,6 +655,17 @@ static PyMethodDef engine_methods[] = {
     {"quote_ident", engine_quote_ident, METH_VARARGS, "quote_ident(name, dialect) -> str."},
     {"string_literal", engine_string_literal, METH_VARARGS,
      "string_literal(value, dialect) -> an escaped SQL string literal."},
+    {"catalog_type", engine_catalog_type, METH_VARARGS,
+     "catalog_type(text, dialect) -> the type a catalog reports, as Tortoise spells it."},
+    {"catalog_default", engine_catalog_default, METH_VARARGS,
+     "catalog_default(text, dialect, type=None) -> the default a catalog's text means."},
+    {"compare", (PyCFunction)(void (*)(void))engine_compare, METH_VARARGS | METH_KEYWORDS,
+     "compare(live, history, dialect, tables=None, sql=False) -> {'differences': [...], "
+     "'sql': [...]}: a database against the state of the migrations applied to it."},
+    {"adopt_baseline", engine_adopt_baseline, METH_VARARGS,
+     "adopt_baseline(live, target, dialect) -> the schema of the live tables the models name."},
+    {"touched", engine_touched, METH_VARARGS,
+     "touched(history, run) -> per migration, per operation, the tables its statements touch."},
     {NULL, NULL, 0, NULL}};
 
 static int engine_traverse(PyObject *m, visitproc visit, void *arg) {

@@ -288,6 +288,7 @@ static uint64_t shape_hash(const pw_table *t) {
         h = fnv_num(h, (unsigned long long)c->null | (unsigned long long)c->pk << 1 |
                            (unsigned long long)c->autoincrement << 2 |
                            (unsigned long long)c->unique << 3);
+        h = fnv_str(h, c->unique_name);
         h = fnv_num(h, (unsigned long long)c->def.kind);
         switch (c->def.kind) {
         case PW_DEFAULT_NONE:

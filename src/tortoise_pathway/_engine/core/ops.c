@@ -119,8 +119,8 @@ static int need_table(const pw_op *op, pw_error *err) {
 
 /* One column definition on its own, as pw_table_check checks each column:
  * a name, safe types for every dialect, a present and safe default, a pk
- * that is not nullable, auto-increment only on the pk, a complete foreign
- * key. 0 or PW_ERR_INVALID with path "table.column" (or "table"). */
+ * that is not nullable, auto-increment only on the pk, a unique constraint
+ * name only with the constraint, a complete foreign key. 0 or PW_ERR_INVALID with path "table.column" (or "table"). */
 static int check_column(const char *table, const pw_column *c, pw_error *err) {
     char path[PW_ERR_PATH_MAX];
     if (c == NULL || !name_ok(c->name))
@@ -136,6 +136,9 @@ static int check_column(const char *table, const pw_column *c, pw_error *err) {
     if (c->autoincrement && !c->pk)
         return pw_error_set(err, PW_ERR_INVALID, path,
                             "column %s is auto-increment but not the primary key", path);
+    if (c->unique_name != NULL && (!pw_column_own_unique(c) || !name_ok(c->unique_name)))
+        return pw_error_set(err, PW_ERR_INVALID, path,
+                            "column %s names a unique constraint it does not have", path);
     if ((c->def.kind == PW_DEFAULT_STRING || c->def.kind == PW_DEFAULT_EXPR) && c->def.s == NULL)
         return pw_error_set(err, PW_ERR_INVALID, path, "column %s has an empty default", path);
     if (c->def.kind == PW_DEFAULT_EXPR && !pw_default_expr_is_safe(&c->def))

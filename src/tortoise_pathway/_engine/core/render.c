@@ -3,8 +3,9 @@
  *
  * Owns: the walk over a run (migrations, then their operations) that keeps
  * the schema state in step with the SQL, so each operation is rendered
- * against the state the database has when its statements execute; and the
- * migration/operation prefix of error messages. Does not own: the SQL of one
+ * against the state the database has when its statements execute; the
+ * tables each operation's statements touch; and the migration/operation
+ * prefix of error messages. Does not own: the SQL of one
  * operation (sql.c and the dialect files), applying or reversing one
  * operation (ops.c), or replaying the base history (the caller).
  *
@@ -105,4 +106,52 @@ int pw_render_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, s
     *out = res;
 done:
     return rc;
+}
+
+/* Appends name to l unless it is there. 0 or PW_ERR_NOMEM. */
+static int add_name(pw_arena *a, pw_strlist *l, const char *name, pw_error *err) {
+    if (name == NULL) return 0;
+    for (size_t i = 0; i < l->len; i++)
+        if (strcmp(l->items[i], name) == 0) return 0;
+    return pw_strlist_push(a, l, name) ? nomem(err) : 0;
+}
+
+/* The tables of state whose foreign keys point at table (itself excluded). */
+static int add_referencing(pw_arena *a, const pw_schema *state, const char *table,
+                           pw_strlist *l, pw_error *err) {
+    for (size_t i = 0; i < state->ntables; i++) {
+        const pw_table *t = state->tables[i];
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            const pw_column *c = t->columns[k];
+            if (c->fk.table == NULL || strcmp(c->fk.table, table) != 0) continue;
+            int rc = add_name(a, l, t->name, err);
+            if (rc) return rc;
+            break;
+        }
+    }
+    return 0;
+}
+
+int pw_touched_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, size_t n,
+                   pw_strlist ***out, pw_error *err) {
+    int rc;
+    pw_strlist **res = pw_arena_calloc(a, n ? n : 1, sizeof *res);
+    *out = NULL;
+    if (res == NULL) return nomem(err);
+    for (size_t i = 0; i < n; i++) {
+        res[i] = pw_arena_calloc(a, migs[i].nops ? migs[i].nops : 1, sizeof **res);
+        if (res[i] == NULL) return nomem(err);
+        for (size_t j = 0; j < migs[i].nops; j++) {
+            const pw_op *op = &migs[i].ops[j];
+            const char *table = pw_op_table(op);
+            pw_strlist *l = &res[i][j];
+            if (table != NULL &&
+                ((rc = add_name(a, l, table, err)) || (rc = add_name(a, l, op->kind == PW_OP_RENAME_MODEL ? op->new_name : NULL, err)) ||
+                 (rc = add_referencing(a, state, table, l, err))))
+                return rc;
+            if ((rc = pw_op_apply(a, state, op, err))) return locate(err, &migs[i], j);
+        }
+    }
+    *out = res;
+    return 0;
 }

@@ -54,4 +54,17 @@ typedef struct {
 int pw_render_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, size_t n,
                   pw_dialect d, bool backward, pw_op_sql ***out, pw_error *err);
 
+/* The tables whose catalog the statements of each operation of a run can
+ * change (forward or backward alike): the operation's table, the new name of
+ * a renamed table, and the tables whose foreign keys point at its table
+ * (MySQL drops and re-adds them around a change of the column they point
+ * at). RUN_SQL and RUN_PYTHON touch none that are known. A resumed run that
+ * did not record its last step compares these tables' catalog with what they
+ * were before that step. state: as for pw_render_run (forward), changed in
+ * place. out: an arena array of n arrays of migs[i].nops lists of names,
+ * each without repeats. 0 or a negative pw_status, located as pw_render_run
+ * does. */
+int pw_touched_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, size_t n,
+                   pw_strlist ***out, pw_error *err);
+
 #endif

@@ -173,6 +173,7 @@ pw_column *pw_column_copy(pw_arena *a, const pw_column *c) {
     if (n == NULL) return NULL;
     *n = *c;
     bool ok = dup_str(a, &n->name, c->name) && dup_str(a, &n->comment, c->comment) &&
+              dup_str(a, &n->unique_name, c->unique_name) &&
               dup_str(a, &n->def.s, c->def.s) && dup_str(a, &n->fk.name, c->fk.name) &&
               dup_str(a, &n->fk.table, c->fk.table) && dup_str(a, &n->fk.column, c->fk.column);
     for (int d = 0; ok && d < PW_DIALECT_COUNT; d++)
@@ -271,7 +272,7 @@ bool pw_fk_equal(const pw_fk *x, const pw_fk *y) {
 bool pw_column_equal(const pw_column *x, const pw_column *y) {
     if (!pw_str_eq(x->name, y->name) || x->null != y->null || x->pk != y->pk ||
         x->autoincrement != y->autoincrement || x->unique != y->unique ||
-        !pw_str_eq(x->comment, y->comment) || !pw_default_equal(&x->def, &y->def) ||
+        !pw_str_eq(x->unique_name, y->unique_name) || !pw_str_eq(x->comment, y->comment) || !pw_default_equal(&x->def, &y->def) ||
         !pw_fk_equal(&x->fk, &y->fk))
         return false;
     for (int d = 0; d < PW_DIALECT_COUNT; d++)
@@ -380,6 +381,9 @@ int pw_table_check(const pw_table *t, pw_error *err) {
         if (c->autoincrement && !c->pk)
             return pw_error_set(err, PW_ERR_INVALID, path,
                                 "column %s is auto-increment but not the primary key", path);
+        if (c->unique_name != NULL && (!pw_column_own_unique(c) || !name_ok(c->unique_name)))
+            return pw_error_set(err, PW_ERR_INVALID, path,
+                                "column %s names a unique constraint it does not have", path);
         if ((c->def.kind == PW_DEFAULT_STRING || c->def.kind == PW_DEFAULT_EXPR) &&
             c->def.s == NULL)
             return pw_error_set(err, PW_ERR_INVALID, path, "column %s has an empty default", path);

@@ -88,6 +88,12 @@ typedef struct {
     bool pk;
     bool autoincrement; /* only with pk: SERIAL / AUTOINCREMENT / AUTO_INCREMENT */
     bool unique;        /* a single-column unique constraint (not for pk) */
+    /* The name of that constraint when it is not the one the renderers derive
+     * from the table and column (pw_sql_unique_name): what a database made by
+     * another tool has (MySQL names an inline UNIQUE after its column). NULL:
+     * derived, and renamed with its table or column; set: kept as it is
+     * through renames. Only on a column with its own unique constraint. */
+    const char *unique_name;
     pw_default def;
     const char *comment; /* NULL: none */
     pw_fk fk;

@@ -409,13 +409,10 @@ void pw_sql_rctx_alter(pw_sql_rctx *r, pw_dialect d, const char *table) {
     pw_sb_append_char(&r->sb, ' ');
 }
 
-int pw_sql_rename_unique(pw_sql_rctx *r, pw_dialect d, const char *what, const char *old_table,
-                         const char *old_col, const char *new_table, const char *new_col) {
-    const char *from = pw_sql_unique_name(r->a, old_table, old_col);
-    const char *to = pw_sql_unique_name(r->a, new_table, new_col);
-    if (from == NULL || to == NULL) return pw_sql_rctx_nomem(r);
+int pw_sql_rename_object(pw_sql_rctx *r, pw_dialect d, const char *table, const char *what,
+                         const char *from, const char *to) {
     if (strcmp(from, to) == 0) return 0;
-    pw_sql_rctx_alter(r, d, new_table);
+    pw_sql_rctx_alter(r, d, table);
     pw_sb_append(&r->sb, "RENAME ");
     pw_sb_append(&r->sb, what);
     pw_sb_append_char(&r->sb, ' ');
@@ -423,4 +420,23 @@ int pw_sql_rename_unique(pw_sql_rctx *r, pw_dialect d, const char *what, const c
     pw_sb_append(&r->sb, " TO ");
     pw_sql_ident(&r->sb, d, to);
     return pw_sql_rctx_push(r);
+}
+
+int pw_sql_rename_unique(pw_sql_rctx *r, pw_dialect d, const char *what, const pw_column *c,
+                         const char *old_table, const char *new_table, const char *new_col) {
+    if (!pw_column_own_unique(c) || c->unique_name != NULL) return 0;
+    const char *from = pw_sql_unique_name(r->a, old_table, c->name);
+    const char *to = pw_sql_unique_name(r->a, new_table, new_col);
+    if (from == NULL || to == NULL) return pw_sql_rctx_nomem(r);
+    return pw_sql_rename_object(r, d, new_table, what, from, to);
+}
+
+const char *pw_sql_column_unique_name(pw_arena *a, const char *table, const pw_column *c) {
+    return c->unique_name != NULL ? c->unique_name : pw_sql_unique_name(a, table, c->name);
+}
+
+bool pw_sql_fk_renamed_only(const pw_fk *x, const pw_fk *y) {
+    return x->table != NULL && y->table != NULL && !pw_str_eq(x->name, y->name) &&
+           pw_str_eq(x->table, y->table) && pw_str_eq(x->column, y->column) &&
+           x->on_delete == y->on_delete;
 }

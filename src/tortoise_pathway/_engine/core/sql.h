@@ -46,6 +46,13 @@ void pw_sql_default_value(pw_strbuf *sb, pw_dialect d, const pw_default *def);
  * the full name. Arena string; NULL out of memory. */
 const char *pw_sql_unique_name(pw_arena *a, const char *table, const char *column);
 
+/* The name of column c's own unique constraint in table: c->unique_name
+ * when set, else pw_sql_unique_name(table, c->name). NULL out of memory. */
+const char *pw_sql_column_unique_name(pw_arena *a, const char *table, const pw_column *c);
+
+/* Whether two foreign keys differ only by their constraint name (both set). */
+bool pw_sql_fk_renamed_only(const pw_fk *x, const pw_fk *y);
+
 /* Building blocks the dialect renderers share. */
 
 /* Appends the n names quoted for d and separated by ", " (no parentheses). */
@@ -75,12 +82,19 @@ int pw_sql_rctx_push(pw_sql_rctx *r);
 void pw_sql_rctx_alter(pw_sql_rctx *r, pw_dialect d, const char *table);
 
 /* Keeps the name of a column's own unique constraint derived from its table
- * and column (pw_sql_unique_name) across a rename: pushes
+ * and column (pw_sql_unique_name) across a rename of the table or the column
+ * (c, as it is before): pushes
  * "ALTER TABLE <new_table> RENAME <what> <old name> TO <new name>", what being
- * "CONSTRAINT" (PostgreSQL) or "INDEX" (MySQL); nothing when the names agree.
- * 0 or a negative pw_status. */
-int pw_sql_rename_unique(pw_sql_rctx *r, pw_dialect d, const char *what, const char *old_table,
-                         const char *old_col, const char *new_table, const char *new_col);
+ * "CONSTRAINT" (PostgreSQL) or "INDEX" (MySQL); nothing when the names agree
+ * or when c's constraint has a name of its own (c->unique_name), which a
+ * rename keeps. 0 or a negative pw_status. */
+int pw_sql_rename_unique(pw_sql_rctx *r, pw_dialect d, const char *what, const pw_column *c,
+                         const char *old_table, const char *new_table, const char *new_col);
+
+/* Pushes "ALTER TABLE <table> RENAME <what> <from> TO <to>"; nothing when the
+ * names agree. 0 or a negative pw_status. */
+int pw_sql_rename_object(pw_sql_rctx *r, pw_dialect d, const char *table, const char *what,
+                         const char *from, const char *to);
 
 /* PW_ERR_NOMEM in r->err, returned. */
 int pw_sql_rctx_nomem(pw_sql_rctx *r);

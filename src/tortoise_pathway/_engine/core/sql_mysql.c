@@ -15,9 +15,11 @@
  * constraint names (sql.c), the checks pw_sql_render_op makes before calling
  * here, or RUN_SQL / RUN_PYTHON.
  *
- * Invariant kept: a unique column's key is always named
- * pw_sql_unique_name(table, column), so renaming a table or a column renames
- * the key with it.
+ * Invariant kept: a unique column's key is named pw_sql_column_unique_name:
+ * its own name (unique_name) when it has one, kept through renames, else
+ * pw_sql_unique_name(table, column), renamed with its table or column. A
+ * change of the key's name alone is a RENAME INDEX (MySQL 5.7, MariaDB
+ * 10.5.2); a foreign key cannot be renamed on MySQL: it is dropped and added.
  */
 #include "sql_mysql.h"
 
@@ -61,14 +63,14 @@ static void column_def(pw_sql_rctx *r, const pw_column *c, bool with_pk) {
     }
 }
 
-/* UNIQUE KEY `<table>_<column>_key` (`column`) */
-static int unique_key(pw_sql_rctx *r, const char *table, const char *column) {
-    const char *name = pw_sql_unique_name(r->a, table, column);
+/* UNIQUE KEY `<table>_<column>_key` (`column`) (or c's own name) */
+static int unique_key(pw_sql_rctx *r, const char *table, const pw_column *c) {
+    const char *name = pw_sql_column_unique_name(r->a, table, c);
     if (name == NULL) return pw_sql_rctx_nomem(r);
     pw_sb_append(&r->sb, "UNIQUE KEY ");
     ident(r, name);
     pw_sb_append(&r->sb, " (");
-    ident(r, column);
+    ident(r, c->name);
     pw_sb_append_char(&r->sb, ')');
     return 0;
 }
@@ -99,15 +101,15 @@ static int add_fk(pw_sql_rctx *r, const char *table, const pw_column *c) {
     return pw_sql_rctx_push(r);
 }
 
-static int add_unique(pw_sql_rctx *r, const char *table, const char *column) {
+static int add_unique(pw_sql_rctx *r, const char *table, const pw_column *c) {
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
-    int rc = unique_key(r, table, column);
+    int rc = unique_key(r, table, c);
     return rc ? rc : pw_sql_rctx_push(r);
 }
 
-static int drop_unique(pw_sql_rctx *r, const char *table, const char *column) {
-    const char *name = pw_sql_unique_name(r->a, table, column);
+static int drop_unique(pw_sql_rctx *r, const char *table, const pw_column *c) {
+    const char *name = pw_sql_column_unique_name(r->a, table, c);
     if (name == NULL) return pw_sql_rctx_nomem(r);
     alter(r, table);
     pw_sb_append(&r->sb, "DROP INDEX ");
@@ -160,7 +162,7 @@ static size_t type_base_len(const char *type) {
 /* Whether InnoDB accepts a foreign key from a column of type x to one of type
  * y: the same type (integers and decimals: the same size, sign, precision),
  * where character and binary strings may differ in length. */
-static bool types_compatible(const char *x, const char *y) {
+bool pw_sql_mysql_fk_types_compatible(const char *x, const char *y) {
     size_t nx = type_base_len(x), ny = type_base_len(y);
     return nx == ny && ieq_n(x, y, nx);
 }
@@ -196,7 +198,7 @@ static const char *view_type(const view *v, const char *table, const char *colum
 static bool fk_live(const view *v, const pw_column *c) {
     if (c->fk.table == NULL) return false;
     const char *ref = view_type(v, c->fk.table, c->fk.column);
-    return ref == NULL || types_compatible(c->type[D], ref);
+    return ref == NULL || pw_sql_mysql_fk_types_compatible(c->type[D], ref);
 }
 
 /* The table / column named, or NULL with err filled (PW_ERR_NOT_FOUND). */
@@ -233,7 +235,7 @@ static int create_model(pw_sql_rctx *r, const pw_schema *before, const pw_table 
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (!pw_column_own_unique(t->columns[i])) continue;
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
-        if ((rc = unique_key(r, t->name, t->columns[i]->name))) return rc;
+        if ((rc = unique_key(r, t->name, t->columns[i]))) return rc;
     }
     for (int unique = 1; unique >= 0; unique--)
         for (size_t i = 0; i < t->nindexes; i++) {
@@ -262,9 +264,7 @@ static int rename_model(pw_sql_rctx *r, const pw_table *t, const char *new_name)
     if ((rc = pw_sql_rctx_push(r))) return rc;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];
-        if (pw_column_own_unique(c) &&
-            (rc = pw_sql_rename_unique(r, D, "INDEX", t->name, c->name, new_name, c->name)))
-            return rc;
+        if ((rc = pw_sql_rename_unique(r, D, "INDEX", c, t->name, new_name, c->name))) return rc;
     }
     return 0;
 }
@@ -277,7 +277,7 @@ static int add_field(pw_sql_rctx *r, const pw_schema *before, const char *table,
     pw_sb_append(&r->sb, "ADD COLUMN ");
     column_def(r, c, true);
     if ((rc = pw_sql_rctx_push(r))) return rc;
-    if (pw_column_own_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
+    if (pw_column_own_unique(c) && (rc = add_unique(r, table, c))) return rc;
     if (fk_live(&v, c) && (rc = add_fk(r, table, c))) return rc;
     return 0;
 }
@@ -363,7 +363,13 @@ static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *
         if (fk_live(&was, in[i].column) && (rc = drop_fk(r, in[i].table->name, &in[i].column->fk)))
             return rc;
     if (fk_dropped && (rc = drop_fk(r, t->name, &old->fk))) return rc;
-    if (unique_off && (rc = drop_unique(r, t->name, c->name))) return rc;
+    if (unique_off && (rc = drop_unique(r, t->name, old))) return rc;
+    if (pw_column_own_unique(old) && pw_column_own_unique(c)) {
+        const char *from = pw_sql_column_unique_name(r->a, t->name, old);
+        const char *to = pw_sql_column_unique_name(r->a, t->name, c);
+        if (from == NULL || to == NULL) return pw_sql_rctx_nomem(r);
+        if ((rc = pw_sql_rename_object(r, D, t->name, "INDEX", from, to))) return rc;
+    }
     if (null_changed && !c->null && c->def.kind != PW_DEFAULT_NONE &&
         (rc = pw_sql_fill_nulls(r->a, r->out, D, t->name, c->name, &c->def, r->err)))
         return rc;
@@ -373,7 +379,7 @@ static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *
         column_def(r, c, false);
         if ((rc = pw_sql_rctx_push(r))) return rc;
     }
-    if (unique_on && (rc = add_unique(r, t->name, c->name))) return rc;
+    if (unique_on && (rc = add_unique(r, t->name, c))) return rc;
     if (live_after && (fk_changed || fk_dropped || !live_before) && (rc = add_fk(r, t->name, c)))
         return rc;
     for (size_t i = 0; i < nin; i++)
@@ -391,9 +397,7 @@ static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c,
     pw_sb_append(&r->sb, " TO ");
     ident(r, new_name);
     if ((rc = pw_sql_rctx_push(r))) return rc;
-    if (pw_column_own_unique(c) &&
-        (rc = pw_sql_rename_unique(r, D, "INDEX", table, c->name, table, new_name)))
-        return rc;
+    if ((rc = pw_sql_rename_unique(r, D, "INDEX", c, table, table, new_name))) return rc;
     return 0;
 }
 

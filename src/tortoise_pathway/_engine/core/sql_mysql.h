@@ -16,4 +16,10 @@
 int pw_sql_mysql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_strlist *out,
                           pw_error *err);
 
+/* Whether InnoDB accepts a foreign key from a column of MySQL type x to one of
+ * type y: the same type (integers and decimals: the same size, sign,
+ * precision), where character and binary strings may differ in length. A key
+ * between other types is left out until the types agree (see sql_mysql.c). */
+bool pw_sql_mysql_fk_types_compatible(const char *x, const char *y);
+
 #endif

@@ -10,9 +10,12 @@
  * (sql.c), the checks pw_sql_render_op makes before calling here, or
  * RUN_SQL / RUN_PYTHON.
  *
- * Invariant kept: a unique column's constraint is always named
- * pw_sql_unique_name(table, column), so renaming a table or a column renames
- * the constraint with it.
+ * Invariant kept: a unique column's constraint is named
+ * pw_sql_column_unique_name: its own name (unique_name) when it has one, kept
+ * through renames, else pw_sql_unique_name(table, column), renamed with its
+ * table or column. A change of a constraint's name alone (a unique
+ * constraint's, a foreign key's) is a RENAME CONSTRAINT, not a drop and an
+ * add: no lock, no scan.
  */
 #include "sql_postgres.h"
 
@@ -89,14 +92,14 @@ static int column_def(pw_sql_rctx *r, const char *table, const pw_column *c) {
     return 0;
 }
 
-/* CONSTRAINT "<table>_<column>_key" UNIQUE ("column") */
-static int unique_constraint(pw_sql_rctx *r, const char *table, const char *column) {
-    const char *name = pw_sql_unique_name(r->a, table, column);
+/* CONSTRAINT "<table>_<column>_key" UNIQUE ("column") (or c's own name) */
+static int unique_constraint(pw_sql_rctx *r, const char *table, const pw_column *c) {
+    const char *name = pw_sql_column_unique_name(r->a, table, c);
     if (name == NULL) return pw_sql_rctx_nomem(r);
     pw_sb_append(&r->sb, "CONSTRAINT ");
     ident(r, name);
     pw_sb_append(&r->sb, " UNIQUE (");
-    ident(r, column);
+    ident(r, c->name);
     pw_sb_append_char(&r->sb, ')');
     return 0;
 }
@@ -134,10 +137,10 @@ static int drop_constraint(pw_sql_rctx *r, const char *table, const char *name) 
 }
 
 /* ALTER TABLE "table" ADD CONSTRAINT "<table>_<column>_key" UNIQUE ("column") */
-static int add_unique(pw_sql_rctx *r, const char *table, const char *column) {
+static int add_unique(pw_sql_rctx *r, const char *table, const pw_column *c) {
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
-    int rc = unique_constraint(r, table, column);
+    int rc = unique_constraint(r, table, c);
     return rc ? rc : pw_sql_rctx_push(r);
 }
 
@@ -210,7 +213,7 @@ static int create_model(pw_sql_rctx *r, const pw_table *t) {
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (!pw_column_own_unique(t->columns[i])) continue;
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
-        rc = unique_constraint(r, t->name, t->columns[i]->name);
+        rc = unique_constraint(r, t->name, t->columns[i]);
         if (rc) return rc;
     }
     for (size_t i = 0; i < t->nindexes; i++) {
@@ -244,8 +247,7 @@ static int rename_model(pw_sql_rctx *r, const pw_table *t, const char *new_name)
     if ((rc = pw_sql_rctx_push(r))) return rc;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];
-        if (pw_column_own_unique(c) &&
-            (rc = pw_sql_rename_unique(r, D, "CONSTRAINT", t->name, c->name, new_name, c->name)))
+        if ((rc = pw_sql_rename_unique(r, D, "CONSTRAINT", c, t->name, new_name, c->name)))
             return rc;
     }
     return 0;
@@ -256,7 +258,7 @@ static int add_field(pw_sql_rctx *r, const char *table, const pw_column *c) {
     alter(r, table);
     pw_sb_append(&r->sb, "ADD COLUMN ");
     if ((rc = column_def(r, table, c)) || (rc = pw_sql_rctx_push(r))) return rc;
-    if (pw_column_own_unique(c) && (rc = add_unique(r, table, c->name))) return rc;
+    if (pw_column_own_unique(c) && (rc = add_unique(r, table, c))) return rc;
     if (c->fk.table != NULL && (rc = add_fk(r, table, c))) return rc;
     if (c->comment != NULL && (rc = comment_column(r, table, c->name, c->comment))) return rc;
     return 0;
@@ -316,7 +318,8 @@ static int retype_sequence(pw_sql_rctx *r, const char *table, const pw_column *o
  * foreign key and unique constraint, change the type (after dropping an old
  * default that is being replaced, so it need not cast to the new type; with
  * the sequence of an auto-increment column), nullability, default, then add
- * the new unique constraint, foreign key and comment. */
+ * the new unique constraint, foreign key and comment. A constraint that only
+ * changes its name is renamed instead. */
 static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old,
                        const pw_column *c) {
     int rc;
@@ -327,16 +330,25 @@ static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old,
                             "changing the primary key or auto-increment of %s is not supported "
                             "on postgres",
                             path);
-    bool fk_changed = !pw_fk_equal(&old->fk, &c->fk);
+    bool fk_renamed = pw_sql_fk_renamed_only(&old->fk, &c->fk);
+    bool fk_changed = !pw_fk_equal(&old->fk, &c->fk) && !fk_renamed;
     bool type_changed = strcmp(old->type[D], c->type[D]) != 0;
     bool def_changed = !pw_default_equal(&old->def, &c->def);
     bool def_dropped = false;
     if (old->fk.table != NULL && fk_changed && (rc = drop_constraint(r, table, old->fk.name)))
         return rc;
-    if (pw_column_own_unique(old) && !pw_column_own_unique(c)) {
-        const char *name = pw_sql_unique_name(r->a, table, c->name);
-        if (name == NULL) return pw_sql_rctx_nomem(r);
-        if ((rc = drop_constraint(r, table, name))) return rc;
+    if (fk_renamed &&
+        (rc = pw_sql_rename_object(r, D, table, "CONSTRAINT", old->fk.name, c->fk.name)))
+        return rc;
+    if (pw_column_own_unique(old)) {
+        const char *name = pw_sql_column_unique_name(r->a, table, old);
+        const char *next = pw_sql_column_unique_name(r->a, table, c);
+        if (name == NULL || next == NULL) return pw_sql_rctx_nomem(r);
+        if (!pw_column_own_unique(c)) {
+            if ((rc = drop_constraint(r, table, name))) return rc;
+        } else if ((rc = pw_sql_rename_object(r, D, table, "CONSTRAINT", name, next))) {
+            return rc;
+        }
     }
     if (type_changed) {
         if (def_changed && old->def.kind != PW_DEFAULT_NONE) {
@@ -374,7 +386,7 @@ static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old,
         if ((rc = pw_sql_rctx_push(r))) return rc;
     }
     if (!pw_column_own_unique(old) && pw_column_own_unique(c) &&
-        (rc = add_unique(r, table, c->name)))
+        (rc = add_unique(r, table, c)))
         return rc;
     if (c->fk.table != NULL && fk_changed && (rc = add_fk(r, table, c))) return rc;
     if (!pw_str_eq(old->comment, c->comment) &&
@@ -392,9 +404,7 @@ static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c,
     pw_sb_append(&r->sb, " TO ");
     ident(r, new_name);
     if ((rc = pw_sql_rctx_push(r))) return rc;
-    if (pw_column_own_unique(c) &&
-        (rc = pw_sql_rename_unique(r, D, "CONSTRAINT", table, c->name, table, new_name)))
-        return rc;
+    if ((rc = pw_sql_rename_unique(r, D, "CONSTRAINT", c, table, table, new_name))) return rc;
     return 0;
 }
 
