@@ -1,7 +1,14 @@
-"""Finding TORTOISE_ORM: ``--config MODULE`` (holding ``TORTOISE_ORM``), ``MODULE.VARIABLE``,
-``MODULE:VARIABLE``, or ``[tool.tortoise-pathway] config = "..."`` in ./pyproject.toml.
+"""Finding TORTOISE_ORM, and resolving it once into a typed ``Project``.
 
-Every failure is a ConfigError that names the module or key at fault.
+Where the config comes from, first found wins: ``--config MODULE`` (holding ``TORTOISE_ORM``),
+``MODULE.VARIABLE`` or ``MODULE:VARIABLE``; else ``[tool.tortoise-pathway] config = "..."`` in
+./pyproject.toml; else where the tool a project switches from finds it: the ``TORTOISE_ORM``
+environment variable and ``[tool.tortoise] tortoise_orm`` (Tortoise's own CLI), then
+``[tool.aerich] tortoise_orm`` (Aerich). ``find_config`` says which one it used.
+
+``resolve(config)`` turns the dict into a ``Project``: its apps, each app's connection, in
+one place instead of re-deriving them from the raw dict. Every failure is a ConfigError that
+names the module or key at fault.
 """
 
 from __future__ import annotations
@@ -10,12 +17,15 @@ import importlib
 import os
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .exceptions import ConfigError
 
 DEFAULT_VARIABLE = "TORTOISE_ORM"
+#: apps of other tools that a TORTOISE_ORM may hold; they have no migrations of ours
+FOREIGN_APPS = ("aerich",)
 
 
 class _ModuleNotFound(ConfigError):
@@ -49,30 +59,63 @@ def _import(module_name: str) -> Any:
             path=module_name) from e
 
 
-def _from_pyproject() -> str | None:
+def _pyproject() -> dict[str, Any] | None:
+    """./pyproject.toml as data, or None when there is none."""
     path = Path("pyproject.toml")
     if not path.is_file():
         return None
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        return None
+    else:  # Python 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except Exception as e:
         raise ConfigError(f"pyproject.toml cannot be read: {e}", path="pyproject.toml") from e
-    value = data.get("tool", {}).get("tortoise-pathway", {}).get("config")
-    return value if isinstance(value, str) else None
+    return data
+
+
+def _discover() -> tuple[str, str] | None:
+    """(spec, where it was found) from pyproject.toml or the environment, or None."""
+    data = _pyproject()
+    tool = (data or {}).get("tool", {})
+    tool = tool if isinstance(tool, dict) else {}
+
+    def setting(section: str, key: str) -> str | None:
+        value = tool.get(section, {})
+        value = value.get(key) if isinstance(value, dict) else None
+        return value if isinstance(value, str) and value else None
+
+    if (spec := setting("tortoise-pathway", "config")) is not None:
+        return spec, "[tool.tortoise-pathway] config in pyproject.toml"
+    if env := os.environ.get("TORTOISE_ORM", "").strip():
+        return env, "the TORTOISE_ORM environment variable"
+    if (spec := setting("tortoise", "tortoise_orm")) is not None:
+        return spec, "[tool.tortoise] tortoise_orm in pyproject.toml"
+    if (spec := setting("aerich", "tortoise_orm")) is not None:
+        return spec, "[tool.aerich] tortoise_orm in pyproject.toml"
+    return None
 
 
 def load_config(spec: str | None) -> dict[str, Any]:
     """The TORTOISE_ORM dict named by spec (see module docstring), validated."""
+    return find_config(spec)[0]
+
+
+def find_config(spec: str | None) -> tuple[dict[str, Any], str]:
+    """The TORTOISE_ORM dict named by spec, or found as the module docstring says, validated;
+    and where it came from ("--config x.y", "[tool.aerich] tortoise_orm in pyproject.toml")."""
+    source = f"--config {spec}"
     if not spec:
-        spec = _from_pyproject()
-    if not spec:
-        raise ConfigError("no config given",
-                          hint="pass --config MODULE (a module holding TORTOISE_ORM), or set "
-                               "[tool.tortoise-pathway] config in pyproject.toml")
+        found = _discover()
+        if found is None:
+            raise ConfigError(
+                "no config given",
+                hint="pass --config MODULE (a module holding TORTOISE_ORM), or set "
+                     "[tool.tortoise-pathway] config in pyproject.toml (TORTOISE_ORM in the "
+                     "environment, [tool.tortoise] or [tool.aerich] tortoise_orm work too)")
+        spec, where = found
+        source = f"{spec} (from {where})"
     module_name, variable = spec, DEFAULT_VARIABLE
     if ":" in spec:
         module_name, variable = spec.split(":", 1)
@@ -99,7 +142,7 @@ def load_config(spec: str | None) -> dict[str, Any]:
                           hint=f"define {variable} = {{...}} there, or pass MODULE.VARIABLE")
     config = getattr(module, variable)
     validate(config, f"{module_name}.{variable}")
-    return config
+    return config, source
 
 
 def validate(config: Any, where: str = "TORTOISE_ORM") -> None:
@@ -120,8 +163,8 @@ def validate(config: Any, where: str = "TORTOISE_ORM") -> None:
 
 
 def app_names(config: dict[str, Any]) -> list[str]:
-    """Apps with migrations: every app but Tortoise's own aerich/migration apps."""
-    return [a for a in config["apps"] if a not in ("aerich",)]
+    """Apps with migrations: every app but other tools' own (Aerich's)."""
+    return [a for a in config["apps"] if a not in FOREIGN_APPS]
 
 
 def select_apps(config: dict[str, Any], app: str | None) -> list[str]:
@@ -135,3 +178,38 @@ def select_apps(config: dict[str, Any], app: str | None) -> list[str]:
 
 def connection_name(config: dict[str, Any], app: str) -> str:
     return str(config["apps"][app].get("default_connection", "default"))
+
+
+@dataclass(frozen=True)
+class Project:
+    """A TORTOISE_ORM config, resolved once: its apps (in config order) and the connection
+    each one migrates on."""
+
+    config: dict[str, Any]
+    #: app label -> connection name, apps with migrations only
+    connections_of: dict[str, str]
+
+    @property
+    def apps(self) -> list[str]:
+        return list(self.connections_of)
+
+    def select(self, app: str | None) -> list[str]:
+        """Every app, or just ``app`` (ConfigError when the config has no such app)."""
+        return select_apps(self.config, app)
+
+    def connection(self, app: str) -> str:
+        return self.connections_of.get(app) or connection_name(self.config, app)
+
+    def connections(self, apps: list[str] | None = None) -> list[str]:
+        """The connections of ``apps`` (default: every app), sorted, each once."""
+        return sorted({self.connection(a) for a in (self.apps if apps is None else apps)})
+
+    def apps_on(self, connection: str) -> list[str]:
+        """The apps that migrate on ``connection``, in config order."""
+        return [a for a, c in self.connections_of.items() if c == connection]
+
+
+def resolve(config: dict[str, Any]) -> Project:
+    """The validated config as a Project."""
+    validate(config)
+    return Project(config, {a: connection_name(config, a) for a in app_names(config)})

@@ -82,3 +82,13 @@ class LockTimeout(PathwayError):
 
 class ChangedMigrationError(PathwayError):
     """An applied migration's file was edited or deleted since it was applied."""
+
+
+class DriftError(PathwayError):
+    """A database differs from what it should hold for the command to go on (--fake-initial,
+    adopt); ``details`` lists the differences, one line each."""
+
+    def __init__(self, message: str, details: list[str], path: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, path=path, hint=hint)
+        self.details = details

@@ -224,7 +224,9 @@ TEST(test_adopt_baseline) {
     old->null = true;
     tb_pk(a, tb_table(a, live, "aerich"));
     pw_schema *b;
-    CHECK_INT(pw_adopt_baseline(a, live, target, PG, &b, &err), 0);
+    pw_strlist adopted = {0};
+    CHECK_INT(pw_adopt_baseline(a, live, target, PG, &b, &adopted, &err), 0);
+    CHECK_INT(adopted.len, 2);
     CHECK_INT(b->ntables, 2); /* aerich is not named by the models */
     pw_column *title = col(b, "posts", "title");
     CHECK_STR(title->type[PG], "VARCHAR(100)");

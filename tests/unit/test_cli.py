@@ -25,7 +25,7 @@ class User(models.Model):
 
 USER_V2 = USER.replace("    class Meta:", "    age = fields.IntField(null=True)\n\n    class Meta:")
 
-COMMANDS = ("makemigrations", "migrate", "rollback", "showmigrations")
+COMMANDS = ("makemigrations", "migrate", "rollback", "showmigrations", "check", "adopt")
 
 
 def sqlite_db(tmp_path: Path) -> Database:
@@ -42,6 +42,7 @@ def project(tmp_path: Path) -> Project:
 
 def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env.pop("TORTOISE_ORM", None)
     return subprocess.run([sys.executable, "-m", "tortoise_pathway", *args], cwd=cwd, env=env,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
 
@@ -140,7 +141,8 @@ def test_no_config_at_all(project: Project) -> None:
     proc = cli(project.root, "migrate")
     one_error(proc, "no config given",
               "pass --config MODULE (a module holding TORTOISE_ORM), or set "
-              "[tool.tortoise-pathway] config in pyproject.toml")
+              "[tool.tortoise-pathway] config in pyproject.toml (TORTOISE_ORM in the "
+              "environment, [tool.tortoise] or [tool.aerich] tortoise_orm work too)")
 
 
 def test_config_from_pyproject(project: Project) -> None:

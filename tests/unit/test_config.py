@@ -1,5 +1,6 @@
 """Finding and checking TORTOISE_ORM: --config MODULE, MODULE.VARIABLE, MODULE:VARIABLE,
-pyproject.toml. Each test imports modules with names of its own and removes them after."""
+pyproject.toml, and where Tortoise's CLI and Aerich look for it; the resolved Project. Each
+test imports modules with names of its own and removes them after."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def make(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Maker]:
     """Writes modules into a fresh package under tmp_path (the working directory) and returns
     their dotted names; every module imported during the test is removed afterwards."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TORTOISE_ORM", raising=False)
     monkeypatch.setattr(sys, "path", list(sys.path))  # load_config adds the cwd
     package = f"pw_cfg_{uuid.uuid4().hex[:10]}"
     (tmp_path / package).mkdir()
@@ -162,8 +164,10 @@ def test_no_config_at_all(make: Maker) -> None:
     with pytest.raises(ConfigError) as e:
         config.load_config(None)
     assert str(e.value) == "no config given"
-    assert e.value.hint == ("pass --config MODULE (a module holding TORTOISE_ORM), or set "
-                            "[tool.tortoise-pathway] config in pyproject.toml")
+    assert e.value.hint == (
+        "pass --config MODULE (a module holding TORTOISE_ORM), or set [tool.tortoise-pathway] "
+        "config in pyproject.toml (TORTOISE_ORM in the environment, [tool.tortoise] or "
+        "[tool.aerich] tortoise_orm work too)")
 
 
 # ---- pyproject.toml -------------------------------------------------------------------
@@ -200,6 +204,81 @@ def test_pyproject_without_a_config(make: Maker, tmp_path: Path, content: str) -
     with pytest.raises(ConfigError) as e:
         config.load_config(None)
     assert str(e.value) == "no config given"
+
+
+# ---- where the tools a project switches from look ------------------------------------------
+
+
+def test_tortoise_orm_environment_variable(make: Maker, monkeypatch: pytest.MonkeyPatch) -> None:
+    mod = make(GOOD)
+    monkeypatch.setenv("TORTOISE_ORM", f"{mod}.TORTOISE_ORM")
+    cfg, source = config.find_config(None)
+    assert cfg is sys.modules[mod].TORTOISE_ORM
+    assert source == f"{mod}.TORTOISE_ORM (from the TORTOISE_ORM environment variable)"
+
+
+def test_tool_tortoise_and_tool_aerich(make: Maker, tmp_path: Path) -> None:
+    mod = make(GOOD)
+    other = make(GOOD.replace("x.models", "y.models"), name="other")
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.aerich]\ntortoise_orm = "{other}.TORTOISE_ORM"\n')
+    cfg, source = config.find_config(None)
+    assert cfg is sys.modules[other].TORTOISE_ORM
+    assert source == f"{other}.TORTOISE_ORM (from [tool.aerich] tortoise_orm in pyproject.toml)"
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.aerich]\ntortoise_orm = "{other}.TORTOISE_ORM"\n\n'
+        f'[tool.tortoise]\ntortoise_orm = "{mod}.TORTOISE_ORM"\n')
+    cfg, source = config.find_config(None)
+    assert cfg is sys.modules[mod].TORTOISE_ORM
+    assert source.endswith("(from [tool.tortoise] tortoise_orm in pyproject.toml)")
+
+
+def test_discovery_order(make: Maker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """[tool.tortoise-pathway] first, then TORTOISE_ORM, [tool.tortoise], [tool.aerich];
+    --config over everything."""
+    ours, env, tortoise, aerich = (make(GOOD, name=n) for n in ("a", "b", "c", "d"))
+    sections = {"tortoise-pathway": f'config = "{ours}"',
+                "tortoise": f'tortoise_orm = "{tortoise}.TORTOISE_ORM"',
+                "aerich": f'tortoise_orm = "{aerich}.TORTOISE_ORM"'}
+
+    def write(*names: str) -> None:
+        (tmp_path / "pyproject.toml").write_text(
+            "".join(f"[tool.{n}]\n{sections[n]}\n\n" for n in names))
+
+    monkeypatch.setenv("TORTOISE_ORM", f"{env}.TORTOISE_ORM")
+    write("tortoise-pathway", "tortoise", "aerich")
+    assert config.find_config(None)[0] is sys.modules[ours].TORTOISE_ORM
+    write("tortoise", "aerich")
+    assert config.find_config(None)[0] is sys.modules[env].TORTOISE_ORM
+    monkeypatch.delenv("TORTOISE_ORM")
+    assert config.find_config(None)[0] is sys.modules[tortoise].TORTOISE_ORM
+    write("aerich")
+    assert config.find_config(None)[0] is sys.modules[aerich].TORTOISE_ORM
+    assert config.find_config(ours) == (sys.modules[ours].TORTOISE_ORM, f"--config {ours}")
+
+
+def test_discovered_config_that_does_not_import(make: Maker, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.aerich]\ntortoise_orm = "pw_no_such_module_x.TORTOISE_ORM"\n')
+    with pytest.raises(ConfigError) as e:
+        config.find_config(None)
+    assert "pw_no_such_module_x" in str(e.value)
+
+
+def test_project_resolves_apps_and_connections() -> None:
+    cfg = {"connections": {"default": "x", "other": "y"},
+           "apps": {"a": {"models": ["m"]}, "aerich": {"models": ["aerich.models"]},
+                    "b": {"models": ["m"], "default_connection": "other"},
+                    "c": {"models": ["m"]}}}
+    p = config.resolve(cfg)
+    assert p.apps == ["a", "b", "c"]
+    assert p.connection("b") == "other"
+    assert p.connections() == ["default", "other"]
+    assert p.connections(["a", "c"]) == ["default"]
+    assert p.apps_on("default") == ["a", "c"]
+    assert p.select("b") == ["b"]
+    with pytest.raises(ConfigError):
+        p.select("zzz")
 
 
 def test_pyproject_that_is_not_toml(make: Maker, tmp_path: Path) -> None:

@@ -456,6 +456,18 @@ static PyObject *engine_string_literal(PyObject *self, PyObject *args) {
                       pw_sql_string_literal);
 }
 
+static PyObject *engine_unique_name(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *table, *column;
+    if (!PyArg_ParseTuple(args, "ss:unique_name", &table, &column)) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    const char *name = pw_sql_unique_name(a, table, column);
+    PyObject *result = name ? PyUnicode_FromString(name) : PyErr_NoMemory();
+    pw_arena_free(a);
+    return result;
+}
+
 static PyObject *engine_catalog_type(PyObject *self, PyObject *args) {
     (void)self;
     const char *text, *dialect;
@@ -590,14 +602,18 @@ static PyObject *engine_adopt_baseline(PyObject *self, PyObject *args) {
     pw_arena *a = pw_arena_new();
     if (a == NULL) return PyErr_NoMemory();
     pw_schema *live, *target, *baseline;
+    pw_strlist adopted = {0};
     pw_error err;
     if (pw_from_py_schema(a, live_obj, &live) || pw_from_py_schema(a, target_obj, &target))
         goto done;
-    if (pw_adopt_baseline(a, live, target, (pw_dialect)d, &baseline, &err)) {
+    if (pw_adopt_baseline(a, live, target, (pw_dialect)d, &baseline, &adopted, &err)) {
         pw_raise(&err);
         goto done;
     }
-    result = pw_to_py_schema(baseline);
+    PyObject *schema = pw_to_py_schema(baseline), *names = pw_to_py_strlist(&adopted);
+    if (schema != NULL && names != NULL) result = PyTuple_Pack(2, schema, names);
+    Py_XDECREF(schema);
+    Py_XDECREF(names);
 done:
     pw_arena_free(a);
     return result;
@@ -655,6 +671,8 @@ static PyMethodDef engine_methods[] = {
     {"quote_ident", engine_quote_ident, METH_VARARGS, "quote_ident(name, dialect) -> str."},
     {"string_literal", engine_string_literal, METH_VARARGS,
      "string_literal(value, dialect) -> an escaped SQL string literal."},
+    {"unique_name", engine_unique_name, METH_VARARGS,
+     "unique_name(table, column) -> the derived name of a column's own unique constraint."},
     {"catalog_type", engine_catalog_type, METH_VARARGS,
      "catalog_type(text, dialect) -> the type a catalog reports, as Tortoise spells it."},
     {"catalog_default", engine_catalog_default, METH_VARARGS,
@@ -663,7 +681,8 @@ static PyMethodDef engine_methods[] = {
      "compare(live, history, dialect, tables=None, sql=False) -> {'differences': [...], "
      "'sql': [...]}: a database against the state of the migrations applied to it."},
     {"adopt_baseline", engine_adopt_baseline, METH_VARARGS,
-     "adopt_baseline(live, target, dialect) -> the schema of the live tables the models name."},
+     "adopt_baseline(live, target, dialect) -> (the schema of the live tables the models "
+     "name, the live names of those tables)."},
     {"touched", engine_touched, METH_VARARGS,
      "touched(history, run) -> per migration, per operation, the tables its statements touch."},
     {NULL, NULL, 0, NULL}};

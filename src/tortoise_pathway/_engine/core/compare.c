@@ -37,6 +37,36 @@ static bool streq(const char *x, const char *y) { return pw_str_eq(x, y); }
 /* ------------------------------------------------------------------------ */
 /* Physical form                                                            */
 
+/* PostgreSQL's identifier limit (NAMEDATALEN - 1 bytes): longer names are cut
+ * there, at a character boundary, when they are created. */
+#define PG_NAME_MAX 63
+
+/* name as PostgreSQL keeps it; *name replaced by an arena copy when cut.
+ * false out of memory. */
+static bool pg_name(pw_arena *a, const char **name) {
+    if (*name == NULL || strlen(*name) <= PG_NAME_MAX) return true;
+    size_t keep = PG_NAME_MAX;
+    while (keep > 0 && ((unsigned char)(*name)[keep] & 0xC0) == 0x80) keep--;
+    *name = pw_arena_strndup(a, *name, keep);
+    return *name != NULL;
+}
+
+/* Every identifier of t as PostgreSQL keeps it. */
+static int pg_names(pw_arena *a, pw_table *t, pw_error *err) {
+    bool ok = pg_name(a, &t->name);
+    for (size_t k = 0; ok && k < t->ncolumns; k++) {
+        pw_column *c = t->columns[k];
+        ok = pg_name(a, &c->name) && pg_name(a, &c->unique_name) && pg_name(a, &c->fk.name) &&
+             pg_name(a, &c->fk.table) && pg_name(a, &c->fk.column);
+    }
+    for (size_t k = 0; ok && k < t->nindexes; k++) {
+        pw_index *ix = t->indexes[k];
+        ok = pg_name(a, &ix->name);
+        for (size_t j = 0; ok && j < ix->ncolumns; j++) ok = pg_name(a, &ix->columns[j]);
+    }
+    return ok ? 0 : nomem(err);
+}
+
 /* Projects the copy c of the column orig of table orig_t (in s) onto d. */
 static int physical_column(pw_arena *a, const pw_schema *s, const pw_table *orig_t,
                            const pw_column *orig, pw_column *c, pw_dialect d, pw_error *err) {
@@ -52,6 +82,9 @@ static int physical_column(pw_arena *a, const pw_schema *s, const pw_table *orig
         if (rc != NULL && !pw_sql_mysql_fk_types_compatible(orig->type[d], rc->type[d]))
             memset(&c->fk, 0, sizeof c->fk);
     }
+    /* InnoDB has no SET DEFAULT: MariaDB takes it and keeps RESTRICT */
+    if (d == PW_DIALECT_MYSQL && c->fk.table != NULL && c->fk.on_delete == PW_FK_SET_DEFAULT)
+        c->fk.on_delete = PW_FK_RESTRICT;
     for (int k = 0; k < PW_DIALECT_COUNT; k++) c->type[k] = type;
     if (serial) {
         memset(&c->def, 0, sizeof c->def);
@@ -70,10 +103,11 @@ static int physical_column(pw_arena *a, const pw_schema *s, const pw_table *orig
             pw_sb_appendf(&sb, "%s_%s_fkey", orig_t->name, orig->name);
             if ((c->fk.name = pw_sb_finish(&sb)) == NULL) return nomem(err);
         }
-    } else if (c->unique_name != NULL) {
-        const char *derived = pw_sql_unique_name(a, orig_t->name, orig->name);
-        if (derived == NULL) return nomem(err);
-        if (strcmp(derived, c->unique_name) == 0) c->unique_name = NULL;
+    } else if (pw_column_own_unique(orig)) {
+        /* the name the constraint really has, derived from the names as
+         * written (PostgreSQL may cut them after) */
+        if ((c->unique_name = pw_sql_column_unique_name(a, orig_t->name, orig)) == NULL)
+            return nomem(err);
     }
     if (c->comment != NULL && c->comment[0] == '\0') c->comment = NULL;
     return 0;
@@ -92,6 +126,10 @@ int pw_schema_physical(pw_arena *a, const pw_schema *s, pw_dialect d, pw_schema 
             int rc = physical_column(a, s, t, t->columns[k], pt->columns[k], d, err);
             if (rc) return rc;
         }
+        if (d == PW_DIALECT_POSTGRES) {
+            int rc = pg_names(a, pt, err);
+            if (rc) return rc;
+        }
     }
     *out = p;
     return 0;
@@ -100,8 +138,9 @@ int pw_schema_physical(pw_arena *a, const pw_schema *s, pw_dialect d, pw_schema 
 /* ------------------------------------------------------------------------ */
 /* Reconciling                                                              */
 
-static int reconcile(pw_arena *a, pw_schema *live, const pw_schema *reference, pw_dialect d,
-                     pw_error *err) {
+/* Reconciles live with reference as pw_compare describes (compare.h); live
+ * is changed in place. */
+static void reconcile(pw_schema *live, const pw_schema *reference, pw_dialect d) {
     for (size_t i = 0; i < live->ntables; i++) {
         pw_table *lt = live->tables[i];
         const pw_table *rt = pw_schema_find_table(reference, lt->name);
@@ -117,21 +156,11 @@ static int reconcile(pw_arena *a, pw_schema *live, const pw_schema *reference, p
                 k++;
                 continue;
             }
-            const char *derived = pw_sql_unique_name(a, lt->name, lc->name);
-            if (derived == NULL) return nomem(err);
             lc->unique = true;
-            lc->unique_name =
-                d == PW_DIALECT_SQLITE || strcmp(derived, ix->name) == 0 ? NULL : ix->name;
+            lc->unique_name = d == PW_DIALECT_SQLITE ? NULL : ix->name;
             pw_table_remove_index_at(lt, k);
         }
     }
-    return 0;
-}
-
-int pw_live_reconcile(pw_arena *a, pw_schema *live, const pw_schema *reference, pw_error *err) {
-    /* The dialect matters only for SQLite, where no names are kept: a caller
-     * of the public entry compares names, so reconcile as a naming dialect. */
-    return reconcile(a, live, reference, PW_DIALECT_POSTGRES, err);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -160,7 +189,13 @@ static int add(describer *w, const char *table, const char *object, bool name_on
     va_end(ap);
     pw_sb_append(&sb, object);
     pw_sb_append(&sb, ": ");
-    pw_sb_append(&sb, buf);
+    /* one line, whatever a comment or a default holds */
+    for (const char *p = buf; *p; p++) {
+        if (*p == '\n') pw_sb_append(&sb, "\\n");
+        else if (*p == '\r') pw_sb_append(&sb, "\\r");
+        else if (*p == '\t') pw_sb_append(&sb, "\\t");
+        else pw_sb_append_char(&sb, *p);
+    }
     const char *message = pw_sb_finish(&sb);
     const char *obj = pw_arena_strdup(w->a, object);
     if (message == NULL || obj == NULL) return nomem(w->err);
@@ -500,10 +535,20 @@ int pw_compare(pw_arena *a, const pw_schema *live, const pw_schema *expected, pw
     if ((rc = pw_schema_physical(a, live, d, &L, err)) ||
         (rc = pw_schema_physical(a, expected, d, &E, err)))
         return rc;
+    if (ntables > 0 && d == PW_DIALECT_POSTGRES) {
+        /* the names asked for, as the database has them */
+        const char **cut = pw_arena_calloc(a, ntables, sizeof *cut);
+        if (cut == NULL) return nomem(err);
+        for (size_t i = 0; i < ntables; i++) {
+            cut[i] = tables[i];
+            if (!pg_name(a, &cut[i])) return nomem(err);
+        }
+        tables = cut;
+    }
     if (ntables > 0 && ((rc = only_tables(a, L, tables, ntables, &L, err)) ||
                         (rc = only_tables(a, E, tables, ntables, &E, err))))
         return rc;
-    if ((rc = reconcile(a, L, E, d, err))) return rc;
+    reconcile(L, E, d);
     pw_oplist ops = {0};
     if ((rc = pw_diff(a, L, E, NULL, NULL, &ops, err))) return rc;
     describer w = {.a = a, .d = d, .out = diffs, .err = err};
@@ -570,32 +615,54 @@ static int baseline_default(pw_arena *a, pw_dialect d, const pw_column *lc,
     return 0;
 }
 
+/* The name, in the target, of the column the physical target table pt calls
+ * name (tt: the same table in the target); name itself when pt has none. */
+static const char *target_column(const pw_table *pt, const pw_table *tt, const char *name) {
+    long k = pt != NULL ? pw_table_column_index(pt, name) : -1;
+    return k >= 0 ? tt->columns[k]->name : name;
+}
+
 int pw_adopt_baseline(pw_arena *a, const pw_schema *live, const pw_schema *target, pw_dialect d,
-                      pw_schema **out, pw_error *err) {
+                      pw_schema **out, pw_strlist *adopted, pw_error *err) {
     int rc;
     pw_schema *L, *P;
     if ((rc = pw_schema_physical(a, live, d, &L, err)) ||
-        (rc = pw_schema_physical(a, target, d, &P, err)) || (rc = reconcile(a, L, P, d, err)))
+        (rc = pw_schema_physical(a, target, d, &P, err)))
         return rc;
+    reconcile(L, P, d);
     pw_schema *B = pw_schema_new(a);
     if (B == NULL) return nomem(err);
+    /* P holds target's tables, columns and indexes in the same positions, under the names
+     * the database has for them (PostgreSQL cuts long ones): matches go through P, names
+     * come from target. */
     for (size_t i = 0; i < L->ntables; i++) {
         const pw_table *lt = L->tables[i];
-        const pw_table *tt = pw_schema_find_table(target, lt->name);
-        const pw_table *pt = pw_schema_find_table(P, lt->name);
-        if (tt == NULL) continue;
+        long ti = pw_schema_table_index(P, lt->name);
+        if (ti < 0) continue;
+        const pw_table *tt = target->tables[ti], *pt = P->tables[ti];
+        if (adopted != NULL && pw_strlist_push(a, adopted, live->tables[i]->name))
+            return nomem(err);
         pw_table *bt = pw_table_copy(a, lt);
         if (bt == NULL) return nomem(err);
+        bt->name = tt->name;
         if (d == PW_DIALECT_SQLITE) bt->comment = tt->comment;
         for (size_t k = 0; k < bt->ncolumns; k++) {
             pw_column *bc = bt->columns[k];
             const pw_column *lc = lt->columns[k];
-            const pw_column *tc = pw_table_find_column(tt, lc->name);
-            const pw_column *pc = pw_table_find_column(pt, lc->name);
-            if (tc == NULL) {
+            long tk = pw_table_column_index(pt, lc->name);
+            if (bc->fk.table != NULL) {
+                long ri = pw_schema_table_index(P, bc->fk.table);
+                if (ri >= 0) {
+                    bc->fk.column = target_column(P->tables[ri], target->tables[ri], bc->fk.column);
+                    bc->fk.table = target->tables[ri]->name;
+                }
+            }
+            if (tk < 0) {
                 portable_types(bc, d);
                 continue;
             }
+            const pw_column *tc = tt->columns[tk], *pc = pt->columns[tk];
+            bc->name = tc->name;
             bool same_type = strcmp(lc->type[d], pc->type[d]) == 0;
             for (int t = 0; t < PW_DIALECT_COUNT; t++)
                 bc->type[t] = same_type || t != (int)d ? tc->type[t] : lc->type[d];
@@ -604,6 +671,20 @@ int pw_adopt_baseline(pw_arena *a, const pw_schema *live, const pw_schema *targe
                 bc->comment = tc->comment;
                 if (bc->fk.table != NULL && tc->fk.table != NULL) bc->fk.name = tc->fk.name;
             }
+            /* a unique constraint under the name the renderers derive needs none */
+            if (bc->unique_name != NULL && pw_column_own_unique(tc)) {
+                const char *derived = pw_sql_column_unique_name(a, tt->name, tc);
+                if (derived == NULL || (d == PW_DIALECT_POSTGRES && !pg_name(a, &derived)))
+                    return nomem(err);
+                if (strcmp(derived, bc->unique_name) == 0) bc->unique_name = NULL;
+            }
+        }
+        for (size_t k = 0; k < bt->nindexes; k++) {
+            pw_index *ix = bt->indexes[k];
+            long tx = pw_table_index_index(pt, ix->name);
+            if (tx >= 0) ix->name = tt->indexes[tx]->name;
+            for (size_t c = 0; c < ix->ncolumns; c++)
+                ix->columns[c] = target_column(pt, tt, ix->columns[c]);
         }
         if ((rc = pw_schema_add_table(a, B, bt, err))) return rc;
     }

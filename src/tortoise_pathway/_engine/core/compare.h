@@ -5,8 +5,8 @@
  *
  * Owns: the physical form of a schema in a dialect (what the renderers'
  * statements leave in that database's catalog), reconciling a schema read
- * from a database with a reference (which single-column unique indexes are a
- * column's own unique constraint), the list of differences between two
+ * from a database with the schema it is compared with (which single-column
+ * unique indexes are a column's own unique constraint), the list of differences between two
  * schemas as readable lines (from pw_diff's operations), and the merge of a
  * live schema with the models' into an adoption baseline. Does not own:
  * reading a catalog (live.py), the spellings of types and defaults
@@ -22,40 +22,36 @@
 #include "error.h"
 #include "ops.h"
 #include "schema.h"
+#include "strbuf.h"
 
 /* The schema s as a database of dialect d holds it once the statements the
  * renderers write for s have run, so that it compares equal to the same
- * schema read from that database's catalog (live.py, then pw_live_reconcile):
+ * schema read from that database's catalog (live.py):
  *   - every type slot holds d's type in Tortoise's spelling
  *     (pw_catalog_type); an auto-increment key on SQLite is INTEGER (SQLite
  *     takes AUTOINCREMENT on nothing else);
  *   - defaults in their normal form for d (pw_catalog_default_of); an
  *     auto-increment key has none (the sequence is not a default);
- *   - a unique constraint named as the renderers derive it has no unique_name;
+ *   - a column's own unique constraint carries the name it has in the
+ *     database as unique_name (the derived one where it had none);
  *   - SQLite keeps no comments and no names of foreign keys or unique
  *     constraints: comments and unique_name are cleared, every foreign key is
  *     named "<table>_<column>_fkey";
+ *   - PostgreSQL: every name cut to 63 bytes (at a character boundary), as
+ *     PostgreSQL cuts a longer one when it is created;
  *   - MySQL: a foreign key the renderer leaves out (column types InnoDB does
- *     not join, pw_sql_mysql_fk_types_compatible) is not there; an empty
+ *     not join, pw_sql_mysql_fk_types_compatible) is not there; ON DELETE SET
+ *     DEFAULT, which InnoDB lacks, is RESTRICT (what MariaDB keeps); an empty
  *     comment is none.
  * *out is a new arena schema; s is unchanged. 0 or PW_ERR_NOMEM. */
 int pw_schema_physical(pw_arena *a, const pw_schema *s, pw_dialect d, pw_schema **out,
                        pw_error *err);
 
-/* Reconciles live (a schema read from a database, in physical form) with
- * reference (what it is compared with, in physical form): a single-column
- * unique index of a live table becomes the column's own unique constraint
- * (named by unique_name unless that is the derived name) when the reference
- * table has no index of that name and its column has its own unique
- * constraint, which the live column lacks. Other databases' tools create a
- * field's unique constraint under names of their own (MySQL names an inline
- * UNIQUE after its column). live is changed in place. 0 or PW_ERR_NOMEM. */
-int pw_live_reconcile(pw_arena *a, pw_schema *live, const pw_schema *reference, pw_error *err);
-
 /* One difference between a database and what migrations describe. */
 typedef struct {
     const char *object;  /* "users", "users.email" or "index idx_users_name" */
-    const char *message; /* the line to show, starting with the object */
+    const char *message; /* the line to show, starting with the object; newlines,
+                          * carriage returns and tabs in it written \n, \r, \t */
     bool name_only;      /* only the name of a constraint or an index differs */
 } pw_difference;
 
@@ -66,7 +62,13 @@ typedef struct {
 
 /* Compares live (read from a database of dialect d) with expected (what the
  * migrations applied there describe). Both are taken to their physical form
- * for d and reconciled, then pw_diff gives the operations that turn the
+ * for d and live is reconciled with expected: a single-column unique index of
+ * a live table becomes the column's own unique constraint (unique_name: the
+ * index's name; none on SQLite, which keeps no such names) when the expected
+ * table has no index of that name and its column has its own unique
+ * constraint, which the live column lacks. Other tools create a field's unique
+ * constraint under names of their own (MySQL names an inline UNIQUE after its
+ * column), and live.py cannot tell such an index from a named one. Then pw_diff gives the operations that turn the
  * database into what the migrations describe, without guessing renames.
  * Fills:
  *   diffs: one line per difference, e.g.
@@ -83,7 +85,8 @@ int pw_compare(pw_arena *a, const pw_schema *live, const pw_schema *expected, pw
                pw_schema **live_physical, pw_error *err);
 
 /* The baseline of a database taken under management: the live tables (read
- * from a database of dialect d) that target (the models' schema) names, as
+ * from a database of dialect d, reconciled with target as pw_compare does)
+ * that target (the models' schema) names, as
  * they are, names of constraints and indexes included, written so that the
  * schema is complete for every dialect:
  *   - a column that the models have and that the database holds alike (in
@@ -95,11 +98,13 @@ int pw_compare(pw_arena *a, const pw_schema *live, const pw_schema *expected, pw
  *     is one of those, else d's type everywhere;
  *   - what d cannot hold (comments and constraint names on SQLite) comes from
  *     the models.
+ * Tables, columns and indexes are matched by the names the database has for
+ * them and take the target's names (PostgreSQL cuts a name past 63 bytes).
  * Live tables the target does not name are left out (the caller lists them
  * as unmanaged); target tables the database lacks are not in the baseline.
- * *out is a new arena schema, tables in live order. 0 or a negative
- * pw_status. */
+ * *out is a new arena schema, tables in live order; adopted (may be NULL)
+ * receives the live names of the tables taken. 0 or a negative pw_status. */
 int pw_adopt_baseline(pw_arena *a, const pw_schema *live, const pw_schema *target, pw_dialect d,
-                      pw_schema **out, pw_error *err);
+                      pw_schema **out, pw_strlist *adopted, pw_error *err);
 
 #endif

@@ -1,0 +1,125 @@
+"""The command line: ``tortoise-pathway`` / ``python -m tortoise_pathway``.
+
+One module per command family registers its sub-command (makemigrations.py, migrate.py for
+migrate and rollback, showmigrations.py, check.py, adopt.py); each is a thin call into the
+integrator. A PathwayError becomes one line on stderr (plus a hint, and the list of
+differences where it has one) and exit status 1; ``--traceback`` shows the stack as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from ..exceptions import NothingToDo, PathwayError
+from . import adopt, check, makemigrations, migrate, output, showmigrations
+
+DESCRIPTION = "Schema migrations for Tortoise ORM."
+
+EPILOG = """\
+examples:
+  tortoise-pathway --config myapp.config makemigrations --app models
+  tortoise-pathway --config myapp.config migrate --app models
+  tortoise-pathway --config myapp.config showmigrations --app models
+  tortoise-pathway --config myapp.config rollback --app models
+  tortoise-pathway --config myapp.config check
+  tortoise-pathway --config myapp.config adopt --app models
+
+--config names a Python module that holds TORTOISE_ORM (or MODULE.VARIABLE); it is imported
+from the current directory. Without --config, [tool.tortoise-pathway] config = "..." in
+./pyproject.toml is used, else where Tortoise's CLI and Aerich look: the TORTOISE_ORM
+environment variable, [tool.tortoise] tortoise_orm, [tool.aerich] tortoise_orm."""
+
+COMMANDS = (makemigrations, migrate, showmigrations, check, adopt)
+
+
+def _common(p: argparse.ArgumentParser, default: Any) -> None:
+    p.add_argument("--config", "-c", default=default, metavar="MODULE",
+                   help="module holding TORTOISE_ORM, or MODULE.VARIABLE")
+    p.add_argument("--migrations-dir", default=default, metavar="DIR",
+                   help="folder with one sub-folder of migrations per app (default: migrations)")
+    p.add_argument("--traceback", "-v", action="store_true", default=default,
+                   help="show the full stack trace on errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tortoise-pathway", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(parser, None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    def add(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=description or help,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        _common(p, argparse.SUPPRESS)
+        p.add_argument("--app", "-a", help="app label from TORTOISE_ORM['apps'] "
+                       "(default: every app)")
+        return p
+
+    for command in COMMANDS:
+        command.register(add)
+    return parser
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from ..config import find_config
+    from ..integrator import TortoisePathwayIntegrator
+
+    config, source = find_config(args.config)
+    if not args.config and "tortoise-pathway" not in source:
+        output.note(f"Using the config {source}.")
+    integrator = TortoisePathwayIntegrator(
+        config, migrations_dir=args.migrations_dir or "migrations", reporter=output.report,
+        lock_timeout=getattr(args, "lock_timeout", 60.0),
+        allow_changed=getattr(args, "allow_changed", False), progress=output.progress)
+    try:
+        code: int = await args.handler(args, integrator)
+        return code
+    finally:
+        await integrator.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return asyncio.run(_run(args))
+    except NothingToDo as e:
+        output.finish()
+        print(f"error: {e.message}", file=sys.stderr)
+        if e.hint:
+            print(f"hint: {e.hint}", file=sys.stderr)
+        return e.exit_code
+    except PathwayError as e:
+        output.finish()
+        if args.traceback:
+            traceback.print_exc()
+        print(f"error: {e.message}", file=sys.stderr)
+        for detail in getattr(e, "details", ()):
+            print(f"  {detail}", file=sys.stderr)
+        if e.hint:
+            print(f"hint: {e.hint}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        output.finish()
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # a bug, or an error nobody turned into a PathwayError yet
+        output.finish()
+        if args.traceback:
+            traceback.print_exc()
+        text = " ".join(str(e).split())[:300]
+        print(f"error: unexpected {type(e).__name__}: {text}", file=sys.stderr)
+        print("hint: run again with --traceback to see where it happened, and report it",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

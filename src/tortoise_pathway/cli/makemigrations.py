@@ -1,0 +1,64 @@
+"""makemigrations [--check]: the models against the migrations, a new file per changed app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from . import output
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    mk = add("makemigrations", "write a migration for the changes between the models and the "
+                               "migrations")
+    mk.add_argument("--name", "-n", help="the migration's name (default: derived from changes)")
+    mk.add_argument("--empty", action="store_true",
+                    help="write an empty migration to fill by hand (RunSQL, RunPython)")
+    mk.add_argument("--dry-run", action="store_true",
+                    help="show what would be written without writing it")
+    mk.add_argument("--check", action="store_true",
+                    help="write nothing; exit 1 and list the operations when the models have "
+                         "changes that no migration holds (for CI)")
+    mk.add_argument("--no-input", action="store_true",
+                    help="never ask: renames only from --rename, else drop + add")
+    mk.add_argument("--fill", action="append", default=[], metavar="TABLE.COLUMN=VALUE",
+                    help="a one-off value for existing rows when a column becomes NOT NULL "
+                         "without a default (repeatable; default: the field's Python "
+                         "default, else asked on a terminal)")
+    mk.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
+                    help="declare a rename instead of a drop + add: TABLE=NEW_TABLE or "
+                         "TABLE.COLUMN=NEW_COLUMN (repeatable)")
+    mk.set_defaults(handler=run)
+
+
+async def run(args: argparse.Namespace, integrator: Any) -> int:
+    from ..questioner import Questioner
+
+    check = args.check
+    interactive = not args.no_input and not check and sys.stdin.isatty()
+    questioner = Questioner(interactive=interactive, renames=args.rename, fills=args.fill)
+    await integrator.initialize(connect=False)
+    made = integrator.make_migrations(args.app, name=args.name, empty=args.empty,
+                                      dry_run=args.dry_run or check, questioner=questioner)
+    needed = False
+    for m in made:
+        if m.path is None:
+            output.line(f"No changes detected in app '{m.app}'.")
+            continue
+        needed = True
+        verb = ("Migrations needed for" if check else
+                "Would write" if args.dry_run else "Migrations for")
+        output.line(f"{verb} '{m.app}':")
+        if not check:
+            output.line(f"  {m.path}")
+        for line in m.operations:
+            output.line(f"    - {line}")
+        for line in m.warnings:
+            output.warn(line)
+    if check and needed:
+        output.note("error: the models have changes that no migration holds; run "
+                    "makemigrations to write them")
+        return 1
+    return 0

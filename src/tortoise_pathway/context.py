@@ -1,0 +1,217 @@
+"""What every command works with: the resolved project, the loaded migration files, and per
+connection the Tortoise client, its dialect and its history recorder; the history rows read
+from each database, the migration lock, and the check of applied files.
+
+The integrator (the public facade) owns one Context and hands it to the modules that do the
+work (migrate.py, makemigrations.py, drift.py, adopt.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from . import loader
+from .config import Project
+from .exceptions import (
+    ChangedMigrationError,
+    ConfigError,
+    DatabaseError,
+    ModelError,
+    PathwayError,
+)
+from .executor import MigrationLock
+from .loader import Key, MigrationSet
+from .recorder import AppliedMigration, Progress, Recorder
+
+log = logging.getLogger("tortoise_pathway")
+
+Reporter = Callable[[str], None]
+
+DIALECTS = ("sqlite", "postgres", "mysql")
+
+
+class Context:
+    """The state one command shares between the modules it uses."""
+
+    def __init__(self, project: Project, migrations_dir: Path, report: Reporter | None = None,
+                 progress: Reporter | None = None, lock_timeout: float = 60.0,
+                 allow_changed: bool = False) -> None:
+        self.project = project
+        self.migrations_dir = migrations_dir
+        #: finished lines for the user ("Applying models.0002_x... OK (12 ms)")
+        self.report: Reporter = report or log.info
+        #: work that starts now ("Applying models.0002_x..."), completed by the next report
+        self.progress: Reporter = progress or (lambda text: None)
+        #: seconds to wait for another migration command's lock
+        self.lock_timeout = lock_timeout
+        #: go on although an applied migration's file changed or disappeared
+        self.allow_changed = allow_changed
+        self.migrations: MigrationSet | None = None
+        #: progress rows of interrupted non-transactional runs, read by applied_rows()
+        self.progress_rows: dict[Key, Progress] = {}
+        self.initialized = False
+        self.connected = False
+        self._recorders: dict[str, CheckedRecorder] = {}
+
+    # ---- set-up ------------------------------------------------------------------------
+
+    async def initialize(self, connect: bool = True, apps: list[str] | None = None) -> None:
+        """Initialises Tortoise with the config (models included), loads the migration files;
+        with ``connect``, makes sure the database of each app (of ``apps``, default: every
+        app) answers and has its history table."""
+        from tortoise import Tortoise
+
+        if not self.initialized:
+            try:
+                await Tortoise.init(config=self.project.config)
+            except PathwayError:
+                raise
+            except Exception as e:
+                raise tortoise_error(e) from e
+            self.initialized = True
+        self.migrations = loader.load(self.migrations_dir, self.project.apps)
+        self.migrations.check()
+        if connect and not self.connected:
+            for conn in self.project.connections(apps):
+                await self.recorder(conn).ensure_table()
+            self.connected = True
+
+    async def close(self) -> None:
+        from tortoise import Tortoise
+
+        if self.initialized:
+            await Tortoise.close_connections()
+        self.initialized = False
+        self.connected = False
+        self._recorders.clear()
+
+    def set(self) -> MigrationSet:
+        if self.migrations is None:
+            raise PathwayError("call initialize() first")
+        return self.migrations
+
+    # ---- connections --------------------------------------------------------------------
+
+    def client(self, conn: str) -> Any:
+        from tortoise import Tortoise
+
+        return Tortoise.get_connection(conn)
+
+    def dialect(self, conn: str) -> str:
+        dialect = str(self.client(conn).capabilities.dialect)
+        if dialect not in DIALECTS:
+            raise ConfigError(f"connection {conn!r} uses {dialect}, which tortoise-pathway does "
+                              "not support (sqlite, postgres, mysql)", path=conn)
+        return dialect
+
+    def recorder(self, conn: str) -> CheckedRecorder:
+        if conn not in self._recorders:
+            self._recorders[conn] = CheckedRecorder(self.client(conn), self.dialect(conn), conn)
+        return self._recorders[conn]
+
+    def app_recorder(self, app: str) -> CheckedRecorder:
+        return self.recorder(self.project.connection(app))
+
+    def app_dialect(self, app: str) -> str:
+        return self.dialect(self.project.connection(app))
+
+    # ---- history --------------------------------------------------------------------------
+
+    async def applied_rows(self) -> dict[Key, AppliedMigration]:
+        """The history rows of every app, read from each app's connection. Also reads the
+        progress rows of interrupted non-transactional runs into ``progress_rows`` (and
+        clears the ones whose run finished but for the clean-up)."""
+        rows: dict[Key, AppliedMigration] = {}
+        self.progress_rows = {}
+        project = self.project
+        for conn in project.connections():
+            recorder = self.recorder(conn)
+            if not self.connected:
+                await recorder.ensure_table()
+            ours = set(project.apps_on(conn))
+            for row in await recorder.applied():
+                if row.app in ours:
+                    rows[(row.app, row.name)] = row
+            for p in await recorder.progress():
+                if p.app not in ours:
+                    continue
+                key = (p.app, p.name)
+                if (key in rows) == (p.direction == "forward"):
+                    # finished, only the clean-up was cut short
+                    await recorder.clear_progress(recorder.client, p.app, p.name)
+                else:
+                    self.progress_rows[key] = p
+        self.connected = True
+        return rows
+
+    @contextlib.asynccontextmanager
+    async def locked(self) -> AsyncIterator[None]:
+        """Holds the migration lock of every connection of the project."""
+        async with contextlib.AsyncExitStack() as stack:
+            for conn in self.project.connections():
+                rec = self.recorder(conn)
+                await stack.enter_async_context(
+                    MigrationLock(rec.client, rec.dialect, conn, self.lock_timeout))
+            yield
+
+    def check_files(self, applied: dict[Key, AppliedMigration]) -> None:
+        """Stops when an applied migration's file changed or is gone (unless allowed)."""
+        if self.allow_changed:
+            return
+        migrations = self.set()
+        for key in sorted(applied):
+            if key[0] not in self.project.apps:
+                continue
+            m = migrations.migrations.get(key)
+            label = f"{key[0]}.{key[1]}"
+            if m is None:
+                raise ChangedMigrationError(
+                    f"applied migration {label} has no file in {self.migrations_dir / key[0]}",
+                    path=label,
+                    hint="restore the file, or pass --allow-changed to go on without it")
+            if m.checksum != applied[key].checksum:
+                raise ChangedMigrationError(
+                    f"{m.path} was changed after it was applied", path=label,
+                    hint="undo the edit (write a new migration instead), or pass "
+                         "--allow-changed if the change is harmless")
+
+
+class CheckedRecorder(Recorder):
+    """A Recorder whose first use turns connection failures into one clear DatabaseError."""
+
+    def __init__(self, client: Any, dialect: str, conn: str) -> None:
+        super().__init__(client, dialect)
+        self.client = client
+        self.conn = conn
+
+    async def ensure_table(self) -> None:
+        try:
+            await super().ensure_table()
+        except Exception as e:
+            raise DatabaseError(
+                f"cannot use database connection {self.conn!r} ({self.dialect}): "
+                f"{one_line(e)}", path=self.conn,
+                hint="check that the database server runs, the database exists and the "
+                     "credentials in the config are right") from e
+
+
+def one_line(e: BaseException) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def tortoise_error(e: Exception) -> PathwayError:
+    from tortoise.exceptions import ConfigurationError
+
+    if isinstance(e, ConfigurationError):
+        return ModelError(f"Tortoise rejected the models or config: {one_line(e)}")
+    if isinstance(e, ModuleNotFoundError):
+        return ConfigError(f"a models module cannot be imported: {one_line(e)}")
+    if isinstance(e, SyntaxError):
+        return ModelError(f"{e.filename}:{e.lineno}: syntax error in models: {e.msg}",
+                          path=e.filename)
+    return ModelError(f"Tortoise failed to initialise: {type(e).__name__}: {one_line(e)}")

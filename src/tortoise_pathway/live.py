@@ -1,0 +1,481 @@
+"""A live database's catalog -> the engine's schema form (docs/engine-format.md).
+
+``read(client, dialect)`` asks the database (through the app's own Tortoise connection) for
+its tables, columns, keys, indexes, foreign keys and comments, and returns them as the
+engine's schema: types in Tortoise's spelling and defaults as values, through the engine's
+``catalog_type`` / ``catalog_default`` (so that a database and the migrations that built it
+compare equal), unique constraints of one column as the column's ``unique`` (with its own
+``unique_name`` when it is not the derived one). The bookkeeping tables of every migration
+tool are left out. What the engine cannot describe yet (expression, partial and non-btree
+indexes, check constraints, composite foreign keys) is listed in ``notes`` instead of being
+compared.
+
+``fingerprint(client, dialect, tables)`` is a digest of what the catalog says of some tables:
+a run without a transaction records it before each step, so that after a crash it can tell
+whether the step it had not recorded happened.
+
+The one module that runs catalog queries; the comparison itself is the engine's
+(``_engine.compare``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import _engine
+from .introspect import fk_name
+from .recorder import PROGRESS_TABLE, TABLE
+
+#: history and bookkeeping tables of tortoise-pathway, Aerich and Tortoise's own migrations
+BOOKKEEPING = frozenset({TABLE, PROGRESS_TABLE, "aerich", "tortoise_migrations"})
+
+_ON_DELETE_PG = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
+                 "d": "SET DEFAULT"}
+_SAFE_TYPE = re.compile(r"[^A-Za-z0-9_ (),.\[\]]")
+
+
+@dataclass
+class Live:
+    """What ``read`` found: the engine schema, the bookkeeping tables present (which tools
+    managed this database), and the objects it could not describe (not compared)."""
+
+    schema: dict[str, Any]
+    bookkeeping: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    def table_names(self) -> list[str]:
+        return [t["name"] for t in self.schema["tables"]]
+
+
+async def read(client: Any, dialect: str, tables: Iterable[str] | None = None) -> Live:
+    """The schema of the database behind ``client`` (only ``tables`` when given)."""
+    wanted = set(tables) if tables is not None else None
+    reader = {"sqlite": _read_sqlite, "postgres": _read_postgres, "mysql": _read_mysql}[dialect]
+    raw = await reader(client, wanted)
+    return _finish(raw, dialect)
+
+
+# ---- the shape every reader fills ------------------------------------------------------------
+
+@dataclass
+class _RawTable:
+    name: str
+    comment: str | None = None
+    #: name -> {"type", "null", "default" (text), "autoincrement", "comment"}, in table order
+    columns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pk: list[str] = field(default_factory=list)
+    #: (name, columns, unique, column-unique: True / False / None = decide by name)
+    indexes: list[tuple[str, list[str], bool, bool | None]] = field(default_factory=list)
+    #: column -> (constraint name, table, column, on delete)
+    fks: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class _Raw:
+    tables: dict[str, _RawTable] = field(default_factory=dict)
+    bookkeeping: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    mariadb: bool = True
+
+    def table(self, name: str) -> _RawTable:
+        return self.tables.setdefault(name, _RawTable(name))
+
+
+def _keep(name: str, raw: _Raw, wanted: set[str] | None) -> bool:
+    if name in BOOKKEEPING:
+        raw.bookkeeping.add(name)
+        return False
+    return wanted is None or name in wanted
+
+
+def _finish(raw: _Raw, dialect: str) -> Live:
+    tables = []
+    index_names: set[str] = set()
+    notes = list(raw.notes)
+    for t in sorted(raw.tables.values(), key=lambda t: t.name):
+        columns = []
+        for name, c in t.columns.items():
+            ctype = _engine.catalog_type(_safe_type(c["type"]), dialect)
+            auto = bool(c.get("autoincrement")) and t.pk == [name]
+            default = None
+            if not auto:
+                default = _engine.catalog_default(c.get("default"), dialect, ctype)
+            fk = t.fks.get(name)
+            columns.append({
+                "name": name, "type": ctype, "null": bool(c["null"]) and name not in t.pk,
+                "pk": t.pk == [name], "autoincrement": auto, "unique": False,
+                "default": default, "comment": c.get("comment") or None,
+                "fk": {"name": fk[0], "table": fk[1], "column": fk[2], "on_delete": fk[3]}
+                if fk else None,
+            })
+        by_name = {c["name"]: c for c in columns}
+        indexes = []
+        if len(t.pk) > 1:
+            notes.append(f"table {t.name}: primary key on several columns ({', '.join(t.pk)}) "
+                         "is compared as a unique index")
+            t.indexes.insert(0, (f"{t.name}_pkey", list(t.pk), True, False))
+        for ix_name, cols, unique, column_unique in t.indexes:
+            if unique and len(cols) == 1 and cols[0] in by_name:
+                col = by_name[cols[0]]
+                derived = _engine.unique_name(t.name, cols[0])
+                if column_unique is None:
+                    column_unique = ix_name == derived or (
+                        dialect == "mysql" and re.fullmatch(
+                            re.escape(cols[0]) + r"(_\d+)?", ix_name) is not None)
+                if column_unique and not col["unique"] and not col["pk"]:
+                    col["unique"] = True
+                    if dialect != "sqlite" and ix_name != derived:
+                        col["unique_name"] = ix_name
+                    continue
+                if col["pk"]:
+                    continue  # the key's own index
+            if ix_name in index_names:
+                notes.append(f"index {ix_name} on {t.name}: a second index of that name is "
+                             "not compared")
+                continue
+            index_names.add(ix_name)
+            indexes.append({"name": ix_name, "columns": cols, "unique": unique})
+        tables.append({"name": t.name, "comment": t.comment or None, "columns": columns,
+                       "indexes": indexes})
+    return Live({"tables": tables}, raw.bookkeeping, notes)
+
+
+def _safe_type(text: str) -> str:
+    """A type the engine can hold: a catalog may spell one with quotes (an enum's values, a
+    quoted type name); they are dropped (the type is then only compared, never written)."""
+    return _SAFE_TYPE.sub("", text or "") or "UNKNOWN"
+
+
+# ---- SQLite ----------------------------------------------------------------------------------
+
+_CONSTRAINT_UNIQUE = re.compile(
+    r'CONSTRAINT\s+("(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|\w+)\s+UNIQUE\s*\(([^)]*)\)',
+    re.IGNORECASE)
+
+
+def _sqlite_ident(text: str) -> str:
+    text = text.strip()
+    if text[:1] in ('"', "`") and text[-1:] == text[:1]:
+        q = text[0]
+        return text[1:-1].replace(q * 2, q)
+    if text[:1] == "[" and text[-1:] == "]":
+        return text[1:-1]
+    return text
+
+
+async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
+    raw = _Raw()
+    rows = await client.execute_query_dict(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+        "ESCAPE '\\' ORDER BY name")
+    for row in rows:
+        name, sql = row["name"], row["sql"] or ""
+        if not _keep(name, raw, wanted):
+            continue
+        t = raw.table(name)
+        auto = re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE) is not None
+        named_uniques = {
+            tuple(_sqlite_ident(c) for c in m.group(2).split(",")): _sqlite_ident(m.group(1))
+            for m in _CONSTRAINT_UNIQUE.finditer(sql)}
+        pk: list[tuple[int, str]] = []
+        for c in await client.execute_query_dict(f"PRAGMA table_info({_sq(name)})"):
+            t.columns[c["name"]] = {"type": c["type"], "null": not c["notnull"],
+                                    "default": c["dflt_value"], "autoincrement": auto}
+            if c["pk"]:
+                pk.append((c["pk"], c["name"]))
+        t.pk = [n for _, n in sorted(pk)]
+        for ix in await client.execute_query_dict(f"PRAGMA index_list({_sq(name)})"):
+            if ix["origin"] == "pk":
+                continue
+            info = await client.execute_query_dict(f"PRAGMA index_info({_sq(ix['name'])})")
+            cols = [r["name"] for r in sorted(info, key=lambda r: r["seqno"])]
+            if None in cols or ix["partial"]:
+                raw.notes.append(f"index {ix['name']} on {name}: an expression or partial index "
+                                 "is not compared yet")
+                continue
+            ix_name = ix["name"]
+            column_unique: bool | None = None
+            if ix["origin"] == "u":
+                named = named_uniques.get(tuple(cols))
+                if named is not None:
+                    ix_name, column_unique = named, False
+                elif len(cols) == 1:
+                    column_unique = True
+            t.indexes.append((ix_name, cols, bool(ix["unique"]), column_unique))
+        fks: dict[int, list[dict[str, Any]]] = {}
+        for fk in await client.execute_query_dict(f"PRAGMA foreign_key_list({_sq(name)})"):
+            fks.setdefault(fk["id"], []).append(fk)
+        for parts in fks.values():
+            if len(parts) > 1:
+                raw.notes.append(f"table {name}: a foreign key on several columns is not "
+                                 "compared")
+                continue
+            fk = parts[0]
+            to = fk["to"] or await _sqlite_pk(client, fk["table"])
+            t.fks[fk["from"]] = (fk_name(name, fk["from"], fk["table"], to), fk["table"], to,
+                                 str(fk["on_delete"]).upper())
+    return raw
+
+
+async def _sqlite_pk(client: Any, table: str) -> str:
+    for c in await client.execute_query_dict(f"PRAGMA table_info({_sq(table)})"):
+        if c["pk"]:
+            return str(c["name"])
+    return "rowid"
+
+
+def _sq(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+# ---- PostgreSQL ------------------------------------------------------------------------------
+
+_PG_TABLES = """
+SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class') AS comment
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+ORDER BY c.relname"""
+
+_PG_COLUMNS = """
+SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull, pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity,
+       col_description(a.attrelid, a.attnum) AS comment
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = ANY($1::oid[])
+ORDER BY a.attrelid, a.attnum"""
+
+_PG_CONSTRAINTS = """
+SELECT conrelid, conname, contype::text AS contype, conkey::int2[] AS conkey,
+       confrelid, confkey::int2[] AS confkey, confdeltype::text AS confdeltype, conindid
+FROM pg_constraint WHERE conrelid = ANY($1::oid[]) ORDER BY conrelid, conname"""
+
+_PG_INDEXES = """
+SELECT i.indrelid, ic.relname AS name, i.indisunique, i.indisprimary, i.indkey::int2[] AS keys,
+       i.indpred IS NOT NULL AS partial, i.indexprs IS NOT NULL AS expr, am.amname, i.indexrelid
+FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+WHERE i.indrelid = ANY($1::oid[]) ORDER BY ic.relname"""
+
+_PG_REFS = """
+SELECT c.oid, c.relname, a.attnum, a.attname FROM pg_class c
+JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.oid = ANY($1::oid[]) AND a.attnum > 0"""
+
+
+async def _read_postgres(client: Any, wanted: set[str] | None) -> _Raw:
+    raw = _Raw()
+    names: dict[int, str] = {}
+    for row in await client.execute_query_dict(_PG_TABLES):
+        if _keep(row["relname"], raw, wanted):
+            names[row["oid"]] = row["relname"]
+            raw.table(row["relname"]).comment = row["comment"]
+    if not names:
+        return raw
+    oids = sorted(names)
+    attnames: dict[tuple[int, int], str] = {}
+    for c in await client.execute_query_dict(_PG_COLUMNS, [oids]):
+        attnames[(c["attrelid"], c["attnum"])] = c["attname"]
+        default = c["def"]
+        auto = c["attidentity"] in ("a", "d")
+        if default is not None and default.startswith("nextval("):
+            auto, default = True, None
+        raw.table(names[c["attrelid"]]).columns[c["attname"]] = {
+            "type": c["type"], "null": not c["attnotnull"], "default": default,
+            "autoincrement": auto, "comment": c["comment"]}
+    constraint_indexes: set[int] = set()
+    constraints = await client.execute_query_dict(_PG_CONSTRAINTS, [oids])
+    refs = sorted({c["confrelid"] for c in constraints if c["contype"] == "f"} - set(names))
+    ref_names: dict[int, str] = {}
+    if refs:
+        for r in await client.execute_query_dict(_PG_REFS, [refs]):
+            ref_names[r["oid"]] = r["relname"]
+            attnames[(r["oid"], r["attnum"])] = r["attname"]
+    for con in constraints:
+        t = raw.table(names[con["conrelid"]])
+        cols = [attnames[(con["conrelid"], k)] for k in con["conkey"] or []]
+        kind = con["contype"]
+        if con["conindid"]:
+            constraint_indexes.add(con["conindid"])
+        if kind == "p":
+            t.pk = cols
+        elif kind == "u":
+            t.indexes.append((con["conname"], cols, True, None))
+        elif kind == "f":
+            if len(cols) != 1:
+                raw.notes.append(f"foreign key {con['conname']} on {t.name}: a key on several "
+                                 "columns is not compared")
+                continue
+            ref = con["confrelid"]
+            ref_table = names.get(ref) or ref_names.get(ref, str(ref))
+            ref_col = attnames.get((ref, con["confkey"][0]), "?")
+            t.fks[cols[0]] = (con["conname"], ref_table, ref_col,
+                              _ON_DELETE_PG[con["confdeltype"]])
+        elif kind == "c":
+            raw.notes.append(f"check constraint {con['conname']} on {t.name}: not compared yet")
+        else:
+            raw.notes.append(f"constraint {con['conname']} on {t.name}: not compared")
+    for ix in await client.execute_query_dict(_PG_INDEXES, [oids]):
+        if ix["indisprimary"] or ix["indexrelid"] in constraint_indexes:
+            continue
+        t = raw.table(names[ix["indrelid"]])
+        keys = list(ix["keys"] or [])
+        if ix["partial"] or ix["expr"] or 0 in keys or ix["amname"] != "btree":
+            kind = "partial" if ix["partial"] else (
+                "expression" if ix["expr"] or 0 in keys else ix["amname"])
+            raw.notes.append(f"index {ix['name']} on {t.name}: a {kind} index is not compared "
+                             "yet")
+            continue
+        cols = [attnames[(ix["indrelid"], k)] for k in keys]
+        t.indexes.append((ix["name"], cols, bool(ix["indisunique"]), None))
+    return raw
+
+
+# ---- MySQL / MariaDB -------------------------------------------------------------------------
+
+_MY_TABLES = """SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME"""
+
+_MY_COLUMNS = """SELECT TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type,
+IS_NULLABLE AS nullable, COLUMN_DEFAULT AS def, EXTRA AS extra, COLUMN_COMMENT AS comment
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, ORDINAL_POSITION"""
+
+_MY_INDEXES = """SELECT TABLE_NAME AS t, INDEX_NAME AS name, NON_UNIQUE AS non_unique,
+SEQ_IN_INDEX AS seq, COLUMN_NAME AS col, SUB_PART AS sub_part, INDEX_TYPE AS kind
+FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"""
+
+_MY_FKS = """SELECT k.TABLE_NAME AS t, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col,
+k.REFERENCED_TABLE_NAME AS ref, k.REFERENCED_COLUMN_NAME AS ref_col, r.DELETE_RULE AS rule
+FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME
+AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"""
+
+_MY_CHECKS = """SELECT TABLE_NAME AS t, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause
+FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()"""
+
+_JSON_VALID = re.compile(r"^\s*json_valid\(\s*`((?:[^`]|``)+)`\s*\)\s*$", re.IGNORECASE)
+
+
+async def _read_mysql(client: Any, wanted: set[str] | None) -> _Raw:
+    raw = _Raw()
+    version = await client.execute_query_dict("SELECT VERSION() AS v")
+    raw.mariadb = "mariadb" in str(version[0]["v"]).lower()
+    for row in await client.execute_query_dict(_MY_TABLES):
+        if _keep(row["name"], raw, wanted):
+            raw.table(row["name"]).comment = row["comment"] or None
+    json_columns: set[tuple[str, str]] = set()
+    try:
+        checks = await client.execute_query_dict(_MY_CHECKS)
+    except Exception:  # MySQL before 8.0.16 has no CHECK_CONSTRAINTS
+        checks = []
+    for chk in checks:
+        if chk["t"] not in raw.tables:
+            continue
+        m = _JSON_VALID.match(chk["clause"] or "")
+        if m:  # MariaDB's JSON: LONGTEXT with a json_valid() check
+            json_columns.add((chk["t"], m.group(1).replace("``", "`")))
+        else:
+            raw.notes.append(f"check constraint {chk['name']} on {chk['t']}: not compared yet")
+    for c in await client.execute_query_dict(_MY_COLUMNS):
+        if c["t"] not in raw.tables:
+            continue
+        extra = str(c["extra"] or "").lower()
+        ctype = str(c["type"])
+        if (c["t"], c["name"]) in json_columns and ctype.lower() == "longtext":
+            ctype = "JSON"
+        default = c["def"]
+        if default is not None and not raw.mariadb and "default_generated" not in extra:
+            # MySQL reports a literal default without its quotes
+            if not re.fullmatch(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?", default):
+                default = _engine.string_literal(default, "mysql")
+        if "generated" in extra and "default_generated" not in extra:
+            raw.notes.append(f"{c['t']}.{c['name']}: a generated column is compared as a plain "
+                             "column")
+        raw.table(c["t"]).columns[c["name"]] = {
+            "type": ctype, "null": c["nullable"] == "YES", "default": default,
+            "autoincrement": "auto_increment" in extra, "comment": c["comment"] or None}
+    fk_rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for fk in await client.execute_query_dict(_MY_FKS):
+        if fk["t"] in raw.tables:
+            fk_rows.setdefault((fk["t"], fk["name"]), []).append(fk)
+    fk_names: dict[str, set[tuple[str, str]]] = {}
+    for (table, name), parts in fk_rows.items():
+        if len(parts) > 1:
+            raw.notes.append(f"foreign key {name} on {table}: a key on several columns is not "
+                             "compared")
+            continue
+        fk = parts[0]
+        raw.table(table).fks[fk["col"]] = (name, fk["ref"], fk["ref_col"], str(fk["rule"]))
+        fk_names.setdefault(table, set()).add((name, fk["col"]))
+    indexes: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for ix in await client.execute_query_dict(_MY_INDEXES):
+        if ix["t"] in raw.tables:
+            indexes.setdefault((ix["t"], ix["name"]), []).append(ix)
+    for (table, name), parts in indexes.items():
+        t = raw.table(table)
+        cols = [p["col"] for p in parts]
+        if name == "PRIMARY":
+            t.pk = cols
+            continue
+        if any(p["sub_part"] is not None or p["col"] is None for p in parts) or \
+                parts[0]["kind"] != "BTREE":
+            raw.notes.append(f"index {name} on {table}: a {parts[0]['kind'].lower()}, prefix or "
+                             "expression index is not compared yet")
+            continue
+        unique = not int(parts[0]["non_unique"])
+        if not unique and len(cols) == 1 and _innodb_fk_index(name, cols[0],
+                                                              fk_names.get(table, set())):
+            continue
+        t.indexes.append((name, cols, unique, None))
+    return raw
+
+
+def _innodb_fk_index(name: str, column: str, fks: set[tuple[str, str]]) -> bool:
+    """Whether a one-column index is the one InnoDB made for a foreign key that had none:
+    named after the key's constraint, or (an unnamed key) after its column."""
+    if (name, column) in fks:
+        return True
+    return any(col == column for _, col in fks) and re.fullmatch(
+        re.escape(column) + r"(_\d+)?", name) is not None
+
+
+# ---- fingerprints ----------------------------------------------------------------------------
+
+_AUTO_INCREMENT = re.compile(r" AUTO_INCREMENT=\d+")
+
+
+async def fingerprint(client: Any, dialect: str, tables: Iterable[str]) -> str:
+    """A digest of everything the catalog says of ``tables`` (absent ones included), equal
+    for equal catalogs; "" for no tables."""
+    names = sorted(set(tables))
+    if not names:
+        return ""
+    parts: list[str] = []
+    if dialect == "sqlite":
+        marks = ", ".join("?" for _ in names)
+        rows = await client.execute_query_dict(
+            f"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name IN ({marks}) "
+            "ORDER BY type, name", names)
+        parts = [f"{r['type']}|{r['name']}|{r['tbl_name']}|{r['sql']}" for r in rows]
+    elif dialect == "mysql":
+        for name in names:
+            q = _engine.quote_ident(name, "mysql")
+            try:
+                rows = await client.execute_query_dict(f"SHOW CREATE TABLE {q}")
+            except Exception as e:
+                if "1146" in str(e) or "doesn't exist" in str(e):
+                    parts.append(f"absent:{name}")
+                    continue
+                raise
+            text = rows[0].get("Create Table") or str(list(rows[0].values())[-1])
+            parts.append(_AUTO_INCREMENT.sub("", text))
+    else:
+        live = await read(client, dialect, names)
+        present = set(live.table_names())
+        parts = [repr(live.schema), *(f"absent:{n}" for n in names if n not in present)]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()

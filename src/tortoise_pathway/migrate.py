@@ -1,0 +1,278 @@
+"""migrate, rollback and showmigrations: plans over the migration graph, the SQL of each
+migration rendered by the engine, and the executor running them under the migration lock.
+
+``fake`` records (or removes) history rows without running anything; ``fake_initial`` records
+an app's first migration as applied when the database already holds exactly the tables it
+creates (adopt.py compares them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import _engine, adopt
+from .context import Context, one_line
+from .exceptions import (
+    ChangedMigrationError,
+    ConfigError,
+    IrreversibleError,
+    MigrationFailed,
+    NothingToDo,
+    PathwayError,
+)
+from .executor import Executor
+from .loader import Key
+from .migration import Migration
+from .recorder import AppliedMigration, Progress
+
+
+@dataclass
+class MigrationStatus:
+    app: str
+    name: str
+    applied: bool
+    file_missing: bool = False
+    changed: bool = False
+    #: (direction, steps done, steps in all) of an interrupted non-transactional run
+    partial: tuple[str, int, int] | None = None
+
+
+async def migrate(ctx: Context, apps: list[str], target: str | None = None, fake: bool = False,
+                  fake_initial: bool = False) -> list[Key]:
+    """Applies pending migrations of ``apps``; with ``target`` (one app), brings the app
+    exactly to that migration (reverting later ones if needed). Returns the keys run (or
+    recorded, with ``fake``)."""
+    async with ctx.locked():
+        return await _migrate(ctx, apps, target, fake, fake_initial)
+
+
+async def rollback(ctx: Context, apps: list[str], target: str | None = None,
+                   fake: bool = False) -> list[Key]:
+    """Reverts the latest applied migration of the app, or every migration after ``target``.
+    Migrations of other apps that depend on them are reverted first."""
+    async with ctx.locked():
+        return await _rollback(ctx, apps, target, fake)
+
+
+async def _migrate(ctx: Context, apps: list[str], target: str | None, fake: bool,
+                   fake_initial: bool) -> list[Key]:
+    migrations = ctx.set()
+    if target is not None and len(apps) != 1:
+        raise ConfigError("a target migration needs --app")
+    applied = await ctx.applied_rows()
+    ctx.check_files(applied)
+    if target is not None:
+        m = migrations.find(apps[0], target)
+        if m.key in applied:
+            order = migrations.app_order(apps[0])
+            later = [k for k in order[order.index(m.key) + 1:] if k in applied]
+            if not later:
+                ctx.report(f"{m.label} is already the latest applied migration.")
+                return []
+            return await _revert(ctx, later, applied, fake)
+        targets = [m.key]
+    else:
+        targets = [(a, h) for a in apps for h in migrations.heads(a)]
+    for key, p in sorted(ctx.progress_rows.items()):
+        if p.direction == "backward" and key[0] in apps:
+            raise MigrationFailed(
+                f"{key[0]}.{key[1]} was being reverted and stopped after {p.done} of "
+                f"{p.total} steps", path=f"{key[0]}.{key[1]}",
+                hint="run rollback again to finish reverting it, then migrate")
+    plan = migrations.plan(applied, targets)
+    if not plan:
+        ctx.report("No migrations to apply.")
+        return []
+    if fake:
+        return await _fake(ctx, plan, applied, backward=False)
+    faked: list[Key] = []
+    if fake_initial:
+        faked = await adopt.fake_initial(ctx, plan, applied)
+        plan = [k for k in plan if k not in faked]
+    _render(ctx, plan, applied, backward=False)
+    for key in plan:
+        await _run(ctx, migrations.migrations[key], backward=False)
+    return faked + plan
+
+
+async def _rollback(ctx: Context, apps: list[str], target: str | None,
+                    fake: bool) -> list[Key]:
+    migrations = ctx.set()
+    if len(apps) != 1:
+        raise ConfigError("rollback needs --app (the config has several apps: "
+                          f"{', '.join(apps)})")
+    applied = await ctx.applied_rows()
+    ctx.check_files(applied)
+    order = migrations.app_order(apps[0])
+    done = [k for k in order if k in applied]
+    partial = [k for k in order if ctx.progress_rows.get(k) and
+               ctx.progress_rows[k].direction == "forward"]
+    if partial and target is None and not fake:
+        return await _undo_partial(ctx, migrations.migrations[partial[-1]], applied)
+    if target is not None:
+        m = migrations.find(apps[0], target)
+        if m.key not in applied:
+            raise NothingToDo(f"{m.label} is not applied; nothing to roll back to it",
+                              path=m.label)
+        roots = [k for k in done[done.index(m.key) + 1:]]
+        if not roots:
+            raise NothingToDo(f"{m.label} is the latest applied migration; nothing to roll "
+                              "back", path=m.label)
+    else:
+        if not done:
+            raise NothingToDo(f"app {apps[0]} has no applied migration to roll back",
+                              path=apps[0])
+        roots = [done[-1]]
+    return await _revert(ctx, roots, applied, fake)
+
+
+async def _revert(ctx: Context, roots: list[Key], applied: dict[Key, AppliedMigration],
+                  fake: bool = False) -> list[Key]:
+    migrations = ctx.set()
+    plan = migrations.plan(applied, roots, backward=True)
+    if fake:
+        return await _fake(ctx, plan, applied, backward=True)
+    for key in plan:
+        m = migrations.migrations[key]
+        if not m.reversible:
+            raise IrreversibleError(
+                f"{m.label} cannot be reverted (it has an operation without a backward "
+                "step, or a custom apply() without revert()); nothing was changed",
+                path=m.label)
+    _render(ctx, plan, applied, backward=True)
+    for key in plan:
+        await _run(ctx, migrations.migrations[key], backward=True)
+    return plan
+
+
+async def _fake(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigration],
+                backward: bool) -> list[Key]:
+    """Records (or, backward, removes) the history rows of the plan without running anything;
+    a progress row of an interrupted run goes with it."""
+    migrations = ctx.set()
+    verb = "unapplied" if backward else "applied"
+    for key in plan:
+        m = migrations.migrations[key]
+        recorder = ctx.app_recorder(m.app)
+        if backward:
+            await recorder.record_reverted(recorder.client, m.app, m.name)
+        else:
+            await recorder.record_applied(recorder.client, m.app, m.name, m.checksum)
+        if key in ctx.progress_rows:
+            await recorder.clear_progress(recorder.client, m.app, m.name)
+        ctx.report(f"warning: {m.label} marked as {verb} without running it (--fake)")
+    return plan
+
+
+def _render(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigration],
+            backward: bool) -> None:
+    """Asks the engine for the SQL of every migration of the plan, one call per app."""
+    migrations = ctx.set()
+    for app in dict.fromkeys(k[0] for k in plan):
+        order = migrations.app_order(app)
+        run = set(k for k in plan if k[0] == app)
+        run_keys = [k for k in order if k in run]  # forward order
+        first = order.index(run_keys[0])
+        base = [k for k in order[:first] if k in applied]
+        sql = _engine.render(migrations.history(base), migrations.history(run_keys),
+                             ctx.app_dialect(app), backward=backward)
+        for key, statements in zip(run_keys, sql, strict=True):
+            m = migrations.migrations[key]
+            if backward:
+                m.backward_sql = statements
+            else:
+                m.forward_sql = statements
+
+
+def render_migration(ctx: Context, m: Migration, applied: dict[Key, AppliedMigration],
+                     backward: bool) -> None:
+    """Sets m's SQL for its app's database, against the state the migrations before it that
+    are applied describe."""
+    _render(ctx, [m.key], applied, backward)
+
+
+def _check_partial(ctx: Context, m: Migration, progress: Progress) -> None:
+    """An interrupted run is only resumed or undone with the file it ran."""
+    if progress.checksum != m.checksum and not ctx.allow_changed:
+        raise ChangedMigrationError(f"{m.path} was changed after it was partly applied",
+                                    path=m.label, hint="undo the edit first")
+
+
+async def _undo_partial(ctx: Context, m: Migration, applied: dict[Key, AppliedMigration]
+                        ) -> list[Key]:
+    """Reverts the operations an interrupted non-transactional run of ``m`` completed.
+    Refuses when it stopped inside an operation: only finishing it is precise then."""
+    progress = ctx.progress_rows[m.key]
+    _check_partial(ctx, m, progress)
+    _render(ctx, [m.key], applied, backward=False)
+    steps = m.steps(backward=False)
+    done_ops = {i for i, _ in steps[:progress.done]}
+    pending_ops = {i for i, _ in steps[progress.done:]}
+    inside = done_ops & pending_ops
+    if inside:
+        op = m.operations[min(inside)]
+        raise MigrationFailed(
+            f"{m.label} stopped inside operation {min(inside) + 1} ({op.describe()}) "
+            f"after {progress.done} of {progress.total} steps", path=m.label,
+            hint="run migrate to finish it, then rollback")
+    count = max(done_ops) + 1 if done_ops else 0
+    partial = type(m)(app=m.app, name=m.name, path=m.path, checksum=m.checksum)
+    partial.operations = m.operations[:count]  # type: ignore[misc]
+    if not partial.reversible:
+        raise IrreversibleError(f"{m.label}: the operations it completed cannot be "
+                                "reverted", path=m.label)
+    order = ctx.set().app_order(m.app)
+    base = [k for k in order[:order.index(m.key)] if k in applied]
+    sql = _engine.render(ctx.set().history(base), [(m.label, partial.ops_data())],
+                         ctx.app_dialect(m.app), backward=True)
+    partial.backward_sql = sql[0]
+    recorder = ctx.app_recorder(m.app)
+    ctx.progress(f"Reverting the {count} completed operation(s) of {m.label}...")
+    partial.connection = recorder.client
+    try:
+        await partial.revert()
+    except Exception as e:
+        raise MigrationFailed(f"{m.label}: reverting its completed operations failed: "
+                              f"{one_line(e)}", path=m.label) from e
+    finally:
+        partial.connection = None
+    await recorder.clear_progress(recorder.client, m.app, m.name)
+    ctx.report(f"Reverted the {count} completed operation(s) of {m.label}... OK")
+    return [m.key]
+
+
+async def _run(ctx: Context, m: Migration, backward: bool) -> None:
+    recorder = ctx.app_recorder(m.app)
+    executor = Executor(recorder.client, recorder.dialect, recorder)
+    verb = "Reverting" if backward else "Applying"
+    progress = ctx.progress_rows.get(m.key)
+    if progress is not None:
+        _check_partial(ctx, m, progress)
+        verb = "Resuming reverting" if backward else "Resuming"
+        ctx.report(f"{m.label} stopped after {progress.done} of {progress.total} steps; "
+                   "resuming after them")
+    ctx.progress(f"{verb} {m.label}...")
+    try:
+        seconds = await executor.run(m, backward, progress)
+    except PathwayError as e:
+        ctx.report(f"{verb} {m.label}... FAILED")
+        raise e
+    ctx.report(f"{verb} {m.label}... OK ({seconds * 1000:.0f} ms)")
+
+
+async def status(ctx: Context, apps: list[str]) -> list[MigrationStatus]:
+    """Every migration of the apps with whether it is applied, and applied rows whose file is
+    missing or changed."""
+    migrations = ctx.set()
+    applied = await ctx.applied_rows()
+    out: list[MigrationStatus] = []
+    for a in apps:
+        for key in migrations.app_order(a):
+            row = applied.get(key)
+            changed = bool(row and row.checksum != migrations.migrations[key].checksum)
+            p = ctx.progress_rows.get(key)
+            out.append(MigrationStatus(a, key[1], row is not None, changed=changed,
+                                       partial=(p.direction, p.done, p.total) if p else None))
+        for key in sorted(k for k in applied if k[0] == a and k not in migrations.migrations):
+            out.append(MigrationStatus(a, key[1], True, file_missing=True))
+    return out
