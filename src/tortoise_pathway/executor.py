@@ -13,6 +13,7 @@ import hashlib
 import time
 from typing import Any
 
+from . import live
 from .exceptions import LockTimeout, MigrationFailed
 from .migration import Migration, StatementFailed
 from .recorder import Progress, Recorder
@@ -30,6 +31,9 @@ class Executor:
         self.recorder = recorder
         self._done: int | None = None  # steps done in the current non-transactional run
         self._total = 0
+        #: set when a resumed run found in the catalog that the step after the last recorded
+        #: one had happened: the steps done, that one included
+        self.resumed_past: int | None = None
 
     @property
     def transactional(self) -> bool:
@@ -95,22 +99,43 @@ class Executor:
     async def _run_plain(self, migration: Migration, backward: bool,
                          progress: Progress | None) -> None:
         """Without a transaction every step commits by itself: record each one, so that a
-        failure or a kill can be resumed (or undone) precisely."""
+        failure or a kill can be resumed (or undone) precisely.
+
+        A kill can land between a step and its record. So each record also keeps the
+        fingerprint of the tables the next step touches, taken before it runs; a resumed run
+        compares it with the catalog: changed, the step happened and is not run again (an
+        ALTER TABLE ... ADD UNIQUE KEY run twice fails). Steps of Python code and raw SQL
+        touch nothing known: they run again."""
         m, rec, client = migration, self.recorder, self.client
         custom = m.overrides_revert() if backward else m.overrides_apply()
         if custom:
             await self._body(m, client, backward)
             return
         direction = "backward" if backward else "forward"
-        self._total = len(m.steps(backward))
+        tables = m.step_tables(backward)
+        self._total = len(tables)
+
+        async def fingerprint(step: int) -> str | None:
+            if step >= len(tables):
+                return None
+            return await live.fingerprint(client, self.dialect, tables[step])
+
         if progress is not None and progress.direction == direction:
-            m.skip_steps = progress.done
+            done = progress.done
+            if progress.pending and done < self._total and \
+                    await fingerprint(done) != progress.pending:
+                # the step after the last recorded one ran before the interruption
+                done += 1
+                await rec.record_progress(client, m.app, m.name, done, await fingerprint(done))
+                self.resumed_past = done
+            m.skip_steps = done
         else:
-            await rec.start_progress(client, m.app, m.name, m.checksum, direction, self._total)
+            await rec.start_progress(client, m.app, m.name, m.checksum, direction, self._total,
+                                     await fingerprint(0))
         self._done = m.skip_steps
 
         async def after_step(done: int, total: int) -> None:
-            await rec.record_progress(client, m.app, m.name, done)
+            await rec.record_progress(client, m.app, m.name, done, await fingerprint(done))
             self._done = done
 
         m.after_step = after_step

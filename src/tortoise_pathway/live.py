@@ -437,7 +437,9 @@ async def _read_mysql(client: Any, wanted: set[str] | None) -> _Raw:
 
 def _innodb_fk_index(name: str, column: str, fks: set[tuple[str, str]]) -> bool:
     """Whether a one-column index is the one InnoDB made for a foreign key that had none:
-    named after the key's constraint, or (an unnamed key) after its column."""
+    named after the key, or, for a key made without a name (an inline REFERENCES), after
+    its column. It is no part of the schema: InnoDB keeps it while the key needs it, and a
+    key added on the column later takes it over under its own name."""
     if (name, column) in fks:
         return True
     return any(col == column for _, col in fks) and re.fullmatch(

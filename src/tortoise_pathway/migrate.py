@@ -174,14 +174,21 @@ def _render(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigration],
         run_keys = [k for k in order if k in run]  # forward order
         first = order.index(run_keys[0])
         base = [k for k in order[:first] if k in applied]
-        sql = _engine.render(migrations.history(base), migrations.history(run_keys),
-                             ctx.app_dialect(app), backward=backward)
+        dialect = ctx.app_dialect(app)
+        sql = _engine.render(migrations.history(base), migrations.history(run_keys), dialect,
+                             backward=backward)
         for key, statements in zip(run_keys, sql, strict=True):
             m = migrations.migrations[key]
             if backward:
                 m.backward_sql = statements
             else:
                 m.forward_sql = statements
+        if dialect not in ("sqlite", "postgres") or not all(
+                migrations.migrations[k].atomic for k in run_keys):
+            # runs without a transaction: the tables of each step, for a resumed run
+            touched = _engine.touched(migrations.history(base), migrations.history(run_keys))
+            for key, tables in zip(run_keys, touched, strict=True):
+                migrations.migrations[key].touched = tables
 
 
 def render_migration(ctx: Context, m: Migration, applied: dict[Key, AppliedMigration],
@@ -258,6 +265,9 @@ async def _run(ctx: Context, m: Migration, backward: bool) -> None:
         ctx.report(f"{verb} {m.label}... FAILED")
         raise e
     ctx.report(f"{verb} {m.label}... OK ({seconds * 1000:.0f} ms)")
+    if executor.resumed_past is not None:
+        ctx.report(f"  step {executor.resumed_past} had run before the interruption (the "
+                   "database's catalog shows it): it was not run again")
 
 
 async def status(ctx: Context, apps: list[str]) -> list[MigrationStatus]:

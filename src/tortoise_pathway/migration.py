@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
+from . import faults
 from .exceptions import IrreversibleError
-from .ops import Operation, RunPython
+from .ops import Operation, RunPython, RunSQL
 
 
 class StatementFailed(Exception):
@@ -44,6 +45,9 @@ class Migration:
         #: statements per operation (same positions as ``operations``), set by the executor
         self.forward_sql: list[list[str]] = []
         self.backward_sql: list[list[str]] = []
+        #: per operation, the tables its statements touch (set with the SQL, for runs without
+        #: a transaction: a resumed run checks their catalog)
+        self.touched: list[list[str]] = []
         #: steps already done by an interrupted run (set by the executor to resume)
         self.skip_steps = 0
         #: awaited with (steps done, steps in all) after each step (set by the executor)
@@ -108,15 +112,29 @@ class Migration:
             out.extend((i, sql) for sql in statements)
         return out
 
+    def step_tables(self, backward: bool = False) -> list[list[str]]:
+        """Per step of ``steps(backward)``, the tables it touches ([] for Python code and raw
+        SQL, whose effect is not known)."""
+        out: list[list[str]] = []
+        for i, step in self.steps(backward):
+            known = isinstance(step, str) and not isinstance(self.operations[i], RunSQL)
+            out.append(list(self.touched[i]) if known and i < len(self.touched) else [])
+        return out
+
     async def _run_steps(self, backward: bool) -> None:
         steps = self.steps(backward)
+        fault = faults.kill_point() if self.after_step is not None else None
         for n, (_, step) in enumerate(steps):
             if n < self.skip_steps:
                 continue
+            if fault == ("before", n + 1):
+                faults.kill()
             if isinstance(step, str):
                 await self.execute(step)
             else:
                 await self._run_python(step)
+            if fault == ("after", n + 1):
+                faults.kill()
             if self.after_step is not None:
                 await self.after_step(n + 1, len(steps))
 

@@ -14,7 +14,10 @@ from . import _engine
 
 TABLE = "pathway_migrations"
 #: where a migration that runs without a transaction (MySQL, or ``atomic = False``) records
-#: how many of its steps are done, so that an interrupted run can be resumed or reverted
+#: how many of its steps are done, so that an interrupted run can be resumed or reverted;
+#: ``pending`` holds the fingerprint (live.fingerprint) of the tables the next step touches,
+#: taken before it ran: a resumed run compares it with the catalog to know whether that step
+#: happened although its record did not
 PROGRESS_TABLE = "pathway_progress"
 
 
@@ -26,6 +29,8 @@ class Progress:
     direction: str  # "forward" or "backward"
     done: int
     total: int
+    #: fingerprint of the next step's tables before it ran ("" for none known)
+    pending: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class Recorder:
                 f"{q('app')} VARCHAR(100) NOT NULL, {q('name')} VARCHAR(191) NOT NULL, "
                 f"{q('checksum')} VARCHAR(64) NOT NULL, {q('direction')} VARCHAR(8) NOT NULL, "
                 f"{q('done')} INT NOT NULL, {q('total')} INT NOT NULL, "
+                f"{q('pending')} VARCHAR(64) NULL, "
                 f"{name}PRIMARY KEY ({q('app')}, {q('name')})){extra}")
 
     def q(self, name: str) -> str:
@@ -89,58 +95,83 @@ class Recorder:
                 f"{c['checksum']} VARCHAR(64) NOT NULL, {c['applied_at']} {ts}, "
                 f"CONSTRAINT {unique} UNIQUE ({c['app']}, {c['name']})){extra}")
 
-    def exists_sql(self) -> str:
-        p = placeholder(self.dialect, 1)
+    def tables_sql(self) -> str:
+        """(table, column) rows telling which of our tables exist and whether the progress
+        table has its ``pending`` column (added after the first release)."""
+        p1, p2 = placeholder(self.dialect, 1), placeholder(self.dialect, 2)
         if self.dialect == "sqlite":
-            return f"SELECT name FROM sqlite_master WHERE type = 'table' AND name = {p}"
-        if self.dialect == "postgres":
-            return ("SELECT table_name FROM information_schema.tables "
-                    f"WHERE table_schema = current_schema() AND table_name = {p}")
-        return ("SELECT table_name FROM information_schema.tables "
-                f"WHERE table_schema = DATABASE() AND table_name = {p}")
+            return ("SELECT m.name AS t, p.name AS c FROM sqlite_master m, "
+                    "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name IN "
+                    f"({p1}, {p2}) AND p.name IN ('app', 'pending')")
+        schema = "current_schema()" if self.dialect == "postgres" else "DATABASE()"
+        return ("SELECT table_name AS t, column_name AS c FROM information_schema.columns "
+                f"WHERE table_schema = {schema} AND table_name IN ({p1}, {p2}) "
+                "AND column_name IN ('app', 'pending')")
 
     async def ensure_table(self) -> None:
-        """Creates the history and progress tables unless they exist (one query when they
-        do)."""
+        """Creates the history and progress tables unless they exist, and the progress
+        table's ``pending`` column where an older version made it (one query when all is
+        there)."""
+        found = await self._tables()
         for table, create in ((TABLE, self.create_sql), (PROGRESS_TABLE,
                                                            self.create_progress_sql)):
-            if await self.exists(table):
+            if table in found:
                 continue
             try:
                 await self.connection.execute_script(create())
             except Exception:
                 # another process may have created it at the same moment
-                if not await self.exists(table):
+                if table not in await self._tables():
+                    raise
+        if PROGRESS_TABLE in found and "pending" not in found[PROGRESS_TABLE]:
+            q = self.q
+            try:
+                await self.connection.execute_script(
+                    f"ALTER TABLE {q(PROGRESS_TABLE)} ADD COLUMN {q('pending')} VARCHAR(64) "
+                    "NULL")
+            except Exception:
+                if "pending" not in (await self._tables()).get(PROGRESS_TABLE, set()):
                     raise
 
+    async def _tables(self) -> dict[str, set[str]]:
+        rows = await self.connection.execute_query_dict(self.tables_sql(),
+                                                        [TABLE, PROGRESS_TABLE])
+        found: dict[str, set[str]] = {}
+        for r in rows:
+            t = r.get("t") or r.get("T") or r.get("TABLE_NAME")
+            c = r.get("c") or r.get("C") or r.get("COLUMN_NAME")
+            found.setdefault(str(t), set()).add(str(c))
+        return found
+
     async def exists(self, table: str = TABLE) -> bool:
-        _, rows = await self.connection.execute_query(self.exists_sql(), [table])
-        return bool(rows)
+        return table in await self._tables()
 
     async def progress(self) -> list[Progress]:
         q = self.q
-        cols = ", ".join(q(c) for c in ("app", "name", "checksum", "direction", "done", "total"))
+        cols = ", ".join(q(c) for c in ("app", "name", "checksum", "direction", "done", "total",
+                                        "pending"))
         rows = await self.connection.execute_query_dict(
             f"SELECT {cols} FROM {q(PROGRESS_TABLE)}")
         return [Progress(r["app"], r["name"], r["checksum"], r["direction"], int(r["done"]),
-                         int(r["total"])) for r in rows]
+                         int(r["total"]), r["pending"]) for r in rows]
 
     async def start_progress(self, connection: Any, app: str, name: str, checksum: str,
-                             direction: str, total: int) -> None:
+                             direction: str, total: int, pending: str | None = None) -> None:
         q, p = self.q, self.dialect
         await self.clear_progress(connection, app, name)
-        marks = ", ".join(placeholder(p, i) for i in range(1, 7))
+        marks = ", ".join(placeholder(p, i) for i in range(1, 8))
         await connection.execute_query(
             f"INSERT INTO {q(PROGRESS_TABLE)} ({q('app')}, {q('name')}, {q('checksum')}, "
-            f"{q('direction')}, {q('done')}, {q('total')}) VALUES ({marks})",
-            [app, name, checksum, direction, 0, total])
+            f"{q('direction')}, {q('done')}, {q('total')}, {q('pending')}) VALUES ({marks})",
+            [app, name, checksum, direction, 0, total, pending])
 
-    async def record_progress(self, connection: Any, app: str, name: str, done: int) -> None:
+    async def record_progress(self, connection: Any, app: str, name: str, done: int,
+                              pending: str | None = None) -> None:
         q, p = self.q, self.dialect
         await connection.execute_query(
-            f"UPDATE {q(PROGRESS_TABLE)} SET {q('done')} = {placeholder(p, 1)} "
-            f"WHERE {q('app')} = {placeholder(p, 2)} AND {q('name')} = {placeholder(p, 3)}",
-            [done, app, name])
+            f"UPDATE {q(PROGRESS_TABLE)} SET {q('done')} = {placeholder(p, 1)}, "
+            f"{q('pending')} = {placeholder(p, 2)} WHERE {q('app')} = {placeholder(p, 3)} "
+            f"AND {q('name')} = {placeholder(p, 4)}", [done, pending, app, name])
 
     async def clear_progress(self, connection: Any, app: str, name: str) -> None:
         q, p = self.q, self.dialect

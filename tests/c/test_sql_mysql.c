@@ -4,6 +4,8 @@
  * the foreign keys dropped and re-added around statements InnoDB refuses
  * otherwise, and the errors.
  */
+#include <string.h>
+
 #include "build.h"
 #include "pw_test.h"
 #include "sql.h"
@@ -548,5 +550,50 @@ TEST(test_my_fill_add_not_null) {
               "ALTER TABLE `users` ADD COLUMN `age` INT NULL;\n"
               "UPDATE `users` SET `age` = 18 WHERE `age` IS NULL;\n"
               "ALTER TABLE `users` MODIFY COLUMN `age` INT NOT NULL;\n");
+    pw_arena_free(a);
+}
+
+/* posts(id, author_id -> users) and users(id). */
+static pw_schema *keyed(pw_arena *a) {
+    pw_schema *s = pw_schema_new(a);
+    tb_pk(a, tb_table(a, s, "users"));
+    pw_table *p = tb_table(a, s, "posts");
+    tb_pk(a, p);
+    tb_fk(a, p, "author_id", "users");
+    return s;
+}
+
+TEST(test_mysql_dropped_key_takes_innodbs_index_with_it) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = keyed(a);
+    pw_op op = tb_op(PW_OP_ALTER_FIELD, "posts");
+    op.column = pw_column_copy(a, pw_table_find_column(pw_schema_find_table(s, "posts"),
+                                                       "author_id"));
+    memset(&op.column->fk, 0, sizeof op.column->fk);
+    CHECK_STR(tb_sql(a, s, &op, MY, &rc, &err),
+              "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
+              "DROP INDEX `fk_posts_author_id` ON `posts`;\n");
+    /* an index of the table leads with the column: InnoDB made none */
+    tb_index(a, pw_schema_find_table(s, "posts"), "idx_author", false, "author_id");
+    CHECK_STR(tb_sql(a, s, &op, MY, &rc, &err),
+              "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n");
+    pw_arena_free(a);
+}
+
+TEST(test_mysql_key_that_comes_back_keeps_its_index) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = keyed(a);
+    pw_op op = tb_op(PW_OP_ALTER_FIELD, "posts");
+    op.column = pw_column_copy(a, pw_table_find_column(pw_schema_find_table(s, "posts"),
+                                                       "author_id"));
+    op.column->fk.on_delete = PW_FK_RESTRICT;
+    CHECK_STR(tb_sql(a, s, &op, MY, &rc, &err),
+              "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
+              "ALTER TABLE `posts` ADD CONSTRAINT `fk_posts_author_id` FOREIGN KEY "
+              "(`author_id`) REFERENCES `users` (`id`) ON DELETE RESTRICT;\n");
     pw_arena_free(a);
 }

@@ -118,7 +118,8 @@ TEST(test_names_fk_name_change_is_a_rename_on_postgres) {
     CHECK_STR(tb_sql(a, s, &op, PG, &rc, &err),
               "ALTER TABLE \"posts\" RENAME CONSTRAINT \"fk_posts_author_id\" TO "
               "\"posts_author_id_fkey\";\n");
-    /* MySQL cannot rename a foreign key */
+    /* MySQL cannot rename a foreign key (the index InnoDB made for the old one is taken
+     * over by the new one, under its name) */
     CHECK_STR(tb_sql(a, s, &op, MY, &rc, &err),
               "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
               "ALTER TABLE `posts` ADD CONSTRAINT `posts_author_id_fkey` FOREIGN KEY "

@@ -7,7 +7,10 @@
  * Owns: MySQL's statement shapes and the order of the statements of one
  * operation, including InnoDB's rules for foreign keys: a foreign key always
  * needs an index that leads with its column (a foreign key is dropped around
- * any statement that would take that index away or change the column's type),
+ * any statement that would take that index away or change the column's type;
+ * the index InnoDB adds, named after the key, when no index leads with the
+ * column is dropped with a key that does not come back; a key added in its
+ * place takes it over under its own name),
  * and it joins columns of compatible types only (see fk_live: a key between,
  * say, an INT and a BIGINT column is left out until the operation that makes
  * the types agree, and the keys that point at a column are dropped around a
@@ -114,6 +117,15 @@ static int drop_unique(pw_sql_rctx *r, const char *table, const pw_column *c) {
     alter(r, table);
     pw_sb_append(&r->sb, "DROP INDEX ");
     ident(r, name);
+    return pw_sql_rctx_push(r);
+}
+
+/* DROP INDEX `name` ON `table` */
+static int drop_index(pw_sql_rctx *r, const char *table, const char *name) {
+    pw_sb_append(&r->sb, "DROP INDEX ");
+    ident(r, name);
+    pw_sb_append(&r->sb, " ON ");
+    ident(r, table);
     return pw_sql_rctx_push(r);
 }
 
@@ -362,7 +374,13 @@ static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *
     for (size_t i = 0; i < nin; i++)
         if (fk_live(&was, in[i].column) && (rc = drop_fk(r, in[i].table->name, &in[i].column->fk)))
             return rc;
+    bool readd = live_after && (fk_changed || fk_dropped || !live_before);
     if (fk_dropped && (rc = drop_fk(r, t->name, &old->fk))) return rc;
+    /* InnoDB made an index named after the key when no index led with the column; it
+     * outlives the key: it goes unless a key comes back (which takes it over, renamed) */
+    if (fk_dropped && !readd && !has_other_index(t, c->name, NULL, false) &&
+        (rc = drop_index(r, t->name, old->fk.name)))
+        return rc;
     if (unique_off && (rc = drop_unique(r, t->name, old))) return rc;
     if (pw_column_own_unique(old) && pw_column_own_unique(c)) {
         const char *from = pw_sql_column_unique_name(r->a, t->name, old);
@@ -380,8 +398,7 @@ static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *
         if ((rc = pw_sql_rctx_push(r))) return rc;
     }
     if (unique_on && (rc = add_unique(r, t->name, c))) return rc;
-    if (live_after && (fk_changed || fk_dropped || !live_before) && (rc = add_fk(r, t->name, c)))
-        return rc;
+    if (readd && (rc = add_fk(r, t->name, c))) return rc;
     for (size_t i = 0; i < nin; i++)
         if (fk_live(&now, in[i].column) && (rc = add_fk(r, in[i].table->name, in[i].column)))
             return rc;
@@ -427,11 +444,7 @@ static int remove_index(pw_sql_rctx *r, const pw_schema *before, const pw_table 
     if (fkcol != NULL && (!fk_live(&v, fkcol) || has_other_index(t, fkcol->name, name, false)))
         fkcol = NULL;
     if (fkcol != NULL && (rc = drop_fk(r, t->name, &fkcol->fk))) return rc;
-    pw_sb_append(&r->sb, "DROP INDEX ");
-    ident(r, name);
-    pw_sb_append(&r->sb, " ON ");
-    ident(r, t->name);
-    if ((rc = pw_sql_rctx_push(r))) return rc;
+    if ((rc = drop_index(r, t->name, name))) return rc;
     if (fkcol != NULL && (rc = add_fk(r, t->name, fkcol))) return rc;
     return 0;
 }
