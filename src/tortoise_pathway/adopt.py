@@ -51,6 +51,8 @@ class AppAdoption:
     renamed: list[str] = field(default_factory=list)
     #: tables of the database that no model of the app names, left alone
     unmanaged: list[str] = field(default_factory=list)
+    #: another tool's migration files in the app's migrations folder, left alone
+    foreign_files: list[Path] = field(default_factory=list)
     #: nothing to do: the app was already under tortoise-pathway
     already: bool = False
 
@@ -74,6 +76,7 @@ async def adopt(ctx: Context, apps: list[str], questioner: Questioner | None) ->
                 databases[conn] = await live.read(ctx.client(conn), ctx.dialect(conn))
             found = databases[conn]
             result = AppAdoption(app, await _origin(ctx, conn, found, app))
+            result.foreign_files = [f for f in migrations.foreign if f.parent.name == app]
             report.apps.append(result)
             order = migrations.app_order(app)
             if order:

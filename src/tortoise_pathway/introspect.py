@@ -259,14 +259,21 @@ def model_table(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
     return result
 
 
+#: modules of other migration tools' own models, which an app may list beside the user's
+#: (Aerich's docs put "aerich.models" into the app): their tables are those tools' history
+FOREIGN_MODEL_MODULES = ("aerich.",)
+
+
 def app_models(app: str) -> list[Any]:
-    """The concrete, managed models of an initialised Tortoise app."""
+    """The concrete, managed models of an initialised Tortoise app (without other migration
+    tools' own models)."""
     from tortoise import Tortoise
 
     apps = Tortoise.apps
     if not apps or app not in apps:
         raise ModelError(f"app {app} has no models", path=app)
-    models = [m for m in apps[app].values() if not m._meta.abstract]
+    models = [m for m in apps[app].values() if not m._meta.abstract
+              and not str(m.__module__).startswith(FOREIGN_MODEL_MODULES)]
     return [m for m in models if getattr(m._meta, "managed", True) is not False]
 
 

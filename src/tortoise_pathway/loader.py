@@ -3,12 +3,18 @@
 Reads ``<migrations_dir>/<app>/*.py`` (files starting with ``_`` are skipped), executes each
 as an isolated module, finds its one ``Migration`` subclass and checks its dependencies'
 shape. Every error names the file and, where there is one, the line.
+
+Aerich keeps its migration files in the same default place (``migrations/<app>/``). Such a
+file (module-level ``async def upgrade`` and ``downgrade``, no ``Migration`` class) is not
+ours: it is neither executed nor counted, only listed in ``MigrationSet.foreign``, so a
+project that switches from Aerich keeps its old history where it was.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 import sys
 import traceback
 from collections.abc import Iterable
@@ -21,6 +27,18 @@ from .exceptions import GraphError, MigrationFileError
 from .migration import Migration
 
 Key = tuple[str, str]
+
+
+_AERICH_UPGRADE = re.compile(rb"^async def upgrade\(", re.M)
+_AERICH_DOWNGRADE = re.compile(rb"^async def downgrade\(", re.M)
+_MIGRATION_CLASS = re.compile(rb"^class \w+\([\w.]*Migration\)", re.M)
+
+
+def is_aerich_migration(source: bytes) -> bool:
+    """Whether a file's text is an Aerich migration (not one of ours)."""
+    return (_AERICH_UPGRADE.search(source) is not None and
+            _AERICH_DOWNGRADE.search(source) is not None and
+            _MIGRATION_CLASS.search(source) is None)
 
 
 def migration_files(directory: Path) -> list[Path]:
@@ -104,11 +122,21 @@ def load_file(path: Path, app: str) -> tuple[Migration, list[Key]]:
 class MigrationSet:
     """Every loaded migration of the apps asked for, and the graph over them."""
 
-    def __init__(self, migrations: dict[Key, Migration], deps: dict[Key, list[Key]]) -> None:
+    def __init__(self, migrations: dict[Key, Migration], deps: dict[Key, list[Key]],
+                 foreign: list[Path] | None = None) -> None:
         self.migrations = migrations
         self.deps = deps
+        #: files of the migrations folders that are another tool's (Aerich's), left alone
+        self.foreign: list[Path] = foreign if foreign is not None else []
         self.nodes = [(k[0], k[1], deps[k]) for k in sorted(migrations)]
         self._order: list[Key] | None = None
+
+    def add(self, migration: Migration, deps: list[Key]) -> None:
+        """Adds a migration just written (the graph is built anew)."""
+        self.migrations[migration.key] = migration
+        self.deps[migration.key] = deps
+        self.nodes = [(k[0], k[1], self.deps[k]) for k in sorted(self.migrations)]
+        self._order = None
 
     def check(self) -> None:
         """Raises on a missing dependency, a cycle, or an app with two heads."""
@@ -170,9 +198,16 @@ def load(migrations_dir: Path, apps: Iterable[str]) -> MigrationSet:
     """Loads the migration files of every app in ``apps`` under ``migrations_dir``."""
     migrations: dict[Key, Migration] = {}
     deps: dict[Key, list[Key]] = {}
+    foreign: list[Path] = []
     for app in apps:
         for path in migration_files(migrations_dir / app):
+            try:
+                if is_aerich_migration(path.read_bytes()):
+                    foreign.append(path)
+                    continue
+            except OSError:
+                pass  # load_file reports it
             migration, d = load_file(path, app)
             migrations[migration.key] = migration
             deps[migration.key] = d
-    return MigrationSet(migrations, deps)
+    return MigrationSet(migrations, deps, foreign)

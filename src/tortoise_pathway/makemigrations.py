@@ -101,9 +101,7 @@ def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | N
     else:
         writer.write(ctx.migrations_dir / a, file_name, text)
         migration, d = loader.load_file(path, a)
-        migrations.migrations[migration.key] = migration
-        migrations.deps[migration.key] = d
-        migrations.__init__(migrations.migrations, migrations.deps)  # type: ignore[misc]
+        migrations.add(migration, d)
     return MadeMigration(a, path, [writer.describe(op) for op in ops],
                          data_loss_warnings(ops) + (fill_warnings if target else []), ops)
 

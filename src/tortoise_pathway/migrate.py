@@ -89,6 +89,8 @@ async def _migrate(ctx: Context, apps: list[str], target: str | None, fake: bool
     if fake_initial:
         faked = await adopt.fake_initial(ctx, plan, applied)
         plan = [k for k in plan if k not in faked]
+        for k in faked:  # the rest is rendered on top of them
+            applied[k] = AppliedMigration(k[0], k[1], migrations.migrations[k].checksum, None)
     _render(ctx, plan, applied, backward=False)
     for key in plan:
         await _run(ctx, migrations.migrations[key], backward=False)

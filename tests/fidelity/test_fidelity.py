@@ -5,6 +5,10 @@ Database A gets ``generate_schemas`` (in a subprocess), database B our CLI; thei
 (tests/fidelity/catalog.py) must be equal. Histories apply each version in turn, compare with
 ``generate_schemas`` of that version, then roll back one step at a time and compare with the
 earlier versions again, with rows put in at each step that must survive every step.
+
+``check`` reads each database back (live.py) and must find it holding what its migrations
+describe, at every step; and database A, made by ``generate_schemas``, is taken over by
+``adopt`` and ``migrate``, after which its catalog is unchanged and ``check`` is clean.
 """
 
 from __future__ import annotations
@@ -90,9 +94,24 @@ def generate_schemas(p: Project) -> None:
 
 def reference(dbs: Databases, root: Path, apps: dict[str, str]) -> catalog.Catalog:
     """The catalog generate_schemas gives for apps, on a database of its own."""
+    return reference_project(dbs, root, apps)[1]
+
+
+def reference_project(dbs: Databases, root: Path, apps: dict[str, str]
+                      ) -> tuple[Project, catalog.Catalog]:
+    """A project whose database generate_schemas made for apps, and its catalog."""
     p = project(root, dbs.new(), apps)
     generate_schemas(p)
-    return catalog.read(p.db)
+    return p, catalog.read(p.db)
+
+
+def assert_clean(p: Project, what: str) -> None:
+    """check finds the database holding what its migrations describe."""
+    try:
+        out = p.run("check").stdout
+    except AssertionError as e:
+        raise AssertionError(f"{what}: check is not clean: {e}") from None
+    assert "Clean" in out, out
 
 
 def assert_same(expected: catalog.Catalog, actual: catalog.Catalog, what: str,
@@ -118,12 +137,19 @@ def table_renames(step: corpus.Step) -> dict[str, str]:
 @pytest.mark.parametrize("model_set", corpus.SETS, ids=lambda s: s.name)
 def test_models_match_generate_schemas(model_set: corpus.ModelSet, dbs: Databases,
                                        tmp_path: Path) -> None:
-    expected = reference(dbs, tmp_path / "generated", model_set.apps)
+    generated, expected = reference_project(dbs, tmp_path / "generated", model_set.apps)
     p = project(tmp_path / "pathway", dbs.new(), model_set.apps)
     p.run("makemigrations")
     p.run("migrate")
     actual = catalog.read(p.db)
     assert_same(expected, actual, f"{model_set.name} on {dbs.dialect}")
+    assert_clean(p, f"{model_set.name} on {dbs.dialect}")
+    # the database generate_schemas made, taken over
+    generated.run("adopt", "--no-input")
+    generated.run("migrate")
+    assert_same(expected, catalog.read(generated.db),
+                f"{model_set.name} on {dbs.dialect}, adopted")
+    assert_clean(generated, f"{model_set.name} on {dbs.dialect}, adopted")
     if dbs.dialect == "sqlite":  # the engine's part, the same on every database
         assert_no_changes(p)
     rows = Rows(p.db)
@@ -152,6 +178,7 @@ def test_history_matches_generate_schemas_forward_and_back(
         actual = catalog.read(p.db)
         assert_same(expected[i], actual, what, order=i == 0)
         rows.check(actual, f"{what}, forward")
+        assert_clean(p, what)
         rows.insert_everywhere(actual)
     for i in range(len(history.steps) - 2, -1, -1):
         if p.apps == ("models",):
@@ -165,3 +192,4 @@ def test_history_matches_generate_schemas_forward_and_back(
         # A column that comes back by a rollback comes back last (ADD COLUMN).
         assert_same(expected[i], actual, what, order=False)
         rows.check(actual, what)
+    assert_clean(p, f"{history.name} rolled back to step 1 on {dbs.dialect}")

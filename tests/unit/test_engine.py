@@ -953,3 +953,80 @@ def test_quoting_rejects_nul() -> None:
     with pytest.raises(SchemaError) as e:
         _engine.string_literal("a\x00b", "mysql")
     assert e.value.path == "value"
+
+
+# ---- reading databases: catalog spellings, comparison, adoption, touched tables ------------
+
+
+def live_table(name: str, *columns: dict[str, Any], indexes: Any = ()) -> dict[str, Any]:
+    return {"name": name, "comment": None, "columns": list(columns), "indexes": list(indexes)}
+
+
+def created(*tables: dict[str, Any]) -> list[Any]:
+    return [("a.0001", [{"op": "create_model", "table": t} for t in tables])]
+
+
+def test_catalog_spellings() -> None:
+    assert _engine.catalog_type("character varying(20)", "postgres") == "VARCHAR(20)"
+    assert _engine.catalog_type("int(11)", "mysql") == "INT"
+    assert _engine.catalog_default("'x'::character varying", "postgres", "VARCHAR(5)") == "x"
+    assert _engine.catalog_default("NULL", "mysql", "INT") is None
+    assert _engine.catalog_default(None, "sqlite") is None
+    assert _engine.catalog_default("true", "postgres", "BOOL") is True
+    assert _engine.catalog_default("current_timestamp(6)", "mysql", "DATETIME(6)") == \
+        {"expr": "CURRENT_TIMESTAMP(6)"}
+    assert _engine.unique_name("users", "email") == "users_email_key"
+
+
+def test_compare_lists_differences_and_the_sql_that_repairs_them() -> None:
+    history = created(live_table("users", pk(), col("email", "VARCHAR(255)", unique=True),
+                            col("bio", "TEXT", null=True)))
+    live = {"tables": [live_table("users", pk(), col("email", "VARCHAR(200)"),
+                             indexes=[{"name": "email", "columns": ["email"],
+                                       "unique": True}])]}
+    result = _engine.compare(live, history, "mysql", sql=True)
+    assert [d["message"] for d in result["differences"]] == [
+        "users.bio: in the migrations, not in the database",
+        "users.email: VARCHAR(200) in the database, VARCHAR(255) in the migrations",
+        "users.email: unique constraint email in the database, users_email_key in the "
+        "migrations"]
+    assert [d["name_only"] for d in result["differences"]] == [False, False, True]
+    assert result["sql"] == [
+        "ALTER TABLE `users` ADD COLUMN `bio` TEXT NULL",
+        "ALTER TABLE `users` RENAME INDEX `email` TO `users_email_key`",
+        "ALTER TABLE `users` MODIFY COLUMN `email` VARCHAR(255) NOT NULL"]
+    same = {"tables": [live_table("users", pk(), col("email", "VARCHAR(255)", unique=True),
+                             col("bio", "TEXT", null=True))]}
+    assert _engine.compare(same, history, "mysql") == {"differences": []}
+    # only some tables
+    assert _engine.compare(live, history, "mysql", tables=["other"]) == {"differences": []}
+
+
+def test_adopt_baseline_keeps_the_database_and_the_models_types() -> None:
+    target = {"tables": [live_table("users", pk(), col("flag", {"sqlite": "INT", "postgres": "BOOL",
+                                                           "mysql": "BOOL"}))]}
+    live = {"tables": [live_table("users", pk(), col("flag", "BOOL")),
+                       live_table("legacy", pk())]}
+    baseline, adopted = _engine.adopt_baseline(live, target, "postgres")
+    assert adopted == ["users"]
+    assert [t["name"] for t in baseline["tables"]] == ["users"]
+    assert baseline["tables"][0]["columns"][1]["type"] == {"sqlite": "INT", "postgres": "BOOL",
+                                                           "mysql": "BOOL"}
+
+
+def test_touched_tables_per_operation() -> None:
+    base = created(live_table("users", pk()), live_table("posts", pk(), col("author_id", "INT",
+                                                              fk=fk("fk_a", "users"))))
+    run = [[{"op": "alter_field", "table": "users", "column": col("id", "BIGINT", pk=True,
+                                                                  autoincrement=True)},
+            {"op": "rename_model", "table": "posts", "new_name": "articles"},
+            {"op": "run_sql", "forward": "SELECT 1", "backward": None}]]
+    assert _engine.touched(base, run) == [[["users", "posts"], ["posts", "articles"], []]]
+
+
+def test_unique_name_round_trips_and_is_validated() -> None:
+    t = live_table("users", pk(), col("email", "VARCHAR(9)", unique=True, unique_name="email"))
+    assert _engine.replay(created(t))["tables"][0]["columns"][1]["unique_name"] == "email"
+    bad = live_table("users", pk(), col("email", "VARCHAR(9)", unique_name="email"))
+    with pytest.raises(SchemaError, match="names a unique constraint it does not have"):
+        _engine.replay(created(bad))

@@ -310,3 +310,31 @@ def test_find_ambiguous_prefix(mset: loader.MigrationSet) -> None:
     assert str(e.value) == ("20240102 matches several migrations of models: "
                             "20240102000000_add_age, 20240102000001_add_name")
     assert e.value.path == "models.20240102"
+
+
+AERICH_FILE = '''from tortoise import BaseDBAsyncClient
+
+
+async def upgrade(db: BaseDBAsyncClient) -> str:
+    return """CREATE TABLE x (id INT);"""
+
+
+async def downgrade(db: BaseDBAsyncClient) -> str:
+    return """DROP TABLE x;"""
+'''
+
+
+def test_aerich_files_are_left_alone(tmp_path: Path) -> None:
+    """Aerich keeps its migrations in the same folder: they are listed, not executed."""
+    d = tmp_path / "models"
+    d.mkdir()
+    (d / "0_20240101000000_init.py").write_text(AERICH_FILE + "raise SystemExit('executed')\n")
+    (d / "20240102000000_initial.py").write_text(
+        "from tortoise_pathway import migration\n\n\n"
+        "class Migration(migration.Migration):\n    dependencies = []\n    operations = []\n")
+    ms = loader.load(tmp_path, ["models"])
+    assert list(ms.migrations) == [("models", "20240102000000_initial")]
+    assert [p.name for p in ms.foreign] == ["0_20240101000000_init.py"]
+    assert loader.is_aerich_migration(AERICH_FILE.encode())
+    assert not loader.is_aerich_migration(
+        AERICH_FILE.encode() + b"\nclass Migration(migration.Migration):\n    pass\n")

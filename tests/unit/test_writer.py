@@ -338,3 +338,13 @@ def test_next_timestamp_orders_file_names() -> None:
     assert names == sorted(names)
     assert [n[:14] for n in names] == ["20240506070809", "20240506070810", "20240506070811",
                                        "20240506070812"]
+
+
+def test_unique_name_is_written_only_when_set() -> None:
+    from tortoise_pathway import ops
+
+    c = ops.Column("email", "VARCHAR(9)", unique=True, unique_name="email")
+    assert writer._column(c.to_dict()) == (
+        'ops.Column("email", "VARCHAR(9)", unique=True, unique_name="email")')
+    assert "unique_name" not in writer._column(ops.Column("e", "INT", unique=True).to_dict())
+    assert ops.Column.from_dict(c.to_dict()).unique_name == "email"

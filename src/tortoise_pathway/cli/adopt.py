@@ -67,6 +67,10 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
                     output.warn(w)
         elif a.initial:
             output.line("  the database holds what the models describe: nothing to catch up")
+        if a.foreign_files:
+            output.line(f"  {len(a.foreign_files)} Aerich migration file(s) in "
+                        f"{a.foreign_files[0].parent} are left where they are; tortoise-pathway "
+                        "does not run them (delete them once you no longer need Aerich)")
         if a.unmanaged:
             output.line(f"  left alone (no model of the app names them): "
                         f"{', '.join(a.unmanaged)}")

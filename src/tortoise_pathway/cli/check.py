@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..sqlscript import framed
 from . import output
 
 DESCRIPTION = """\
@@ -55,8 +56,8 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
             say(f"  not compared: {n}")
         if args.sql and d.sql:
             say(f"statements that bring {where} back to its migrations' state:")
-            for statement in d.sql:
-                output.line(f"{statement};")
+            for line in framed(d.sql, d.dialect):
+                output.line(line)
     seconds = time.perf_counter() - start
     say(f"{'Clean' if report.clean else 'Not clean'} (checked in {seconds:.2f} s).")
     return 0 if report.clean else 1

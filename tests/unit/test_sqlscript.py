@@ -1,0 +1,20 @@
+"""Scripts for people to run by hand, framed per dialect as the executor runs migrations."""
+
+from __future__ import annotations
+
+from tortoise_pathway.sqlscript import framed
+
+
+def test_sqlite_turns_foreign_keys_off_around_one_transaction() -> None:
+    assert framed(["DROP TABLE x"], "sqlite") == [
+        "PRAGMA foreign_keys = OFF;", "BEGIN;", "DROP TABLE x;", "PRAGMA foreign_key_check;",
+        "COMMIT;", "PRAGMA foreign_keys = ON;"]
+
+
+def test_postgres_one_transaction_mysql_bare() -> None:
+    assert framed(["A", "B"], "postgres") == ["BEGIN;", "A;", "B;", "COMMIT;"]
+    assert framed(["A", "B"], "mysql") == ["A;", "B;"]
+
+
+def test_nothing_to_run_is_an_empty_script() -> None:
+    assert framed([], "sqlite") == []
