@@ -63,13 +63,16 @@ class AdoptReport:
 
 
 async def adopt(ctx: Context, apps: list[str], questioner: Questioner | None) -> AdoptReport:
+    """Under the migration lock: reads the databases, records what they hold; then (the lock
+    let go: nothing more is written to a database, and questions may wait for an answer)
+    writes the catch-up migrations."""
     report = AdoptReport()
+    databases: dict[str, live.Live] = {}
+    fresh: list[str] = []
     async with ctx.locked():
         applied = await ctx.applied_rows()
         ctx.check_files(applied)
         migrations = ctx.set()
-        fresh: list[str] = []
-        databases: dict[str, live.Live] = {}
         for app in apps:
             conn = ctx.project.connection(app)
             if conn not in databases:
@@ -84,9 +87,10 @@ async def adopt(ctx: Context, apps: list[str], questioner: Questioner | None) ->
                                       result)
             else:
                 fresh.append(app)
-        if fresh:
-            await _adopt_fresh(ctx, [r for r in report.apps if r.app in fresh], databases,
-                               questioner)
+        results = [r for r in report.apps if r.app in fresh]
+        names = await _record_baselines(ctx, results, databases) if fresh else {}
+    if fresh:
+        _catch_up(ctx, results, databases, names, questioner)
     return report
 
 
@@ -147,10 +151,10 @@ async def _adopt_existing(ctx: Context, app: str, first: Migration,
     result.recorded.append(first.label)
 
 
-async def _adopt_fresh(ctx: Context, results: list[AppAdoption],
-                       databases: dict[str, live.Live], questioner: Questioner | None) -> None:
-    """Apps without migrations: initial migrations written from the database and recorded,
-    then catch-up migrations where the models differ."""
+async def _record_baselines(ctx: Context, results: list[AppAdoption],
+                            databases: dict[str, live.Live]) -> dict[str, set[str]]:
+    """Apps without migrations: initial migrations written from the database and recorded as
+    applied. Returns each app's model tables."""
     baselines: dict[str, dict[str, Any]] = {}
     names: dict[str, set[str]] = {}
     taken: dict[str, set[str]] = {}  # per connection: the live tables some app adopted
@@ -185,6 +189,15 @@ async def _adopt_fresh(ctx: Context, results: list[AppAdoption],
         await recorder.record_applied(recorder.client, m.app, migration.name,
                                       migration.checksum)
         next(r for r in results if r.app == m.app).initial.append(m.path)
+    return names
+
+
+def _catch_up(ctx: Context, results: list[AppAdoption], databases: dict[str, live.Live],
+              names: dict[str, set[str]], questioner: Questioner | None) -> None:
+    """The catch-up migrations, where the models differ from the baselines, and how the
+    databases differ from the models."""
+    apps = [r.app for r in results]
+    migrations = ctx.set()
     catch_up = make_migrations(ctx, apps, name="catch_up", questioner=questioner)
     for r in results:
         r.catch_up = [m for m in catch_up if m.app == r.app and m.path is not None]

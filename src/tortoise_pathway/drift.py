@@ -17,6 +17,7 @@ from . import _engine, live
 from .context import Context
 from .loader import Key
 from .makemigrations import MadeMigration, make_migrations
+from .migrate import render_migration
 from .migration import Migration
 from .questioner import Questioner
 from .recorder import AppliedMigration
@@ -124,8 +125,6 @@ def _completed(ctx: Context, m: Migration, direction: str, done: int,
                applied: dict[Key, AppliedMigration]) -> tuple[list[dict[str, Any]], str]:
     """The operations of ``m`` in effect after ``done`` steps of a run in ``direction``, and a
     note when the run stopped inside an operation (whose objects then may differ)."""
-    from .migrate import render_migration
-
     backward = direction == "backward"
     render_migration(ctx, m, applied, backward)
     steps = m.steps(backward)

@@ -45,7 +45,8 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
     for a in report.apps:
         if a.already:
             output.line(f"App '{a.app}' is already under tortoise-pathway (its first migration "
-                        "is applied); nothing to do.")
+                        "is applied); nothing to do (makemigrations writes what the models "
+                        "changed since).")
             continue
         output.line(f"App '{a.app}': the database was made by {a.origin}.")
         for path in a.initial:
