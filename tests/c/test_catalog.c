@@ -217,3 +217,21 @@ TEST(test_catalog_expr_normal_form) {
     CHECK_STR(pw_catalog_expr(a, PG, "f((1)"), "F((1)");
     pw_arena_free(a);
 }
+
+/* Found by the fuzzer: texts that are no type, and numbers next to a dot, read the same
+ * when read again (a type or an expression in normal form is a fixed point). */
+TEST(test_catalog_readings_are_fixed_points) {
+    pw_arena *a = pw_arena_new();
+    static const char *const texts[] = {"(datetime('now'))", "\xf9" "70 .postsSERIAL \xf9",
+                                        "70 .x", "a . 5", ": :", "< =", "'a' 'b'", "x(1) y(2)"};
+    for (int d = 0; d < PW_DIALECT_COUNT; d++)
+        for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+            const char *t = pw_catalog_type(a, (pw_dialect)d, texts[i]);
+            CHECK_STR(pw_catalog_type(a, (pw_dialect)d, t), t);
+            const char *e = pw_catalog_expr(a, (pw_dialect)d, texts[i]);
+            CHECK_STR(pw_catalog_expr(a, (pw_dialect)d, e), e);
+        }
+    CHECK_STR(pw_catalog_expr(a, PG, "70 .x"), "70 .X");
+    CHECK_STR(pw_catalog_expr(a, PG, ": :"), ": :");
+    pw_arena_free(a);
+}

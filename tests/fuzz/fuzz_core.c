@@ -22,7 +22,10 @@
  *      by pw_render_run forward and backward for the three dialects, and
  *      random operations through pw_sql_render_op;
  *   5. pw_diff between the state and a mutated copy of it (or the random
- *      schema), its rename callback answering from the input, both ways.
+ *      schema), its rename callback answering from the input, both ways;
+ *   6. catalog texts (bytes of the input, and pool values) through
+ *      pw_catalog_type / pw_catalog_expr / pw_catalog_default for the three
+ *      dialects; pw_compare and pw_adopt_baseline on the state.
  * Properties (see tests/fuzz/README.md):
  *   - a failing call returns a negative pw_status equal to err->code, with a
  *     non-empty message (and a non-empty path for NOT_FOUND / EXISTS), never
@@ -40,7 +43,12 @@
  *     lexically closed: no open quote, no ';', "--" or block comment outside
  *     quotes;
  *   - graph order and plans are topological, plans are complete, heads are
- *     heads.
+ *     heads;
+ *   - catalog readings are idempotent: a type read again, an expression
+ *     normalized again, a default written and read again give the same;
+ *   - a valid schema compared with itself, with its own physical form, or
+ *     with its adoption baseline (as what the database holds) shows no
+ *     difference on any dialect.
  */
 #include <float.h>
 #include <limits.h>
@@ -53,6 +61,8 @@
 #include <string.h>
 
 #include "arena.h"
+#include "catalog.h"
+#include "compare.h"
 #include "diff.h"
 #include "error.h"
 #include "graph.h"
@@ -1214,6 +1224,87 @@ static void fuzz_diff(fz *f, const pw_schema *from, const pw_schema *to) {
 
 /* ------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------ */
+/* 6: catalog readings and comparisons                                      */
+
+/* A NUL-terminated string of up to 40 bytes of the input (NULs become spaces),
+ * or a pool value. */
+static const char *some_text(fz *f) {
+    switch (pick(f, 4)) {
+    case 0: return from_pool(f, &P_TYPES);
+    case 1: return from_pool(f, &P_EXPR);
+    case 2: return from_pool(f, &P_STR);
+    default: break;
+    }
+    size_t n = pick(f, 41);
+    char *s = must(pw_arena_alloc(f->a, n + 1));
+    for (size_t i = 0; i < n; i++) {
+        unsigned b = byte(f);
+        s[i] = b ? (char)b : ' ';
+    }
+    s[n] = '\0';
+    return s;
+}
+
+static void fuzz_catalog(fz *f) {
+    size_t k = pick(f, 6);
+    for (size_t i = 0; i < k; i++) {
+        const char *text = some_text(f);
+        if (text == NULL) continue;
+        for (int d = 0; d < PW_DIALECT_COUNT; d++) {
+            pw_dialect dl = (pw_dialect)d;
+            const char *t = must((void *)pw_catalog_type(f->a, dl, text));
+            if (trace_on())
+                fprintf(stderr, "catalog %s: [%s] type [%s] again [%s] expr [%s]\n",
+                        pw_dialect_name(dl), text, t, pw_catalog_type(f->a, dl, t),
+                        pw_catalog_expr(f->a, dl, text));
+            PROP(strcmp(must((void *)pw_catalog_type(f->a, dl, t)), t) == 0,
+                 "pw_catalog_type is idempotent");
+            const char *e = must((void *)pw_catalog_expr(f->a, dl, text));
+            PROP(strcmp(must((void *)pw_catalog_expr(f->a, dl, e)), e) == 0,
+                 "pw_catalog_expr is idempotent");
+            pw_default def, again;
+            pw_error err;
+            pw_error_clear(&err);
+            PROP(pw_catalog_default(f->a, dl, text, t, &def, &err) == 0,
+                 "pw_catalog_default reads any text");
+            PROP(pw_catalog_default_of(f->a, dl, &def, t, &again, &err) == 0 &&
+                     pw_default_equal(&def, &again),
+                 "a default read, written and read again is the same");
+        }
+    }
+}
+
+static void fuzz_compare(fz *f, const pw_schema *s) {
+    if (!valid(s)) return;
+    for (int d = 0; d < PW_DIALECT_COUNT; d++) {
+        pw_dialect dl = (pw_dialect)d;
+        pw_difflist out;
+        pw_schema *phys, *baseline;
+        pw_error err;
+        pw_error_clear(&err);
+        int rc = pw_compare(f->a, s, s, dl, NULL, 0, &out, NULL, NULL, &err);
+        check_err(rc, &err, "pw_compare");
+        PROP(rc == 0 && out.len == 0, "a schema compared with itself shows no difference");
+        rc = pw_schema_physical(f->a, s, dl, &phys, &err);
+        PROP(rc == 0, "pw_schema_physical");
+        if (valid(phys)) {
+            rc = pw_compare(f->a, phys, s, dl, NULL, 0, &out, NULL, NULL, &err);
+            check_err(rc, &err, "pw_compare (physical)");
+            PROP(rc == 0 && out.len == 0,
+                 "a schema compared with its physical form shows no difference");
+        }
+        rc = pw_adopt_baseline(f->a, s, s, dl, &baseline, NULL, &err);
+        check_err(rc, &err, "pw_adopt_baseline");
+        if (rc == 0) {
+            rc = pw_compare(f->a, s, baseline, dl, NULL, 0, &out, NULL, NULL, &err);
+            check_err(rc, &err, "pw_compare (baseline)");
+            PROP(rc == 0 && out.len == 0,
+                 "a database compared with its adoption baseline shows no difference");
+        }
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     init_pools();
     fz f = {data, size, 0, pw_arena_new(), 0};
@@ -1289,6 +1380,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fuzz_diff(&f, state, to);
         fuzz_diff(&f, to, state);
     }
+
+    /* 6 */
+    fuzz_catalog(&f);
+    fuzz_compare(&f, state);
 
     pw_arena_free(f.a);
     return 0;

@@ -241,11 +241,27 @@ static void resolve_aliases(pw_dialect d, toks *t) {
     }
 }
 
-/* The tokens l..r-1 printed: one space between two wordish tokens, none
- * elsewhere. */
+/* Whether tokens x and y, printed next to each other, would be read back as
+ * other tokens: two words, names, literals or numbers; a number and a dot
+ * ("70" "." is the number "70."; "." "5" is ".5"); two punctuation marks that
+ * make one ("::", "<=", "||"...). */
+static bool need_space(const tok *x, const tok *y) {
+    if (wordish(x) && wordish(y)) return true;
+    if (x->kind == T_NUMBER && y->kind == T_PUNCT && y->s[0] == '.') return true;
+    if (x->kind == T_PUNCT && strcmp(x->s, ".") == 0 && y->kind == T_NUMBER) return true;
+    if (x->kind == T_PUNCT && y->kind == T_PUNCT && x->s[0] != '\0' && x->s[1] == '\0') {
+        static const char *const two[] = {"::", "<=", ">=", "<>", "!=", "||"};
+        for (size_t i = 0; i < sizeof two / sizeof *two; i++)
+            if (x->s[0] == two[i][0] && y->s[0] == two[i][1]) return true;
+    }
+    return false;
+}
+
+/* The tokens l..r-1 printed: a space only where two tokens would otherwise
+ * be read back as others (need_space), so tokenize(print) gives them again. */
 static void print_toks(pw_strbuf *sb, const toks *t, size_t l, size_t r) {
     for (size_t i = l; i < r; i++) {
-        if (i > l && wordish(&t->v[i - 1]) && wordish(&t->v[i])) pw_sb_append_char(sb, ' ');
+        if (i > l && need_space(&t->v[i - 1], &t->v[i])) pw_sb_append_char(sb, ' ');
         pw_sb_append(sb, t->v[i].s);
     }
 }
@@ -297,13 +313,14 @@ static char *normal_spacing(pw_arena *a, const char *type) {
     return out;
 }
 
-/* Splits a normalized type into its name (words, without the first group of
- * parentheses, wherever it stands) and that group ("(255)", or ""). */
+/* Splits a normalized type NAME(args) [WORDS] into its name, the group of
+ * parentheses ("(255)", or "") and the words after it. Anything else (no name
+ * before the group, more parentheses after it) is all name. */
 static void split_type(pw_arena *a, const char *t, const char **name, const char **args,
                        const char **rest) {
     const char *open = strchr(t, '(');
     const char *close = open ? strchr(open, ')') : NULL;
-    if (open == NULL || close == NULL) {
+    if (open == NULL || close == NULL || open == t || strpbrk(close + 1, "()") != NULL) {
         *name = t;
         *args = "";
         *rest = "";
