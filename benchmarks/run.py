@@ -325,12 +325,48 @@ class Bench:
                 result.problems.append(p)
 
 
+    def check(self, tool: Tool, result: Result) -> None:
+        """check on the database migrate built: clean (pathway only: Tortoise has none)."""
+        if not self.db(tool).exists():
+            self.migrate(tool, Result())
+        run = self._run(tool, "check")
+        result.add(run)
+        if run.seconds is not None and "Clean (" not in run.output:
+            problem = f"check is not clean: {run.output.strip()[-300:]}"
+            if problem not in result.problems:
+                result.problems.append(problem)
+
+    def adopt(self, tool: Tool, result: Result) -> None:
+        """adopt of a copy of the database generate_schemas made (pathway only): an initial
+        migration written from it and recorded, nothing to catch up."""
+        db = self.project / "adopted.sqlite3"
+        shutil.copyfile(self.project / generate.REFERENCE_DB, db)
+        folder = self.project / "adopt_migrations"
+        shutil.rmtree(folder, ignore_errors=True)
+        env = dict(self.env(tool), BENCH_DB=str(db))
+        cmd = [sys.executable, "-m", "tortoise_pathway", "--config", generate.CONFIG_MODULE,
+               "--migrations-dir", folder.name, "adopt", "--no-input"]
+        run = run_command(cmd, self.project, env, self.timeout)
+        result.add(run)
+        if run.seconds is not None and (run.returncode != 0 or
+                                        "nothing to catch up" not in run.output):
+            problem = f"adopt: {run.output.strip()[-300:]}"
+            if problem not in result.problems:
+                result.problems.append(problem)
+        shutil.rmtree(folder, ignore_errors=True)
+        db.unlink()
+
+
 SCENARIOS = (
     ("makemigrations, no changes, first run (no .pyc)", "cold"),
     ("makemigrations, no changes", "no_changes"),
     ("makemigrations, one change", "one_change"),
     ("migrate from empty", "migrate"),
+    ("check, migrated database (pathway only)", "check"),
+    ("adopt a generate_schemas database (pathway only)", "adopt"),
 )
+#: scenarios that Tortoise's built-in migrations have no command for
+PATHWAY_ONLY = ("check", "adopt")
 
 
 def run_all(bench: Bench, tools: list[Tool], repeat: int, progress: bool
@@ -349,9 +385,11 @@ def run_all(bench: Bench, tools: list[Tool], repeat: int, progress: bool
     for i in range(repeat):
         note(f"baseline {i + 1}/{repeat}")
         bench.baseline(results["baseline"]["-"])
-    for key in ("no_changes", "one_change", "migrate"):
+    for key in ("no_changes", "one_change", "migrate", "check", "adopt"):
         for i in range(repeat):
             for tool in tools:
+                if key in PATHWAY_ONLY and tool.name != "pathway":
+                    continue
                 result = results[key][tool.name]
                 if key != "migrate" and results["cold"][tool.name].timed_out:
                     # every makemigrations does the same work; one timeout says it

@@ -223,7 +223,8 @@ TEST(test_catalog_expr_normal_form) {
 TEST(test_catalog_readings_are_fixed_points) {
     pw_arena *a = pw_arena_new();
     static const char *const texts[] = {"(datetime('now'))", "\xf9" "70 .postsSERIAL \xf9",
-                                        "70 .x", "a . 5", ": :", "< =", "'a' 'b'", "x(1) y(2)"};
+                                        "70 .x", "a . 5", ": :", "< =", "'a' 'b'", "x(1) y(2)",
+                                        "r\xf6 ( $: \xff) \xff\xfe z"};
     for (int d = 0; d < PW_DIALECT_COUNT; d++)
         for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
             const char *t = pw_catalog_type(a, (pw_dialect)d, texts[i]);

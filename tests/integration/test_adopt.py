@@ -18,27 +18,9 @@ import pytest
 
 from tests.conftest import Database, Project, drop_database, make_database
 from tests.fidelity import catalog
+from tests.fidelity.test_fidelity import generate_schemas
 from tests.integration import othertools
 from tortoise_pathway.live import BOOKKEEPING
-
-GENERATE = """\
-import asyncio
-
-from tortoise import Tortoise
-
-from proj.config import TORTOISE_ORM
-
-
-async def main():
-    await Tortoise.init(config=TORTOISE_ORM)
-    try:
-        await Tortoise.generate_schemas(safe=False)
-    finally:
-        await Tortoise.close_connections()
-
-
-asyncio.run(main())
-"""
 
 MODELS = othertools.VERSIONS[-1]
 
@@ -92,8 +74,7 @@ def reference(dialect: str, tmp_path: Path, models: str) -> tuple[Database, cata
     db = make_database(dialect, tmp_path)
     p = Project(tmp_path / f"reference_{db.name}", db)
     (p.root / "proj" / "models.py").write_text(models)
-    (p.root / "generate.py").write_text(GENERATE)
-    subprocess.run([sys.executable, "generate.py"], cwd=p.root, check=True, timeout=120)
+    generate_schemas(p)
     return db, catalog.read(db)
 
 
@@ -130,8 +111,7 @@ def test_adopt_a_database_made_by_generate_schemas(db: Database, ref: Any,
                                                     tmp_path: Path) -> None:
     p = Project(tmp_path / "project", db)
     (p.root / "proj" / "models.py").write_text(MODELS)
-    (p.root / "generate.py").write_text(GENERATE)
-    subprocess.run([sys.executable, "generate.py"], cwd=p.root, check=True, timeout=120)
+    generate_schemas(p)
     for sql in ROWS:
         db.query(sql)
     out = adopt_and_finish(p.root, db, ref)
@@ -246,8 +226,7 @@ def test_adopt_an_app_that_has_migrations(db: Database, tmp_path: Path) -> None:
     p = Project(tmp_path / "project", db)
     (p.root / "proj" / "models.py").write_text(MODELS)
     p.run("makemigrations")
-    (p.root / "generate.py").write_text(GENERATE)
-    subprocess.run([sys.executable, "generate.py"], cwd=p.root, check=True, timeout=120)
+    generate_schemas(p)
     for sql in ROWS:
         db.query(sql)
     rows = snapshot(db)
@@ -266,8 +245,7 @@ def test_adopt_an_app_whose_first_migration_differs(db: Database, tmp_path: Path
     (p.root / "proj" / "models.py").write_text(MODELS)
     p.run("makemigrations")
     (p.root / "proj" / "models.py").write_text(MODELS.replace("max_length=300", "max_length=20"))
-    (p.root / "generate.py").write_text(GENERATE)
-    subprocess.run([sys.executable, "generate.py"], cwd=p.root, check=True, timeout=120)
+    generate_schemas(p)
     proc = p.run("adopt", "--no-input", ok=False)
     assert proc.returncode == 1
     first = p.migration_files()[0].stem

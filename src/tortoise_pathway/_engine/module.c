@@ -194,6 +194,40 @@ done:
     return result;
 }
 
+/* [[[str, ...] per operation] per migration] from the string lists that at()
+ * gives for migration i, operation j of data. New reference or NULL. */
+typedef const pw_strlist *(*strlist_at)(const void *data, size_t i, size_t j);
+
+static PyObject *lists_per_op(const pw_migration_ops *migs, size_t n, strlist_at at,
+                              const void *data) {
+    PyObject *result = PyList_New((Py_ssize_t)n);
+    if (result == NULL) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *mig = PyList_New((Py_ssize_t)migs[i].nops);
+        if (mig == NULL) goto fail;
+        PyList_SET_ITEM(result, (Py_ssize_t)i, mig);
+        for (size_t j = 0; j < migs[i].nops; j++) {
+            PyObject *list = pw_to_py_strlist(at(data, i, j));
+            if (list == NULL) goto fail;
+            PyList_SET_ITEM(mig, (Py_ssize_t)j, list);
+        }
+    }
+    return result;
+fail:
+    Py_DECREF(result);
+    return NULL;
+}
+
+static const pw_strlist *statements_at(const void *data, size_t i, size_t j) {
+    pw_op_sql *const *out = data;
+    return &out[i][j].statements;
+}
+
+static const pw_strlist *names_at(const void *data, size_t i, size_t j) {
+    pw_strlist *const *out = data;
+    return &out[i][j];
+}
+
 static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs) {
     (void)self;
     static char *kwlist[] = {"history", "run", "dialect", "backward", NULL};
@@ -217,21 +251,7 @@ static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs)
         pw_raise(&err);
         goto done;
     }
-    result = PyList_New((Py_ssize_t)n);
-    if (result == NULL) goto done;
-    for (size_t i = 0; i < n; i++) {
-        PyObject *mig = PyList_New((Py_ssize_t)migs[i].nops);
-        if (mig == NULL) goto fail;
-        PyList_SET_ITEM(result, (Py_ssize_t)i, mig);
-        for (size_t j = 0; j < migs[i].nops; j++) {
-            PyObject *stmts = pw_to_py_strlist(&out[i][j].statements);
-            if (stmts == NULL) goto fail;
-            PyList_SET_ITEM(mig, (Py_ssize_t)j, stmts);
-        }
-    }
-    goto done;
-fail:
-    Py_CLEAR(result);
+    result = lists_per_op(migs, n, statements_at, out);
 done:
     pw_arena_free(a);
     return result;
@@ -635,21 +655,7 @@ static PyObject *engine_touched(PyObject *self, PyObject *args) {
         pw_raise(&err);
         goto done;
     }
-    result = PyList_New((Py_ssize_t)n);
-    if (result == NULL) goto done;
-    for (size_t i = 0; i < n; i++) {
-        PyObject *mig = PyList_New((Py_ssize_t)migs[i].nops);
-        if (mig == NULL) goto fail;
-        PyList_SET_ITEM(result, (Py_ssize_t)i, mig);
-        for (size_t j = 0; j < migs[i].nops; j++) {
-            PyObject *names = pw_to_py_strlist(&out[i][j]);
-            if (names == NULL) goto fail;
-            PyList_SET_ITEM(mig, (Py_ssize_t)j, names);
-        }
-    }
-    goto done;
-fail:
-    Py_CLEAR(result);
+    result = lists_per_op(migs, n, names_at, out);
 done:
     pw_arena_free(a);
     return result;

@@ -403,8 +403,12 @@ static const char *postgres_type(pw_arena *a, const char *t) {
     const char *name, *args, *rest;
     split_type(a, t, &name, &args, &rest);
     if (name == NULL || args == NULL) return NULL;
-    if (*rest) name = join3(a, name, "", rest); /* TIMESTAMP(3) WITH TIME ZONE */
-    if (name == NULL) return NULL;
+    if (*rest) { /* TIMESTAMP(3) WITH TIME ZONE; anything else stays as it is */
+        const char *joined = join3(a, name, "", rest);
+        if (joined == NULL) return NULL;
+        if (alias(PG_TYPES, sizeof PG_TYPES / sizeof *PG_TYPES, joined) == joined) return t;
+        name = joined;
+    }
     if (strcmp(name, "FLOAT") == 0) {
         long p = *args ? strtol(args + 1, NULL, 10) : 53;
         return p <= 24 ? "REAL" : "DOUBLE PRECISION";
