@@ -167,57 +167,72 @@ def _sqlite_ident(text: str) -> str:
     return text
 
 
+_SQLITE_TABLES = """SELECT name, sql FROM sqlite_master WHERE type = 'table'
+AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"""
+_SQLITE_COLUMNS = """SELECT m.name AS t, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk
+FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid"""
+_SQLITE_INDEXES = """SELECT m.name AS t, il.name AS ix, il."unique", il.origin, il.partial,
+ii.seqno, ii.name AS col FROM sqlite_master m, pragma_index_list(m.name) il,
+pragma_index_info(il.name) ii WHERE m.type = 'table' ORDER BY m.name, il.name, ii.seqno"""
+_SQLITE_FKS = """SELECT m.name AS t, f.id, f.seq, f."table" AS ref, f."from" AS col,
+f."to" AS ref_col, f.on_delete FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq"""
+
+
 async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
+    """Four queries whatever the number of tables (SQLite's table-valued pragmas)."""
     raw = _Raw()
-    rows = await client.execute_query_dict(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-        "ESCAPE '\\' ORDER BY name")
-    for row in rows:
-        name, sql = row["name"], row["sql"] or ""
-        if not _keep(name, raw, wanted):
+    sql_of: dict[str, str] = {}
+    for row in await client.execute_query_dict(_SQLITE_TABLES):
+        if _keep(row["name"], raw, wanted):
+            raw.table(row["name"])
+            sql_of[row["name"]] = row["sql"] or ""
+    if not sql_of:
+        return raw
+    pk: dict[str, list[tuple[int, str]]] = {}
+    for c in await client.execute_query_dict(_SQLITE_COLUMNS):
+        name = c["t"]
+        if name not in sql_of:
             continue
-        t = raw.table(name)
-        auto = re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE) is not None
-        named_uniques = {
-            tuple(_sqlite_ident(c) for c in m.group(2).split(",")): _sqlite_ident(m.group(1))
-            for m in _CONSTRAINT_UNIQUE.finditer(sql)}
-        pk: list[tuple[int, str]] = []
-        for c in await client.execute_query_dict(f"PRAGMA table_info({_sq(name)})"):
-            t.columns[c["name"]] = {"type": c["type"], "null": not c["notnull"],
-                                    "default": c["dflt_value"], "autoincrement": auto}
-            if c["pk"]:
-                pk.append((c["pk"], c["name"]))
-        t.pk = [n for _, n in sorted(pk)]
-        for ix in await client.execute_query_dict(f"PRAGMA index_list({_sq(name)})"):
-            if ix["origin"] == "pk":
-                continue
-            info = await client.execute_query_dict(f"PRAGMA index_info({_sq(ix['name'])})")
-            cols = [r["name"] for r in sorted(info, key=lambda r: r["seqno"])]
-            if None in cols or ix["partial"]:
-                raw.notes.append(f"index {ix['name']} on {name}: an expression or partial index "
-                                 "is not compared yet")
-                continue
-            ix_name = ix["name"]
-            column_unique: bool | None = None
-            if ix["origin"] == "u":
-                named = named_uniques.get(tuple(cols))
-                if named is not None:
-                    ix_name, column_unique = named, False
-                elif len(cols) == 1:
-                    column_unique = True
-            t.indexes.append((ix_name, cols, bool(ix["unique"]), column_unique))
-        fks: dict[int, list[dict[str, Any]]] = {}
-        for fk in await client.execute_query_dict(f"PRAGMA foreign_key_list({_sq(name)})"):
-            fks.setdefault(fk["id"], []).append(fk)
-        for parts in fks.values():
-            if len(parts) > 1:
-                raw.notes.append(f"table {name}: a foreign key on several columns is not "
-                                 "compared")
-                continue
-            fk = parts[0]
-            to = fk["to"] or await _sqlite_pk(client, fk["table"])
-            t.fks[fk["from"]] = (fk_name(name, fk["from"], fk["table"], to), fk["table"], to,
-                                 str(fk["on_delete"]).upper())
+        auto = re.search(r"\bAUTOINCREMENT\b", sql_of[name], re.IGNORECASE) is not None
+        raw.tables[name].columns[c["name"]] = {"type": c["type"], "null": not c["notnull"],
+                                               "default": c["dflt_value"], "autoincrement": auto}
+        if c["pk"]:
+            pk.setdefault(name, []).append((c["pk"], c["name"]))
+    for name, cols in pk.items():
+        raw.tables[name].pk = [n for _, n in sorted(cols)]
+    indexes: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for ix in await client.execute_query_dict(_SQLITE_INDEXES):
+        if ix["t"] in sql_of and ix["origin"] != "pk":
+            indexes.setdefault((ix["t"], ix["ix"]), []).append(ix)
+    for (name, ix_name), parts in indexes.items():
+        t = raw.tables[name]
+        cols = [p["col"] for p in parts]
+        if None in cols or parts[0]["partial"]:
+            raw.notes.append(f"index {ix_name} on {name}: an expression or partial index is "
+                             "not compared yet")
+            continue
+        column_unique: bool | None = None
+        if parts[0]["origin"] == "u":
+            named = {tuple(_sqlite_ident(c) for c in m.group(2).split(",")):
+                     _sqlite_ident(m.group(1)) for m in _CONSTRAINT_UNIQUE.finditer(sql_of[name])}
+            if tuple(cols) in named:
+                ix_name, column_unique = named[tuple(cols)], False
+            elif len(cols) == 1:
+                column_unique = True
+        t.indexes.append((ix_name, cols, bool(parts[0]["unique"]), column_unique))
+    fks: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for fk in await client.execute_query_dict(_SQLITE_FKS):
+        if fk["t"] in sql_of:
+            fks.setdefault((fk["t"], fk["id"]), []).append(fk)
+    for (name, _), parts in fks.items():
+        if len(parts) > 1:
+            raw.notes.append(f"table {name}: a foreign key on several columns is not compared")
+            continue
+        fk = parts[0]
+        to = fk["ref_col"] or await _sqlite_pk(client, fk["ref"])
+        raw.tables[name].fks[fk["col"]] = (fk_name(name, fk["col"], fk["ref"], to), fk["ref"],
+                                           to, str(fk["on_delete"]).upper())
     return raw
 
 
