@@ -199,8 +199,8 @@ async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
                                                "default": c["dflt_value"], "autoincrement": auto}
         if c["pk"]:
             pk.setdefault(name, []).append((c["pk"], c["name"]))
-    for name, cols in pk.items():
-        raw.tables[name].pk = [n for _, n in sorted(cols)]
+    for name, keys in pk.items():
+        raw.tables[name].pk = [n for _, n in sorted(keys)]
     indexes: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for ix in await client.execute_query_dict(_SQLITE_INDEXES):
         if ix["t"] in sql_of and ix["origin"] != "pk":
