@@ -25,7 +25,7 @@ from .exceptions import (
 )
 from .executor import MigrationLock
 from .loader import Key, MigrationSet
-from .recorder import AppliedMigration, Progress, Recorder
+from .recorder import PROGRESS_TABLE, TABLE, AppliedMigration, Progress, Recorder
 
 log = logging.getLogger("tortoise_pathway")
 
@@ -121,31 +121,37 @@ class Context:
 
     # ---- history --------------------------------------------------------------------------
 
-    async def applied_rows(self) -> dict[Key, AppliedMigration]:
+    async def applied_rows(self, read_only: bool = False) -> dict[Key, AppliedMigration]:
         """The history rows of every app, read from each app's connection. Also reads the
         progress rows of interrupted non-transactional runs into ``progress_rows`` (and
-        clears the ones whose run finished but for the clean-up)."""
+        clears the ones whose run finished but for the clean-up). ``read_only`` creates no
+        history table where there is none (and cleans nothing up): no rows there."""
         rows: dict[Key, AppliedMigration] = {}
         self.progress_rows = {}
         project = self.project
         for conn in project.connections():
             recorder = self.recorder(conn)
-            if not self.connected:
+            present = {TABLE, PROGRESS_TABLE}
+            if read_only:
+                present = await recorder.present()
+            elif not self.connected:
                 await recorder.ensure_table()
             ours = set(project.apps_on(conn))
-            for row in await recorder.applied():
-                if row.app in ours:
-                    rows[(row.app, row.name)] = row
-            for p in await recorder.progress():
+            if TABLE in present:
+                for row in await recorder.applied():
+                    if row.app in ours:
+                        rows[(row.app, row.name)] = row
+            for p in await recorder.progress() if PROGRESS_TABLE in present else []:
                 if p.app not in ours:
                     continue
                 key = (p.app, p.name)
                 if (key in rows) == (p.direction == "forward"):
                     # finished, only the clean-up was cut short
-                    await recorder.clear_progress(recorder.client, p.app, p.name)
+                    if not read_only:
+                        await recorder.clear_progress(recorder.client, p.app, p.name)
                 else:
                     self.progress_rows[key] = p
-        self.connected = True
+        self.connected = self.connected or not read_only
         return rows
 
     @contextlib.asynccontextmanager
@@ -192,11 +198,21 @@ class CheckedRecorder(Recorder):
         try:
             await super().ensure_table()
         except Exception as e:
-            raise DatabaseError(
-                f"cannot use database connection {self.conn!r} ({self.dialect}): "
-                f"{one_line(e)}", path=self.conn,
-                hint="check that the database server runs, the database exists and the "
-                     "credentials in the config are right") from e
+            raise self._unusable(e) from e
+
+    async def present(self) -> set[str]:
+        """Which of the history and progress tables exist (creating none)."""
+        try:
+            return set(await self._tables())
+        except Exception as e:
+            raise self._unusable(e) from e
+
+    def _unusable(self, e: Exception) -> DatabaseError:
+        return DatabaseError(
+            f"cannot use database connection {self.conn!r} ({self.dialect}): {one_line(e)}",
+            path=self.conn,
+            hint="check that the database server runs, the database exists and the "
+                 "credentials in the config are right")
 
 
 def one_line(e: BaseException) -> str:

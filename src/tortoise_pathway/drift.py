@@ -64,7 +64,7 @@ def model_changes(ctx: Context, apps: list[str]) -> list[MadeMigration]:
 
 async def check(ctx: Context, apps: list[str], sql: bool = False) -> CheckReport:
     report = CheckReport(pending=model_changes(ctx, apps))
-    applied = await ctx.applied_rows()
+    applied = await ctx.applied_rows(read_only=True)
     for conn in ctx.project.connections(apps):
         report.drift.append(await database_drift(ctx, conn, apps, applied, sql))
     return report

@@ -31,7 +31,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 async def run(args: argparse.Namespace, integrator: Any) -> int:
     start = time.perf_counter()
-    await integrator.initialize()
+    await integrator.initialize(connect=False)  # check writes nothing, not even our tables
     report = await integrator.check(args.app, sql=args.sql)
     say = (lambda text: output.line(f"-- {text}" if text else "--")) if args.sql else output.line
     if report.pending:
