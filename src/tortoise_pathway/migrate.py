@@ -168,17 +168,24 @@ async def _fake(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigrati
 
 def _render(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigration],
             backward: bool) -> None:
-    """Asks the engine for the SQL of every migration of the plan, one call per app."""
+    """Asks the engine for the SQL of every migration of the plan, one call per connection:
+    the run (the plan's migrations on it, in the order they apply) against the state of every
+    app's migrations applied there and not in the plan, so that keys of one app pointing at
+    another's tables are seen (MySQL drops and re-adds them around a change of the column
+    they point at)."""
     migrations = ctx.set()
-    for app in dict.fromkeys(k[0] for k in plan):
-        order = migrations.app_order(app)
-        run = set(k for k in plan if k[0] == app)
-        run_keys = [k for k in order if k in run]  # forward order
-        first = order.index(run_keys[0])
-        base = [k for k in order[:first] if k in applied]
-        dialect = ctx.app_dialect(app)
-        sql = _engine.render(migrations.history(base), migrations.history(run_keys), dialect,
-                             backward=backward)
+    in_plan = set(plan)
+    for conn in ctx.project.connections(list(dict.fromkeys(k[0] for k in plan))):
+        conn_apps = set(ctx.project.apps_on(conn))
+        keys = [k for k in plan if k[0] in conn_apps]
+        if not keys:
+            continue
+        run_keys = keys[::-1] if backward else keys  # the order they were / are applied
+        base = [k for k in migrations.order()
+                if k in applied and k[0] in conn_apps and k not in in_plan]
+        dialect = ctx.dialect(conn)
+        history, run = migrations.history(base), migrations.history(run_keys)
+        sql = _engine.render(history, run, dialect, backward=backward)
         for key, statements in zip(run_keys, sql, strict=True):
             m = migrations.migrations[key]
             if backward:
@@ -188,8 +195,7 @@ def _render(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigration],
         if dialect not in ("sqlite", "postgres") or not all(
                 migrations.migrations[k].atomic for k in run_keys):
             # runs without a transaction: the tables of each step, for a resumed run
-            touched = _engine.touched(migrations.history(base), migrations.history(run_keys))
-            for key, tables in zip(run_keys, touched, strict=True):
+            for key, tables in zip(run_keys, _engine.touched(history, run), strict=True):
                 migrations.migrations[key].touched = tables
 
 
@@ -230,8 +236,8 @@ async def _undo_partial(ctx: Context, m: Migration, applied: dict[Key, AppliedMi
     if not partial.reversible:
         raise IrreversibleError(f"{m.label}: the operations it completed cannot be "
                                 "reverted", path=m.label)
-    order = ctx.set().app_order(m.app)
-    base = [k for k in order[:order.index(m.key)] if k in applied]
+    conn_apps = set(ctx.project.apps_on(ctx.project.connection(m.app)))
+    base = [k for k in ctx.set().order() if k in applied and k[0] in conn_apps]
     sql = _engine.render(ctx.set().history(base), [(m.label, partial.ops_data())],
                          ctx.app_dialect(m.app), backward=True)
     partial.backward_sql = sql[0]

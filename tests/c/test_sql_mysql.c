@@ -345,14 +345,6 @@ TEST(test_my_alter_field_errors) {
     int rc;
     pw_schema *s = blog(a);
     pw_op op = tb_op(PW_OP_ALTER_FIELD, "users");
-    pw_column *c = copy_col(a, s, "users", "id");
-    c->pk = false;
-    c->autoincrement = false;
-    op.column = c;
-    CHECK(my(a, s, &op, &rc, &err) == NULL);
-    CHECK_INT(rc, PW_ERR_UNSUPPORTED);
-    CHECK_STR(err.path, "users.id");
-    CHECK(strstr(err.message, "mysql") != NULL);
     op.column = tb_column(a, "ghost", "INT");
     CHECK(my(a, s, &op, &rc, &err) == NULL);
     CHECK_INT(rc, PW_ERR_NOT_FOUND);
@@ -362,6 +354,38 @@ TEST(test_my_alter_field_errors) {
     CHECK(my(a, s, &op, &rc, &err) == NULL);
     CHECK_INT(rc, PW_ERR_NOT_FOUND);
     CHECK_STR(err.path, "nope");
+    pw_arena_free(a);
+}
+
+/* The primary key moving: the old key column loses AUTO_INCREMENT (a MySQL
+ * AUTO_INCREMENT column must be a key), then the key; the new one takes the
+ * key, then AUTO_INCREMENT. Keys pointing at the old one go around it. */
+TEST(test_my_primary_key_moves) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_op op = tb_op(PW_OP_ALTER_FIELD, "users");
+    pw_column *c = copy_col(a, s, "users", "id");
+    c->pk = c->autoincrement = false;
+    op.column = c;
+    CHECK_STR(my(a, s, &op, &rc, &err),
+              "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
+              "ALTER TABLE `users` MODIFY COLUMN `id` INT NOT NULL;\n"
+              "ALTER TABLE `users` DROP PRIMARY KEY;\n"
+              "ALTER TABLE `posts` ADD CONSTRAINT `fk_posts_author_id` FOREIGN KEY "
+              "(`author_id`) REFERENCES `users` (`id`) ON DELETE CASCADE;\n");
+    pw_schema *t = pw_schema_new(a);
+    tb_col(a, tb_table(a, t, "tags"), "code", "INT");
+    op = tb_op(PW_OP_ALTER_FIELD, "tags");
+    c = tb_column(a, "code", "INT");
+    c->pk = c->autoincrement = true;
+    op.column = c;
+    CHECK_STR(my(a, t, &op, &rc, &err),
+              "ALTER TABLE `tags` ADD PRIMARY KEY (`code`);\n"
+              "ALTER TABLE `tags` MODIFY COLUMN `code` INT NOT NULL AUTO_INCREMENT;\n");
+    c->autoincrement = false;
+    CHECK_STR(my(a, t, &op, &rc, &err), "ALTER TABLE `tags` ADD PRIMARY KEY (`code`);\n");
     pw_arena_free(a);
 }
 

@@ -484,23 +484,52 @@ TEST(test_pg_alter_field_errors) {
     int rc;
     pw_schema *s = blog(a);
     pw_op op = tb_op(PW_OP_ALTER_FIELD, "users");
-    pw_column *c = copy_col(a, s, "users", "id");
-    c->autoincrement = false;
-    op.column = c;
-    CHECK(pg(a, s, &op, &rc, &err) == NULL);
-    CHECK_INT(rc, PW_ERR_UNSUPPORTED);
-    CHECK_STR(err.path, "users.id");
-    CHECK(strstr(err.message, "postgres") != NULL);
-    c = copy_col(a, s, "users", "email");
-    c->pk = true;
+    pw_column *c = copy_col(a, s, "users", "email");
+    c->pk = c->autoincrement = true; /* a serial key needs an integer type */
     op.column = c;
     CHECK(pg(a, s, &op, &rc, &err) == NULL);
     CHECK_INT(rc, PW_ERR_UNSUPPORTED);
     CHECK_STR(err.path, "users.email");
+    CHECK(strstr(err.message, "postgres") != NULL);
     op.column = tb_column(a, "ghost", "INT");
     CHECK(pg(a, s, &op, &rc, &err) == NULL);
     CHECK_INT(rc, PW_ERR_NOT_FOUND);
     CHECK_STR(err.path, "users.ghost");
+    pw_arena_free(a);
+}
+
+/* The primary key moving: the old key lets go of the constraint (found by
+ * its table: a renamed table keeps its old name) and of its sequence; the new
+ * one takes the key, and a sequence of its own when it is to count. */
+TEST(test_pg_primary_key_moves) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_op op = tb_op(PW_OP_ALTER_FIELD, "users");
+    pw_column *c = copy_col(a, s, "users", "id");
+    c->pk = c->autoincrement = false;
+    op.column = c;
+    CHECK_STR(pg(a, s, &op, &rc, &err),
+              "DO 'DECLARE n text; BEGIN SELECT conname INTO n FROM pg_constraint WHERE "
+              "conrelid = ''\"users\"''::regclass AND contype = ''p''; EXECUTE ''ALTER TABLE "
+              "\"users\" DROP CONSTRAINT '' || quote_ident(n); END';\n"
+              "ALTER TABLE \"users\" ALTER COLUMN \"id\" DROP DEFAULT;\n"
+              "DO 'DECLARE s text := pg_get_serial_sequence(''\"users\"'', ''id''); BEGIN IF "
+              "s IS NOT NULL THEN EXECUTE ''DROP SEQUENCE '' || s; END IF; END';\n");
+    pw_schema *t = pw_schema_new(a);
+    tb_col(a, tb_table(a, t, "tags"), "code", "INT");
+    op = tb_op(PW_OP_ALTER_FIELD, "tags");
+    c = tb_column(a, "code", "INT");
+    c->pk = c->autoincrement = true;
+    op.column = c;
+    CHECK_STR(pg(a, t, &op, &rc, &err),
+              "ALTER TABLE \"tags\" ADD PRIMARY KEY (\"code\");\n"
+              "CREATE SEQUENCE \"tags_code_seq\" AS INTEGER OWNED BY \"tags\".\"code\";\n"
+              "ALTER TABLE \"tags\" ALTER COLUMN \"code\" SET DEFAULT "
+              "nextval('\"tags_code_seq\"'::regclass);\n"
+              "SELECT setval('\"tags_code_seq\"', COALESCE(MAX(\"code\"), 0) + 1, false) "
+              "FROM \"tags\";\n");
     pw_arena_free(a);
 }
 

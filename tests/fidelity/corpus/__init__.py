@@ -66,6 +66,7 @@ HISTORIES = [
         Step("evolve_v2", ("--rename", "author=writer", "--rename", "book.title=headline")),
         Step("evolve_v3", ("--fill", "writer.email=unknown@example.com")),
         Step("evolve_v4"))),
+    History("keymove", (Step("keymove_v1"), Step("keymove_v2"), Step("keymove_v3"))),
     History("xapp", tuple(
         Step(apps={"zeta": f"xapp_zeta_v{i}", "beta": f"xapp_beta_v{i}"}) for i in (1, 2, 3))),
 ]

@@ -1333,6 +1333,139 @@ static int emit_add_indexes(diff_ctx *d) {
     return 0;
 }
 
+/* After the steps: every foreign key that points at a column taking a primary
+ * key over (pk_late) lets go of it before anything of that column changes,
+ * and gets its final definition right after the move. PostgreSQL and MySQL
+ * want a unique or primary key on the column a key points at when the key is
+ * added, and PostgreSQL refuses to drop a unique constraint a key depends on,
+ * so a key to the column cannot be there while its unique constraint gives
+ * way to the primary key. Columns the operations create, add or alter with
+ * such a key are made without it; kept columns whose key already points there
+ * are altered without it first. 0 or PW_ERR_NOMEM. */
+static bool to_pk_late(const diff_ctx *d, const pw_fk *fk) {
+    if (fk->table == NULL || fk->column == NULL) return false;
+    long u = find_to(d, fk->table);
+    if (u < 0 || d->ti[u].from < 0 || d->ti[u].pk_late < 0) return false;
+    return strcmp(d->to->tables[u]->columns[d->ti[u].pk_late]->name, fk->column) == 0;
+}
+
+/* The column named column of the `to` table named table (its final
+ * definition), or NULL. */
+static const pw_column *final_column(const diff_ctx *d, const char *table, const char *column) {
+    long u = find_to(d, table);
+    return u >= 0 ? pw_table_find_column(d->to->tables[u], column) : NULL;
+}
+
+/* Whether column is the pk_late column of the `to` table named table. */
+static bool is_pk_late(const diff_ctx *d, const char *table, const char *column) {
+    long u = find_to(d, table);
+    return u >= 0 && d->ti[u].from >= 0 && d->ti[u].pk_late >= 0 &&
+           strcmp(d->to->tables[u]->columns[d->ti[u].pk_late]->name, column) == 0;
+}
+
+static pw_column *without_fk(diff_ctx *d, const pw_column *c) {
+    pw_column *n = pw_arena_alloc(d->a, sizeof *n);
+    if (n == NULL) return NULL;
+    *n = *c;
+    memset(&n->fk, 0, sizeof n->fk);
+    return n;
+}
+
+static int defer_fks_to_pk_moves(diff_ctx *d) {
+    int rc;
+    bool any = false;
+    for (size_t j = 0; j < d->to->ntables && !any; j++) any = d->ti[j].pk_late >= 0;
+    if (!any) return 0;
+    /* where the moves end: after the last ALTER_FIELD giving a pk_late column its key */
+    size_t end = 0;
+    for (size_t i = 0; i < d->ops.len; i++) {
+        const pw_op *op = &d->ops.items[i];
+        if (op->kind != PW_OP_ALTER_FIELD || !op->column->pk) continue;
+        long u = find_to(d, op->table);
+        if (u >= 0 && d->ti[u].pk_late >= 0 &&
+            strcmp(d->to->tables[u]->columns[d->ti[u].pk_late]->name, op->column->name) == 0)
+            end = i + 1;
+    }
+    pw_oplist before = {0}, after = {0};
+    /* kept columns whose key, unchanged, points at a pk_late column: let go first */
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        const to_info *ti = &d->ti[j];
+        if (ti->from < 0) continue;
+        const pw_table *tt = d->to->tables[j], *ft = d->from->tables[ti->from];
+        for (size_t k = 0; k < tt->ncolumns; k++) {
+            const pw_column *tc = tt->columns[k];
+            if (ti->col_from[k] < 0 || (long)k == ti->pk_late || !to_pk_late(d, &tc->fk))
+                continue;
+            pw_column fc = *ft->columns[ti->col_from[k]];
+            fc.name = tc->name;
+            const bool *dropped = d->fi[ti->from].fk_dropped;
+            if (dropped != NULL && dropped[ti->col_from[k]]) continue;
+            if (fc.fk.table == NULL || !column_matches(d, &fc, tc, tc->name, NULL, NULL))
+                continue; /* an operation changes it: handled below */
+            pw_op op = new_op(PW_OP_ALTER_FIELD, tt->name);
+            if ((op.column = without_fk(d, tc)) == NULL) return nomem(d);
+            if ((rc = pw_oplist_push(d->a, &before, &op, d->err)) != 0) return rc;
+            op.column = (pw_column *)tc;
+            if ((rc = pw_oplist_push(d->a, &after, &op, d->err)) != 0) return rc;
+        }
+    }
+    /* operations before the end that set such a key: without it, the key after */
+    for (size_t i = 0; i < end; i++) {
+        pw_op *op = &d->ops.items[i];
+        if (op->kind == PW_OP_CREATE_MODEL) {
+            pw_table *m = NULL;
+            for (size_t k = 0; k < op->model->ncolumns; k++) {
+                const pw_column *c = op->model->columns[k];
+                if (!to_pk_late(d, &c->fk)) continue;
+                if (m == NULL) {
+                    if ((m = pw_arena_alloc(d->a, sizeof *m)) == NULL) return nomem(d);
+                    *m = *op->model;
+                    m->columns = pw_arena_calloc(d->a, m->ncolumns ? m->ncolumns : 1,
+                                                 sizeof *m->columns);
+                    if (m->columns == NULL) return nomem(d);
+                    memcpy(m->columns, op->model->columns, m->ncolumns * sizeof *m->columns);
+                }
+                if ((m->columns[k] = without_fk(d, c)) == NULL) return nomem(d);
+                const pw_column *final = final_column(d, op->model->name, c->name);
+                pw_op later = new_op(PW_OP_ALTER_FIELD, op->model->name);
+                later.column = (pw_column *)(final != NULL ? final : c);
+                if ((rc = pw_oplist_push(d->a, &after, &later, d->err)) != 0) return rc;
+            }
+            if (m != NULL) op->model = m;
+        } else if ((op->kind == PW_OP_ADD_FIELD || op->kind == PW_OP_ALTER_FIELD) &&
+                   !op->column->pk && to_pk_late(d, &op->column->fk)) {
+            const pw_column *final = final_column(d, op->table, op->column->name);
+            if ((op->column = without_fk(d, op->column)) == NULL) return nomem(d);
+            /* the column taking the key over gets its key with it */
+            if (final == NULL || is_pk_late(d, op->table, final->name)) continue;
+            pw_op later = new_op(PW_OP_ALTER_FIELD, op->table);
+            later.column = (pw_column *)final;
+            if ((rc = pw_oplist_push(d->a, &after, &later, d->err)) != 0) return rc;
+        }
+    }
+    if (before.len == 0 && after.len == 0) return 0;
+    /* the lettings-go go first after the renames (step 1), the keys after the moves */
+    size_t start = 0;
+    while (start < d->ops.len && (d->ops.items[start].kind == PW_OP_RENAME_MODEL ||
+                                  d->ops.items[start].kind == PW_OP_RENAME_FIELD))
+        start++;
+    pw_oplist all = {0};
+    for (size_t i = 0; i < d->ops.len; i++) {
+        if (i == start)
+            for (size_t b = 0; b < before.len; b++)
+                if ((rc = pw_oplist_push(d->a, &all, &before.items[b], d->err)) != 0) return rc;
+        if ((rc = pw_oplist_push(d->a, &all, &d->ops.items[i], d->err)) != 0) return rc;
+        if (i + 1 == end)
+            for (size_t b = 0; b < after.len; b++)
+                if ((rc = pw_oplist_push(d->a, &all, &after.items[b], d->err)) != 0) return rc;
+    }
+    if (start >= d->ops.len)
+        for (size_t b = 0; b < before.len; b++)
+            if ((rc = pw_oplist_push(d->a, &all, &before.items[b], d->err)) != 0) return rc;
+    d->ops = all;
+    return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 
 /* See diff.h. out is emptied first and receives arena memory only on
@@ -1367,6 +1500,7 @@ int pw_diff(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_c
     if ((rc = emit_pk_moves(&d)) != 0) goto done;
     if ((rc = emit_delete_models(&d)) != 0) goto done;
     if ((rc = emit_add_indexes(&d)) != 0) goto done;
+    if ((rc = defer_fks_to_pk_moves(&d)) != 0) goto done;
     if (d.pre.len > 0) {
         pw_oplist all = {0};
         for (size_t i = 0; i < d.pre.len; i++)

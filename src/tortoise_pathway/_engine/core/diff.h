@@ -31,6 +31,11 @@
  *   7. DELETE_MODEL of dropped tables, referencing tables first (a cycle among
  *      dropped tables is broken by REMOVE_FIELD of the closing column first);
  *   8. ADD_INDEX of new or changed indexes.
+ * A foreign key that points at a column taking a primary key over (step 6)
+ * lets go of it after the renames of step 1 (ALTER_FIELD without the key;
+ * a column created or added in steps 3 and 4 is made without it) and gets its
+ * final definition right after the move (ALTER_FIELD): the referenced column
+ * has a unique constraint or the key whenever the key exists.
  * The output is a pure function of the inputs (and the callback's answers).
  */
 #ifndef PW_DIFF_H

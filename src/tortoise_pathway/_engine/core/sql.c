@@ -126,9 +126,14 @@ static uint32_t fnv1a32(const char *s) {
  * to a UTF-8 character boundary), '_', and the 8-hex-digit hash of the full
  * name, so the result has at most 63 bytes and stays valid UTF-8. */
 const char *pw_sql_unique_name(pw_arena *a, const char *table, const char *column) {
+    return pw_sql_derived_name(a, table, column, "key");
+}
+
+const char *pw_sql_derived_name(pw_arena *a, const char *table, const char *column,
+                                const char *suffix) {
     pw_strbuf sb;
     pw_sb_init(&sb, a);
-    pw_sb_appendf(&sb, "%s_%s_key", table, column);
+    pw_sb_appendf(&sb, "%s_%s_%s", table, column, suffix);
     const char *full = pw_sb_cstr(&sb);
     if (full == NULL) return NULL;
     if (sb.len <= PW_SQL_NAME_MAX) return pw_sb_finish(&sb);

@@ -46,6 +46,12 @@ void pw_sql_default_value(pw_strbuf *sb, pw_dialect d, const pw_default *def);
  * the full name. Arena string; NULL out of memory. */
 const char *pw_sql_unique_name(pw_arena *a, const char *table, const char *column);
 
+/* "<table>_<column>_<suffix>", shortened past 63 bytes as pw_sql_unique_name
+ * does (which is this with "key"); "seq" names a serial column's sequence as
+ * PostgreSQL's SERIAL does. Arena string; NULL out of memory. */
+const char *pw_sql_derived_name(pw_arena *a, const char *table, const char *column,
+                                const char *suffix);
+
 /* The name of column c's own unique constraint in table: c->unique_name
  * when set, else pw_sql_unique_name(table, c->name). NULL out of memory. */
 const char *pw_sql_column_unique_name(pw_arena *a, const char *table, const pw_column *c);

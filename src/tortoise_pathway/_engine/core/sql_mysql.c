@@ -340,20 +340,21 @@ static int incoming_fks(pw_sql_rctx *r, const pw_schema *s, const pw_table *t, c
 
 /* Only what changed: drop the old foreign key when it changes, or when the
  * column's type or nullability changes or its unique key (which may be the
- * key's index) goes; when the type changes, also drop the foreign keys of
- * other columns that point at this one (InnoDB refuses to change a column a
- * key points at); drop the unique key; one MODIFY COLUMN with the full new
- * definition when type, nullability, default, comment or auto-increment
- * changed; add the unique key; add back the foreign keys that point at the
+ * key's index) goes; when the type changes or the column stops being the
+ * primary key, also drop the foreign keys of other columns that point at this
+ * one (InnoDB refuses to change a column a key points at, or to drop the index
+ * a key needs); drop the unique key; ADD PRIMARY KEY for a column that becomes
+ * the key; one MODIFY COLUMN with the full new definition when type,
+ * nullability, default, comment or auto-increment changed; DROP PRIMARY KEY
+ * for a column that stops being the key (after the MODIFY took AUTO_INCREMENT
+ * away); add the unique key; add back the foreign keys that point at the
  * column and its own, each only where fk_live allows it after the change. */
 static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *t,
                        const pw_column *old, const pw_column *c) {
     int rc;
     char path[PW_ERR_PATH_MAX];
     col_path(path, t->name, c->name);
-    if (old->pk != c->pk)
-        return pw_error_set(r->err, PW_ERR_UNSUPPORTED, path,
-                            "changing the primary key of %s is not supported on mysql", path);
+    bool pk_off = old->pk && !c->pk, pk_on = !old->pk && c->pk;
     view was = {.before = before};
     view now = {.before = before, .table = t->name, .column = c};
     bool live_before = fk_live(&was, old), live_after = fk_live(&now, c);
@@ -369,7 +370,8 @@ static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *
                        (unique_off && !has_other_index(t, c->name, NULL, true)));
     size_t nin = 0;
     colref *in = NULL;
-    if (type_changed && before != NULL && (rc = incoming_fks(r, before, t, old->name, &in, &nin)))
+    if ((type_changed || pk_off) && before != NULL &&
+        (rc = incoming_fks(r, before, t, old->name, &in, &nin)))
         return rc;
     for (size_t i = 0; i < nin; i++)
         if (fk_live(&was, in[i].column) && (rc = drop_fk(r, in[i].table->name, &in[i].column->fk)))
@@ -391,10 +393,24 @@ static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *
     if (null_changed && !c->null && c->def.kind != PW_DEFAULT_NONE &&
         (rc = pw_sql_fill_nulls(r->a, r->out, D, t->name, c->name, &c->def, r->err)))
         return rc;
+    /* an AUTO_INCREMENT column must be a key: it loses the attribute before the
+     * primary key goes, and gets it after the primary key came */
+    if (pk_on) {
+        alter(r, t->name);
+        pw_sb_append(&r->sb, "ADD PRIMARY KEY (");
+        ident(r, c->name);
+        pw_sb_append_char(&r->sb, ')');
+        if ((rc = pw_sql_rctx_push(r))) return rc;
+    }
     if (modify) {
         alter(r, t->name);
         pw_sb_append(&r->sb, "MODIFY COLUMN ");
         column_def(r, c, false);
+        if ((rc = pw_sql_rctx_push(r))) return rc;
+    }
+    if (pk_off) {
+        alter(r, t->name);
+        pw_sb_append(&r->sb, "DROP PRIMARY KEY");
         if ((rc = pw_sql_rctx_push(r))) return rc;
     }
     if (unique_on && (rc = add_unique(r, t->name, c))) return rc;

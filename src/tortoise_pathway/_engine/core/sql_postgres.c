@@ -280,6 +280,14 @@ static const char *serial_base(const char *serial) {
     return "INTEGER";
 }
 
+/* Appends "DO '<body>'" (the body a PL/pgSQL block, written into a string
+ * literal) as a statement. */
+static int do_block(pw_sql_rctx *r, const char *body) {
+    pw_sb_append(&r->sb, "DO ");
+    pw_sql_string_literal(&r->sb, D, body);
+    return pw_sql_rctx_push(r);
+}
+
 /* When an auto-increment column changes between SMALLINT, INT and BIGINT, its
  * sequence (which SERIAL made with the column's type) changes with it, so that
  * it counts as far as the column holds, as a table created with the new type
@@ -308,9 +316,95 @@ static int retype_sequence(pw_sql_rctx *r, const char *table, const pw_column *o
     pw_sb_append(&body, to);
     pw_sb_append(&body, "'; END IF; END");
     const char *text = pw_sb_cstr(&body);
-    if (text == NULL) return pw_sql_rctx_nomem(r);
-    pw_sb_append(&r->sb, "DO ");
-    pw_sql_string_literal(&r->sb, D, text);
+    return text == NULL ? pw_sql_rctx_nomem(r) : do_block(r, text);
+}
+
+/* The table's name quoted for PostgreSQL, then written as a string literal
+ * into b: what regclass and pg_get_serial_sequence read. */
+static void quoted_table_literal(pw_sql_rctx *r, pw_strbuf *b, const char *table) {
+    pw_strbuf quoted;
+    pw_sb_init(&quoted, r->a);
+    pw_sql_ident(&quoted, D, table);
+    const char *q = pw_sb_cstr(&quoted);
+    pw_sql_string_literal(b, D, q != NULL ? q : "");
+}
+
+/* Drops the table's primary key constraint, whatever its name (PostgreSQL
+ * named it after the table when it was made; a renamed table keeps it):
+ *   DO 'DECLARE n text; BEGIN SELECT conname INTO n FROM pg_constraint WHERE
+ *       conrelid = ''"t"''::regclass AND contype = ''p''; EXECUTE ''ALTER TABLE
+ *       "t" DROP CONSTRAINT '' || quote_ident(n); END' */
+static int drop_primary_key(pw_sql_rctx *r, const char *table) {
+    pw_strbuf body;
+    pw_sb_init(&body, r->a);
+    pw_sb_append(&body, "DECLARE n text; BEGIN SELECT conname INTO n FROM pg_constraint "
+                        "WHERE conrelid = ");
+    quoted_table_literal(r, &body, table);
+    pw_sb_append(&body, "::regclass AND contype = 'p'; EXECUTE ");
+    pw_strbuf stmt;
+    pw_sb_init(&stmt, r->a);
+    pw_sb_append(&stmt, "ALTER TABLE ");
+    pw_sql_ident(&stmt, D, table);
+    pw_sb_append(&stmt, " DROP CONSTRAINT ");
+    const char *prefix = pw_sb_cstr(&stmt);
+    if (prefix == NULL) return pw_sql_rctx_nomem(r);
+    pw_sql_string_literal(&body, D, prefix);
+    pw_sb_append(&body, " || quote_ident(n); END");
+    const char *text = pw_sb_cstr(&body);
+    return text == NULL ? pw_sql_rctx_nomem(r) : do_block(r, text);
+}
+
+/* A column that stops being a serial key: its default and its sequence go. */
+static int drop_serial(pw_sql_rctx *r, const char *table, const char *column) {
+    int rc;
+    alter(r, table);
+    pw_sb_append(&r->sb, "ALTER COLUMN ");
+    ident(r, column);
+    pw_sb_append(&r->sb, " DROP DEFAULT");
+    if ((rc = pw_sql_rctx_push(r))) return rc;
+    pw_strbuf body;
+    pw_sb_init(&body, r->a);
+    pw_sb_append(&body, "DECLARE s text := pg_get_serial_sequence(");
+    quoted_table_literal(r, &body, table);
+    pw_sb_append(&body, ", ");
+    pw_sql_string_literal(&body, D, column);
+    pw_sb_append(&body, "); BEGIN IF s IS NOT NULL THEN EXECUTE 'DROP SEQUENCE ' || s; END IF; "
+                        "END");
+    const char *text = pw_sb_cstr(&body);
+    return text == NULL ? pw_sql_rctx_nomem(r) : do_block(r, text);
+}
+
+/* A column that becomes a serial key, as SERIAL makes one: a sequence of its
+ * integer type owned by it, its default, and the sequence moved past the
+ * values the column holds. */
+static int add_serial(pw_sql_rctx *r, const char *table, const pw_column *c) {
+    int rc;
+    const char *seq = pw_sql_derived_name(r->a, table, c->name, "seq");
+    pw_strbuf quoted;
+    pw_sb_init(&quoted, r->a);
+    pw_sql_ident(&quoted, D, seq != NULL ? seq : "");
+    const char *qseq = pw_sb_cstr(&quoted);
+    if (seq == NULL || qseq == NULL) return pw_sql_rctx_nomem(r);
+    pw_sb_append(&r->sb, "CREATE SEQUENCE ");
+    pw_sb_append(&r->sb, qseq);
+    pw_sb_append(&r->sb, " AS ");
+    pw_sb_append(&r->sb, serial_base(serial_type(c->type[D])));
+    pw_sb_append(&r->sb, " OWNED BY ");
+    ident(r, table);
+    pw_sb_append_char(&r->sb, '.');
+    ident(r, c->name);
+    if ((rc = pw_sql_rctx_push(r))) return rc;
+    alter_column(r, table, c->name);
+    pw_sb_append(&r->sb, "SET DEFAULT nextval(");
+    pw_sql_string_literal(&r->sb, D, qseq);
+    pw_sb_append(&r->sb, "::regclass)");
+    if ((rc = pw_sql_rctx_push(r))) return rc;
+    pw_sb_append(&r->sb, "SELECT setval(");
+    pw_sql_string_literal(&r->sb, D, qseq);
+    pw_sb_append(&r->sb, ", COALESCE(MAX(");
+    ident(r, c->name);
+    pw_sb_append(&r->sb, "), 0) + 1, false) FROM ");
+    ident(r, table);
     return pw_sql_rctx_push(r);
 }
 
@@ -319,17 +413,19 @@ static int retype_sequence(pw_sql_rctx *r, const char *table, const pw_column *o
  * default that is being replaced, so it need not cast to the new type; with
  * the sequence of an auto-increment column), nullability, default, then add
  * the new unique constraint, foreign key and comment. A constraint that only
- * changes its name is renamed instead. */
+ * changes its name is renamed instead. A column that stops being the primary
+ * key lets go of it first (and of its sequence, when it was a serial key); one
+ * that becomes the key takes it last (with a sequence when it is to count). */
 static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old,
                        const pw_column *c) {
     int rc;
     char path[PW_ERR_PATH_MAX];
     col_path(path, table, c->name);
-    if (old->pk != c->pk || old->autoincrement != c->autoincrement)
+    bool serial_before = old->pk && old->autoincrement, serial_after = c->pk && c->autoincrement;
+    if (serial_after && serial_type(c->type[D]) == NULL)
         return pw_error_set(r->err, PW_ERR_UNSUPPORTED, path,
-                            "changing the primary key or auto-increment of %s is not supported "
-                            "on postgres",
-                            path);
+                            "auto-increment column %s has type %s; postgres needs an integer "
+                            "type (SMALLINT, INT, BIGINT)", path, c->type[D]);
     bool fk_renamed = pw_sql_fk_renamed_only(&old->fk, &c->fk);
     bool fk_changed = !pw_fk_equal(&old->fk, &c->fk) && !fk_renamed;
     bool type_changed = strcmp(old->type[D], c->type[D]) != 0;
@@ -350,6 +446,8 @@ static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old,
             return rc;
         }
     }
+    if (old->pk && !c->pk && (rc = drop_primary_key(r, table))) return rc;
+    if (serial_before && !serial_after && (rc = drop_serial(r, table, c->name))) return rc;
     if (type_changed) {
         if (def_changed && old->def.kind != PW_DEFAULT_NONE) {
             alter_column(r, table, c->name);
@@ -365,7 +463,8 @@ static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old,
         pw_sb_append(&r->sb, "::");
         pw_sb_append(&r->sb, c->type[D]);
         if ((rc = pw_sql_rctx_push(r))) return rc;
-        if (c->pk && c->autoincrement && (rc = retype_sequence(r, table, old, c))) return rc;
+        if (serial_before && serial_after && (rc = retype_sequence(r, table, old, c)))
+            return rc;
     }
     if (old->null && !c->null && c->def.kind != PW_DEFAULT_NONE &&
         (rc = pw_sql_fill_nulls(r->a, r->out, D, table, c->name, &c->def, r->err)))
@@ -385,6 +484,14 @@ static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old,
         }
         if ((rc = pw_sql_rctx_push(r))) return rc;
     }
+    if (!old->pk && c->pk) {
+        alter(r, table);
+        pw_sb_append(&r->sb, "ADD PRIMARY KEY (");
+        ident(r, c->name);
+        pw_sb_append_char(&r->sb, ')');
+        if ((rc = pw_sql_rctx_push(r))) return rc;
+    }
+    if (serial_after && !serial_before && (rc = add_serial(r, table, c))) return rc;
     if (!pw_column_own_unique(old) && pw_column_own_unique(c) &&
         (rc = add_unique(r, table, c)))
         return rc;
