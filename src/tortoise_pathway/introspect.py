@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import re
 import uuid
 from hashlib import sha256
 from typing import Any
@@ -193,6 +194,52 @@ def _index_columns(model: Any, names: list[str]) -> list[str]:
     return cols
 
 
+def _is_expression(text: str) -> bool:
+    """Tortoise's test of an index entry that is SQL, not a column name."""
+    return any(token in text for token in ("(", ")", " ", '"', ".", ":"))
+
+
+_WHERE = re.compile(r"^(.*?)\s*\bWHERE\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _model_index(model: Any, table: str, ix: Any) -> dict[str, Any]:
+    """One ``Meta.indexes`` entry as ``generate_schemas`` makes it: its kind
+    (``INDEX_TYPE``: GIN, FULLTEXT, ...), its columns or its expressions (resolved against the
+    model, written as Tortoise writes them), and its ``extra`` (a ``PartialIndex``'s
+    `` WHERE ...``, a ``FullTextIndex``'s `` WITH PARSER ...``) as condition and options."""
+    where = f"{model.__name__}.Meta.indexes"
+    try:
+        ix.resolve_expressions(model)
+        names = list(ix.field_names)
+    except Exception as e:
+        raise ModelError(f"{where}: {type(ix).__name__} cannot be resolved: {e}",
+                         path=model.__name__) from e
+    exprs = [n for n in names if _is_expression(n)]
+    if exprs and len(exprs) != len(names):
+        raise ModelError(f"{where}: {type(ix).__name__} mixes columns and expressions "
+                         f"({', '.join(names)}); write each column as an expression too",
+                         path=model.__name__)
+    cols = [] if exprs else _index_columns(model, names)
+    entry: dict[str, Any] = {"name": ix.name or index_name("idx", table, exprs or cols),
+                             "columns": cols, "unique": False}
+    if exprs:
+        entry["expressions"] = exprs
+    method = getattr(ix, "INDEX_TYPE", "") or ""
+    if method:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", method):
+            raise ModelError(f"{where}: {type(ix).__name__} has INDEX_TYPE {method!r}, which is "
+                             "not an index method name", path=model.__name__)
+        entry["method"] = method
+    extra = (getattr(ix, "extra", "") or "").strip()
+    m = _WHERE.match(extra)
+    if m:
+        extra = m.group(1).strip()
+        entry["condition"] = m.group(2).strip()
+    if extra:
+        entry["options"] = extra
+    return entry
+
+
 def _projection(model: Any) -> list[tuple[str, str]]:
     """The model's (field name, column) pairs in table order: Tortoise's, except that the
     columns of one-to-one fields, which Tortoise adds while iterating a set (so their order
@@ -233,20 +280,11 @@ def model_table(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
         indexes.append({"name": index_name("uid", table, cols), "columns": cols, "unique": True})
     for ix in meta.indexes or ():
         if isinstance(ix, Index):
-            if ix.expressions:
-                raise ModelError(
-                    f"{model.__name__}: indexes on expressions are not supported yet",
-                    path=model.__name__)
-            cols = _index_columns(model, list(ix.fields))
-            name = ix.name or index_name("idx", table, cols)
-            if type(ix) is not Index:
-                raise ModelError(
-                    f"{model.__name__}: index type {type(ix).__name__} is not supported yet",
-                    path=model.__name__)
+            indexes.append(_model_index(model, table, ix))
         else:
             cols = _index_columns(model, list(ix))
-            name = index_name("idx", table, cols)
-        indexes.append({"name": name, "columns": cols, "unique": False})
+            indexes.append({"name": index_name("idx", table, cols), "columns": cols,
+                            "unique": False})
     seen: set[str] = set()
     unique_indexes = []
     for ix in indexes:

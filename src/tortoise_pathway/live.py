@@ -6,8 +6,10 @@ engine's schema: types in Tortoise's spelling and defaults as values, through th
 ``catalog_type`` / ``catalog_default`` (so that a database and the migrations that built it
 compare equal), unique constraints of one column as the column's ``unique`` (with its own
 ``unique_name`` when it is not the derived one). The bookkeeping tables of every migration
-tool are left out. What the engine cannot describe yet (expression, partial and non-btree
-indexes, check constraints, composite foreign keys) is listed in ``notes`` instead of being
+tool are left out. Indexes come with their kind: a method other than a B-tree, a partial
+index's condition and the keys of an expression index, in the database's own spelling (the
+engine compares their shape, not that text). What the engine cannot describe yet (check
+constraints, prefix indexes, composite foreign keys) is listed in ``notes`` instead of being
 compared.
 
 ``fingerprint(client, dialect, tables)`` is a digest of what the catalog says of some tables:
@@ -68,8 +70,10 @@ class _RawTable:
     #: name -> {"type", "null", "default" (text), "autoincrement", "comment"}, in table order
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
     pk: list[str] = field(default_factory=list)
-    #: (name, columns, unique, column-unique: True / False / None = decide by name)
-    indexes: list[tuple[str, list[str], bool, bool | None]] = field(default_factory=list)
+    #: (name, columns, unique, column-unique: True / False / None = decide by name, and the
+    #: index's kind: "method", "condition", "expressions" when it has them)
+    indexes: list[tuple[str, list[str], bool, bool | None, dict[str, Any]]] = field(
+        default_factory=list)
     #: column -> (constraint name, table, column, on delete)
     fks: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
 
@@ -117,9 +121,9 @@ def _finish(raw: _Raw, dialect: str) -> Live:
         if len(t.pk) > 1:
             notes.append(f"table {t.name}: primary key on several columns ({', '.join(t.pk)}) "
                          "is compared as a unique index")
-            t.indexes.insert(0, (f"{t.name}_pkey", list(t.pk), True, False))
-        for ix_name, cols, unique, column_unique in t.indexes:
-            if unique and len(cols) == 1 and cols[0] in by_name:
+            t.indexes.insert(0, (f"{t.name}_pkey", list(t.pk), True, False, {}))
+        for ix_name, cols, unique, column_unique, kind in t.indexes:
+            if unique and len(cols) == 1 and cols[0] in by_name and not kind:
                 col = by_name[cols[0]]
                 derived = _engine.unique_name(t.name, cols[0])
                 if column_unique is None:
@@ -138,7 +142,7 @@ def _finish(raw: _Raw, dialect: str) -> Live:
                              "not compared")
                 continue
             index_names.add(ix_name)
-            indexes.append({"name": ix_name, "columns": cols, "unique": unique})
+            indexes.append({"name": ix_name, "columns": cols, "unique": unique, **kind})
         tables.append({"name": t.name, "comment": t.comment or None, "columns": columns,
                        "indexes": indexes})
     return Live({"tables": tables}, raw.bookkeeping, notes)
@@ -205,12 +209,27 @@ async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
     for ix in await client.execute_query_dict(_SQLITE_INDEXES):
         if ix["t"] in sql_of and ix["origin"] != "pk":
             indexes.setdefault((ix["t"], ix["ix"]), []).append(ix)
+    special = [ix_name for (_, ix_name), parts in indexes.items()
+               if parts[0]["partial"] or any(p["col"] is None for p in parts)]
+    index_sql: dict[str, str] = {}
+    if special:
+        marks = ", ".join("?" * len(special))
+        for row in await client.execute_query_dict(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",
+                special):
+            index_sql[row["name"]] = row["sql"] or ""
     for (name, ix_name), parts in indexes.items():
         t = raw.tables[name]
         cols = [p["col"] for p in parts]
-        if None in cols or parts[0]["partial"]:
-            raw.notes.append(f"index {ix_name} on {name}: an expression or partial index is "
-                             "not compared yet")
+        if ix_name in index_sql:
+            key_texts, condition = _split_index_sql(index_sql[ix_name])
+            shape: dict[str, Any] = {}
+            if None in cols:
+                shape["expressions"] = key_texts
+                cols = []
+            if condition:
+                shape["condition"] = condition
+            t.indexes.append((ix_name, cols, bool(parts[0]["unique"]), False, shape))
             continue
         column_unique: bool | None = None
         if parts[0]["origin"] == "u":
@@ -220,7 +239,7 @@ async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
                 ix_name, column_unique = named[tuple(cols)], False
             elif len(cols) == 1:
                 column_unique = True
-        t.indexes.append((ix_name, cols, bool(parts[0]["unique"]), column_unique))
+        t.indexes.append((ix_name, cols, bool(parts[0]["unique"]), column_unique, {}))
     fks: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for fk in await client.execute_query_dict(_SQLITE_FKS):
         if fk["t"] in sql_of:
@@ -234,6 +253,34 @@ async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
         raw.tables[name].fks[fk["col"]] = (fk_name(name, fk["col"], fk["ref"], to), fk["ref"],
                                            to, str(fk["on_delete"]).upper())
     return raw
+
+
+def _split_index_sql(sql: str) -> tuple[list[str], str | None]:
+    """The key list of a CREATE INDEX statement as SQLite keeps it (its original text), one
+    entry per key, and the text after WHERE, if any."""
+    depth, quote, start, keys, end = 0, "", -1, [], len(sql)
+    for i, ch in enumerate(sql):
+        if quote:
+            if ch == quote:
+                quote = ""  # a doubled quote closes and reopens: the same
+            continue
+        if ch in "\"'`[":
+            quote = "]" if ch == "[" else ch
+        elif ch == "(":
+            depth += 1
+            if depth == 1:
+                start = i + 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                keys.append(sql[start:i].strip())
+                end = i + 1
+                break
+        elif ch == "," and depth == 1:
+            keys.append(sql[start:i].strip())
+            start = i + 1
+    m = re.match(r"\s*WHERE\s+(.*?)\s*;?\s*$", sql[end:], re.IGNORECASE | re.DOTALL)
+    return keys, (m.group(1) if m else None)
 
 
 async def _sqlite_pk(client: Any, table: str) -> str:
@@ -270,7 +317,10 @@ FROM pg_constraint WHERE conrelid = ANY($1::oid[]) ORDER BY conrelid, conname"""
 
 _PG_INDEXES = """
 SELECT i.indrelid, ic.relname AS name, i.indisunique, i.indisprimary, i.indkey::int2[] AS keys,
-       i.indpred IS NOT NULL AS partial, i.indexprs IS NOT NULL AS expr, am.amname, i.indexrelid
+       pg_get_expr(i.indpred, i.indrelid) AS pred,
+       CASE WHEN i.indexprs IS NOT NULL THEN ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+            FROM generate_series(1, i.indnkeyatts) k ORDER BY k) END AS exprs,
+       am.amname, i.indexrelid
 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
 WHERE i.indrelid = ANY($1::oid[]) ORDER BY ic.relname"""
 
@@ -316,7 +366,7 @@ async def _read_postgres(client: Any, wanted: set[str] | None) -> _Raw:
         if kind == "p":
             t.pk = cols
         elif kind == "u":
-            t.indexes.append((con["conname"], cols, True, None))
+            t.indexes.append((con["conname"], cols, True, None, {}))
         elif kind == "f":
             if len(cols) != 1:
                 raw.notes.append(f"foreign key {con['conname']} on {t.name}: a key on several "
@@ -335,15 +385,18 @@ async def _read_postgres(client: Any, wanted: set[str] | None) -> _Raw:
         if ix["indisprimary"] or ix["indexrelid"] in constraint_indexes:
             continue
         t = raw.table(names[ix["indrelid"]])
-        keys = list(ix["keys"] or [])
-        if ix["partial"] or ix["expr"] or 0 in keys or ix["amname"] != "btree":
-            kind = "partial" if ix["partial"] else (
-                "expression" if ix["expr"] or 0 in keys else ix["amname"])
-            raw.notes.append(f"index {ix['name']} on {t.name}: a {kind} index is not compared "
-                             "yet")
-            continue
-        cols = [attnames[(ix["indrelid"], k)] for k in keys]
-        t.indexes.append((ix["name"], cols, bool(ix["indisunique"]), None))
+        shape: dict[str, Any] = {}
+        if ix["amname"] != "btree":
+            shape["method"] = str(ix["amname"]).upper()
+        if ix["pred"] is not None:
+            shape["condition"] = ix["pred"]
+        if ix["exprs"]:
+            shape["expressions"] = list(ix["exprs"])
+            cols = []
+        else:
+            cols = [attnames[(ix["indrelid"], k)] for k in list(ix["keys"] or [])]
+        t.indexes.append((ix["name"], cols, bool(ix["indisunique"]), False if shape else None,
+                          shape))
     return raw
 
 
@@ -358,7 +411,7 @@ FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, ORDINAL_POSITION"""
 
 _MY_INDEXES = """SELECT TABLE_NAME AS t, INDEX_NAME AS name, NON_UNIQUE AS non_unique,
-SEQ_IN_INDEX AS seq, COLUMN_NAME AS col, SUB_PART AS sub_part, INDEX_TYPE AS kind
+SEQ_IN_INDEX AS seq, COLUMN_NAME AS col, SUB_PART AS sub_part, INDEX_TYPE AS kind{expr}
 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"""
 
@@ -428,7 +481,9 @@ async def _read_mysql(client: Any, wanted: set[str] | None) -> _Raw:
         raw.table(table).fks[fk["col"]] = (name, fk["ref"], fk["ref_col"], str(fk["rule"]))
         fk_names.setdefault(table, set()).add((name, fk["col"]))
     indexes: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for ix in await client.execute_query_dict(_MY_INDEXES):
+    # MySQL 8 has functional key parts (EXPRESSION); MariaDB has neither
+    query = _MY_INDEXES.format(expr="" if raw.mariadb else ", EXPRESSION AS expr")
+    for ix in await client.execute_query_dict(query):
         if ix["t"] in raw.tables:
             indexes.setdefault((ix["t"], ix["name"]), []).append(ix)
     for (table, name), parts in indexes.items():
@@ -437,16 +492,23 @@ async def _read_mysql(client: Any, wanted: set[str] | None) -> _Raw:
         if name == "PRIMARY":
             t.pk = cols
             continue
-        if any(p["sub_part"] is not None or p["col"] is None for p in parts) or \
-                parts[0]["kind"] != "BTREE":
-            raw.notes.append(f"index {name} on {table}: a {parts[0]['kind'].lower()}, prefix or "
-                             "expression index is not compared yet")
+        # MariaDB reports a SUB_PART on a SPATIAL index's key: no prefix of the user's
+        if any(p["sub_part"] is not None for p in parts) and parts[0]["kind"] != "SPATIAL" or \
+                parts[0]["kind"] not in ("BTREE", "FULLTEXT", "SPATIAL"):
+            raw.notes.append(f"index {name} on {table}: a {parts[0]['kind'].lower()} or prefix "
+                             "index is not compared")
             continue
+        kind: dict[str, Any] = {}
+        if parts[0]["kind"] != "BTREE":
+            kind["method"] = parts[0]["kind"]
+        if any(p["col"] is None for p in parts):
+            kind["expressions"] = [p.get("expr") or f"`{p['col']}`" for p in parts]
+            cols = []
         unique = not int(parts[0]["non_unique"])
-        if not unique and len(cols) == 1 and _innodb_fk_index(name, cols[0],
-                                                              fk_names.get(table, set())):
+        if not unique and not kind and len(cols) == 1 and _innodb_fk_index(
+                name, cols[0], fk_names.get(table, set())):
             continue
-        t.indexes.append((name, cols, unique, None))
+        t.indexes.append((name, cols, unique, False if kind else None, kind))
     return raw
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import _engine, introspect, loader, writer
 from .context import Context
-from .exceptions import ModelError, PathwayError
+from .exceptions import ModelError, PathwayError, UnsupportedError
 from .loader import Key, MigrationSet
 from .questioner import Questioner, data_loss_warnings
 
@@ -76,7 +76,7 @@ def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | N
     if target is None:
         ops: list[dict[str, Any]] = []
     else:
-        history = migrations.history(order) + pending.get(a, [])
+        base = history = migrations.history(order) + pending.get(a, [])
         declared = _declared_renames(history, questioner) if questioner else []
         if declared:
             history = history + [("--rename", declared)]
@@ -85,6 +85,7 @@ def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | N
         if not ops:
             return MadeMigration(a, None)
         fill_warnings = _add_fills(a, ops, history, questioner)
+        _check_renders(ctx, a, base, ops)
     deps = [(a, h) for h in heads] + _cross_app_deps(ctx, a, ops, run)
     slug = writer.slugify(name) if name else (
         "custom" if target is None else
@@ -104,6 +105,23 @@ def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | N
         migrations.add(migration, d)
     return MadeMigration(a, path, [writer.describe(op) for op in ops],
                          data_loss_warnings(ops) + (fill_warnings if target else []), ops)
+
+
+def _check_renders(ctx: Context, a: str, history: list[Any], ops: list[dict[str, Any]]) -> None:
+    """Refuses operations the app's database cannot run (a GIN index on MySQL, a partial
+    index on MySQL, a FULLTEXT index on PostgreSQL), naming the object, before a file that
+    ``migrate`` would stop on is written."""
+    try:
+        dialect = ctx.app_dialect(a)
+    except PathwayError:
+        return  # no usable connection here: migrate says so where it runs
+    try:
+        _engine.render(history, [("the new migration", ops)], dialect)
+    except UnsupportedError as e:
+        raise ModelError(
+            f"app {a}: {e.message}", path=e.path,
+            hint=f"the app's connection is {dialect}: change the model to what {dialect} has; "
+                 "nothing was written") from None
 
 
 def _table_owners(ctx: Context, targets: dict[str, dict[str, Any]]) -> dict[str, str]:

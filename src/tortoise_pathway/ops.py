@@ -148,21 +148,47 @@ class Column:
 
 
 class Index:
-    """A named index, or a multi-column unique constraint with ``unique=True``."""
+    """A named index, or a multi-column unique constraint with ``unique=True``.
 
-    __slots__ = ("name", "columns", "unique")
+    On ``columns`` or on ``expressions`` (SQL written into the key list as it is, as
+    Tortoise writes ``Index(Lower("name"))``: ``'(LOWER("name"))'``), never both.
+    ``method`` is the index kind: a PostgreSQL access method (``"GIN"``, ``"GIST"``,
+    ``"BRIN"``, ``"HASH"``, ``"BLOOM"``, ``"SPGIST"`` or an extension's) or MySQL's
+    ``"FULLTEXT"`` / ``"SPATIAL"``; a kind is refused, by name, on a database that lacks it.
+    ``condition`` makes a partial index (PostgreSQL, SQLite): ``"active = true"``.
+    ``options`` is written after the key list: ``"WITH PARSER ngram"``.
+    """
 
-    def __init__(self, name: str, columns: Sequence[str], *, unique: bool = False) -> None:
+    __slots__ = ("name", "columns", "unique", "expressions", "method", "condition", "options")
+
+    def __init__(self, name: str, columns: Sequence[str] = (), *, unique: bool = False,
+                 expressions: Sequence[str] = (), method: str | None = None,
+                 condition: str | None = None, options: str | None = None) -> None:
+        if isinstance(columns, str) or isinstance(expressions, str):
+            raise TypeError(f"index {name}: columns and expressions are lists of strings")
         self.name = name
         self.columns = list(columns)
         self.unique = unique
+        self.expressions = list(expressions)
+        self.method = method
+        self.condition = condition
+        self.options = options
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "columns": list(self.columns), "unique": self.unique}
+        d: dict[str, Any] = {"name": self.name, "columns": list(self.columns),
+                             "unique": self.unique}
+        if self.expressions:
+            d["expressions"] = list(self.expressions)
+        for key in ("method", "condition", "options"):
+            if getattr(self, key) is not None:
+                d[key] = getattr(self, key)
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Index:
-        return cls(d["name"], d["columns"], unique=d.get("unique", False))
+        return cls(d["name"], d.get("columns") or (), unique=d.get("unique", False),
+                   expressions=d.get("expressions") or (), method=d.get("method"),
+                   condition=d.get("condition"), options=d.get("options"))
 
 
 class Operation:

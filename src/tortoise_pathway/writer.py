@@ -60,9 +60,16 @@ def _column(c: Mapping[str, Any]) -> str:
 
 
 def _index(ix: Mapping[str, Any]) -> str:
-    args = [_str(ix["name"]), _value(list(ix["columns"]))]
+    args = [_str(ix["name"])]
+    if ix.get("columns") or not ix.get("expressions"):
+        args.append(_value(list(ix.get("columns") or ())))
     if ix.get("unique"):
         args.append("unique=True")
+    if ix.get("expressions"):
+        args.append(f"expressions={_value(list(ix['expressions']))}")
+    for key in ("method", "condition", "options"):
+        if ix.get(key) is not None:
+            args.append(f"{key}={_str(ix[key])}")
     return f"ops.Index({', '.join(args)})"
 
 

@@ -104,3 +104,15 @@ TEST(test_schema_check_refuses_what_apply_refuses) {
     CHECK_STR(err.path, "b.a_id");
     pw_arena_free(a);
 }
+
+TEST(test_sql_fragment_safety) {
+    static const char *const ok[] = {
+        "(lower(\"name\"))", "\"a b\" = 'x'", "TO_TSVECTOR(COALESCE(\"t\", '')) || 'x'",
+        "`col` + 1", "\"q\"\"uote\" > 0", "a::text ~ 'x%'", "(arr @> ARRAY[1])",
+        "\"\xc3\xbc" "ber\" IS NOT NULL"};
+    static const char *const bad[] = {
+        "", "x; DROP TABLE t", "a -- b", "a /* b */", "a # b", "'unterminated", "\"open",
+        "f(", "f())", "a\nb", "back\\slash", NULL};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) CHECK(pw_sql_fragment_is_safe(ok[i]));
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) CHECK(!pw_sql_fragment_is_safe(bad[i]));
+}

@@ -11,7 +11,11 @@ lists the differences as readable lines. What a table holds:
 - ``pk``: the primary key's columns.
 - ``unique``: the unique coverage: the column tuples of every unique constraint and unique index
   but the primary key, as a sorted list of distinct tuples.
-- ``indexes``: the column tuples of the other indexes (sorted, duplicates kept).
+- ``indexes``: the column tuples of the other indexes (sorted, duplicates kept). An index of
+  another kind carries it after its columns (``"USING gin"``, ``"WHERE (active = true)"``);
+  an expression key reads as the database writes it back (PostgreSQL: ``"<lower(...)>"``);
+  SQLite, which keeps only a partial or expression index's statement, gives that statement's
+  text after the index's name.
 - ``fks``: ``(columns, referenced table, referenced columns, on delete)``, sorted.
 - ``checks``: check constraint expressions, sorted.
 - ``comment``: the table's comment; ``options`` (MySQL): engine and collation.
@@ -126,12 +130,17 @@ def _sqlite(db: Database) -> Catalog:
                 _column(t, col, type=type_, null=not notnull, default=default,
                         autoincrement=bool(pkpos) and auto, comment=None)
             t["pk"] = tuple(c for _, c in sorted(pk))
-            for _seq, ix, unique, origin, _partial in conn.execute(
+            for _seq, ix, unique, origin, partial in conn.execute(
                     f"PRAGMA index_list({_sq(name)})"):
                 if origin == "pk":
                     continue
                 cols = tuple(r[2] or "<expr>" for r in sorted(conn.execute(
                     f"PRAGMA index_info({_sq(ix)})")))
+                if partial or "<expr>" in cols:
+                    # SQLite keeps the statement's text: what follows the index's name
+                    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' "
+                                          "AND name = ?", (ix,)).fetchone()
+                    cols = (_INDEX_BODY.sub("", sql),)
                 (t["unique"] if unique else t["indexes"]).append(cols)
             fks: dict[int, list[Any]] = {}
             for fid, seq, ref, frm, to, _upd, on_delete, _match in conn.execute(
@@ -142,6 +151,10 @@ def _sqlite(db: Database) -> Catalog:
                 t["fks"].append((tuple(r[1] for r in rows), rows[0][2],
                                  tuple(r[3] for r in rows), rows[0][4].upper()))
     return cat
+
+
+_INDEX_BODY = re.compile(r'^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?"(?:[^"]|"")+" ',
+                         re.IGNORECASE)
 
 
 def _sq(name: str) -> str:
@@ -207,14 +220,16 @@ def _postgres(db: Database) -> Catalog:
         else:
             t["checks"].append(expr)
     # Unique constraints are backed by unique indexes: pg_index alone gives the coverage.
-    for oid, keys, unique, primary, method, extra in db.query(
+    for oid, keys, unique, primary, method, extra, defs in db.query(
             "SELECT i.indrelid, i.indkey::int2[], i.indisunique, i.indisprimary, am.amname, "
-            "pg_get_expr(i.indpred, i.indrelid) FROM pg_index i JOIN pg_class ic ON "
-            "ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam "
+            "pg_get_expr(i.indpred, i.indrelid), ARRAY(SELECT pg_get_indexdef(i.indexrelid, "
+            "k, true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k) FROM pg_index i "
+            "JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam "
             f"WHERE i.indrelid IN (SELECT c.oid {where})"):
         if primary:
             continue
-        cols: tuple[str, ...] = tuple(attnames.get((oid, k), "<expr>") for k in keys)
+        cols: tuple[str, ...] = tuple(
+            attnames[(oid, k)] if k else f"<{defs[n]}>" for n, k in enumerate(keys))
         if method != "btree":
             cols += (f"USING {method}",)
         if extra:

@@ -58,6 +58,10 @@ def literal(dialect: str, type_: str, n: int) -> str:
     if t.startswith(("varchar", "char", "character")):
         width = int(m.group(1)) if m else 8
         return f"'{_base36(n, width)}'"
+    if t == "point":
+        return f"point({n}, {n + 1})"
+    if t == "geometry":
+        return f"ST_GeomFromText('POINT({n} {n + 1})')"
     raise AssertionError(f"no test value for type {type_!r} on {dialect}")
 
 

@@ -51,10 +51,14 @@ class Databases:
         self.dialect = dialect
         self.tmp_path = tmp_path
         self.made: list[Database] = []
+        #: statements run on every new database first
+        self.setup: tuple[str, ...] = ()
 
     def new(self) -> Database:
         db = make_database(self.dialect, self.tmp_path)
         self.made.append(db)
+        for sql in self.setup:
+            db.query(sql)
         return db
 
     def drop(self) -> None:
@@ -134,9 +138,15 @@ def table_renames(step: corpus.Step) -> dict[str, str]:
     return dict(spec.split("=", 1) for spec in specs if "." not in spec.split("=", 1)[0])
 
 
-@pytest.mark.parametrize("model_set", corpus.SETS, ids=lambda s: s.name)
+def _ids(value: object) -> str:
+    return value if isinstance(value, str) else value.name  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("model_set", "dbs"), corpus.with_dialects(corpus.SETS),
+                         indirect=["dbs"], ids=_ids)
 def test_models_match_generate_schemas(model_set: corpus.ModelSet, dbs: Databases,
                                        tmp_path: Path) -> None:
+    dbs.setup = model_set.setup
     generated, expected = reference_project(dbs, tmp_path / "generated", model_set.apps)
     p = project(tmp_path / "pathway", dbs.new(), model_set.apps)
     p.run("makemigrations")
@@ -157,9 +167,11 @@ def test_models_match_generate_schemas(model_set: corpus.ModelSet, dbs: Database
     rows.check(actual, "after inserting")
 
 
-@pytest.mark.parametrize("history", corpus.HISTORIES, ids=lambda h: h.name)
+@pytest.mark.parametrize(("history", "dbs"), corpus.with_dialects(corpus.HISTORIES),
+                         indirect=["dbs"], ids=_ids)
 def test_history_matches_generate_schemas_forward_and_back(
         history: corpus.History, dbs: Databases, tmp_path: Path) -> None:
+    dbs.setup = history.setup
     expected = [reference(dbs, tmp_path / f"generated_{i}", step.modules())
                 for i, step in enumerate(history.steps)]
     p = project(tmp_path / "pathway", dbs.new(), history.steps[0].modules())

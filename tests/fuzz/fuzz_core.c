@@ -409,6 +409,35 @@ static pw_index *gen_index(fz *f, const pw_table *t, const pw_schema *s) {
                 }
     }
     ix->ncolumns = n;
+    /* other kinds: a method of one database, a condition, options, expressions
+     * (no double quotes: MySQL reads "x" as a string, which check_statement
+     * refuses), and hostile fragments the checks must refuse */
+    static const char *const methods[] = {"GIN", "BRIN", "FULLTEXT", "SPATIAL", "gist"};
+    static const char *const frags[] = {"a > 1", "(a + 1)", "LOWER(a)", "a = 'x;y'", "b IS NULL"};
+    static const char *const bad[] = {"a; DROP TABLE t", "a -- b", "'open", "f(", "a # b",
+                                      "a \\ b", "GIN USING"};
+    if (coin(f, 15)) ix->method = methods[pick(f, 5)];
+    if (coin(f, 15)) ix->condition = frags[pick(f, 5)];
+    if (coin(f, 10)) ix->options = "WITH (fillfactor = 70)";
+    if (coin(f, 15)) {
+        size_t ne = 1 + pick(f, 2);
+        ix->expressions = must(pw_arena_calloc(f->a, ne, sizeof *ix->expressions));
+        for (size_t k = 0; k < ne; k++) ix->expressions[k] = frags[pick(f, 5)];
+        ix->nexpressions = ne;
+        if (!hostile(f)) ix->ncolumns = 0;
+    }
+    if (hostile(f) && coin(f, 20)) {
+        const char *b = bad[pick(f, 7)];
+        switch (pick(f, 4)) {
+        case 0: ix->method = b; break;
+        case 1: ix->condition = b; break;
+        case 2: ix->options = b; break;
+        default:
+            ix->expressions = must(pw_arena_calloc(f->a, 1, sizeof *ix->expressions));
+            ix->expressions[0] = b;
+            ix->nexpressions = 1;
+        }
+    }
     return ix;
 }
 
@@ -719,7 +748,24 @@ static void trace_index(const pw_index *ix) {
         if (k) fputs(", ", stderr);
         tq(ix->columns ? ix->columns[k] : NULL);
     }
-    fputs(")\n", stderr);
+    for (size_t k = 0; k < ix->nexpressions; k++) {
+        fputs(k || ix->ncolumns ? ", expr " : "expr ", stderr);
+        tq(ix->expressions[k]);
+    }
+    fputs(")", stderr);
+    if (ix->method) {
+        fputs(" method ", stderr);
+        tq(ix->method);
+    }
+    if (ix->condition) {
+        fputs(" where ", stderr);
+        tq(ix->condition);
+    }
+    if (ix->options) {
+        fputs(" options ", stderr);
+        tq(ix->options);
+    }
+    fputc('\n', stderr);
 }
 
 static void trace_table(const pw_table *t) {

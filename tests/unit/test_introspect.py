@@ -65,6 +65,21 @@ class Models:
     def tables(self, source: str) -> dict[str, dict[str, Any]]:
         return {t["name"]: t for t in self.schema(source)["tables"]}
 
+    def schema_on(self, source: str, dialect: str, app: str = "models") -> dict[str, Any]:
+        """app_schema of the models initialised with a connection of dialect (not opened):
+        what an index expression needs to be resolved."""
+        name = self.module(source)
+
+        async def run() -> dict[str, Any]:
+            await Tortoise.init(config={"connections": {"default": URLS[dialect]},
+                                        "apps": {app: {"models": [name]}}})
+            try:
+                return introspect.app_schema(app)
+            finally:
+                await Tortoise.close_connections()
+
+        return asyncio.run(run())
+
     def tortoise_sql(self, source: str, dialect: str) -> str:
         """What Tortoise's generate_schemas would run for the same models on dialect."""
         name = self.module(source)
@@ -513,3 +528,56 @@ def test_the_diff_of_models_against_their_own_migration_is_empty(models: Models)
     assert _engine.diff([ops], schema) == []
     for dialect in ("sqlite", "postgres", "mysql"):
         assert len(_engine.render([], [ops], dialect)[0]) == len(ops)
+
+
+INDEX_KINDS = """
+from tortoise.contrib.mysql.indexes import FullTextIndex
+from tortoise.contrib.postgres.indexes import GinIndex
+from tortoise.functions import Lower
+from tortoise.indexes import PartialIndex
+
+
+class Doc(models.Model):
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=50)
+    tags = fields.JSONField()
+    active = fields.BooleanField()
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=("tags",), condition={"active": True}),
+            PartialIndex(fields=("title",), condition={"title": "x"}, name="doc_x"),
+            Index(Lower("title")),
+            FullTextIndex(fields=("title",), parser_name="ngram"),
+        ]
+"""
+
+
+def test_index_kinds_as_generate_schemas_makes_them(models: Models) -> None:
+    (doc,) = models.schema_on(INDEX_KINDS, "postgres")["tables"]
+    gin, partial, lower, fulltext = doc["indexes"]
+    assert gin == {"name": gin["name"], "columns": ["tags"], "unique": False, "method": "GIN",
+                   "condition": "active = true"}
+    assert partial == {"name": "doc_x", "columns": ["title"], "unique": False,
+                       "condition": "title = 'x'"}
+    assert lower == {"name": lower["name"], "columns": [], "unique": False,
+                     "expressions": ['(LOWER("title"))']}
+    assert fulltext == {"name": fulltext["name"], "columns": ["title"], "unique": False,
+                        "method": "FULLTEXT", "options": "WITH PARSER ngram"}
+    sql = models.tortoise_sql(INDEX_KINDS, "postgres")
+    assert f'CREATE INDEX "{gin["name"]}" ON "doc" USING GIN ("tags") WHERE active = true;' \
+        in sql
+    assert f'CREATE INDEX "{lower["name"]}" ON "doc" ((LOWER("title")));' in sql
+
+
+def test_index_mixing_columns_and_expressions_is_refused(models: Models) -> None:
+    with pytest.raises(ModelError) as e:
+        models.schema_on("""
+            class A(models.Model):
+                id = fields.IntField(primary_key=True)
+                a = fields.CharField(max_length=5)
+
+                class Meta:
+                    indexes = [Index(fields=("a", "lower(a)"))]
+            """, "sqlite")
+    assert "A.Meta.indexes: Index mixes columns and expressions (a, lower(a))" in str(e.value)

@@ -43,7 +43,7 @@ def test_types_defaults_and_the_key_in_tortoise_spelling() -> None:
 
 
 def test_unique_constraint_named_as_the_renderers_do_is_the_columns_own() -> None:
-    result = live._finish(raw(users(indexes=[("users_email_key", ["email"], True, None)])),
+    result = live._finish(raw(users(indexes=[("users_email_key", ["email"], True, None, {})])),
                           "postgres")
     t = result.schema["tables"][0]
     assert columns(result)["email"]["unique"] is True
@@ -52,13 +52,13 @@ def test_unique_constraint_named_as_the_renderers_do_is_the_columns_own() -> Non
 
 
 def test_mysql_inline_unique_keeps_its_name() -> None:
-    result = live._finish(raw(users(indexes=[("email", ["email"], True, None)])), "mysql")
+    result = live._finish(raw(users(indexes=[("email", ["email"], True, None, {})])), "mysql")
     assert columns(result)["email"]["unique"] is True
     assert columns(result)["email"]["unique_name"] == "email"
 
 
 def test_other_unique_index_stays_an_index() -> None:
-    result = live._finish(raw(users(indexes=[("uid_users_email", ["email"], True, None)])),
+    result = live._finish(raw(users(indexes=[("uid_users_email", ["email"], True, None, {})])),
                           "postgres")
     assert columns(result)["email"]["unique"] is False
     assert result.schema["tables"][0]["indexes"] == [
@@ -94,3 +94,20 @@ def test_bookkeeping_tables_are_never_read() -> None:
     for name in ("pathway_migrations", "aerich", "tortoise_migrations", "users"):
         assert live._keep(name, r, None) == (name == "users")
     assert r.bookkeeping == {"pathway_migrations", "aerich", "tortoise_migrations"}
+
+
+def test_sqlite_index_statement_split_into_keys_and_condition() -> None:
+    assert live._split_index_sql(
+        'CREATE INDEX "a(b" ON "t, u" ((LOWER("x")), "y") WHERE x = \'a, (b\'') == (
+        ['(LOWER("x"))', '"y"'], "x = 'a, (b'")
+    assert live._split_index_sql('CREATE UNIQUE INDEX "i" ON "t" ("a")') == (['"a"'], None)
+    assert live._split_index_sql('CREATE INDEX i ON t (a) where a > 1') == (["a"], "a > 1")
+
+
+def test_index_kinds_are_read_as_they_are() -> None:
+    kinds = {"method": "GIN", "condition": "(active = true)"}
+    result = live._finish(raw(users(indexes=[("ix", ["email"], True, False, kinds)])),
+                          "postgres")
+    assert columns(result)["email"]["unique"] is False
+    assert result.schema["tables"][0]["indexes"] == [
+        {"name": "ix", "columns": ["email"], "unique": True, **kinds}]

@@ -348,3 +348,25 @@ def test_unique_name_is_written_only_when_set() -> None:
         'ops.Column("email", "VARCHAR(9)", unique=True, unique_name="email")')
     assert "unique_name" not in writer._column(ops.Column("e", "INT", unique=True).to_dict())
     assert ops.Column.from_dict(c.to_dict()).unique_name == "email"
+
+
+def test_index_kinds_are_written_only_when_set_and_round_trip(tmp_path: Path) -> None:
+    kinds = [
+        {"name": "ix_gin", "columns": ["a"], "unique": False, "method": "GIN",
+         "condition": "b = 'x'"},
+        {"name": "ix_low", "columns": [], "unique": True, "expressions": ['(LOWER("a"))']},
+        {"name": "ix_ft", "columns": ["a", "b"], "unique": False, "method": "FULLTEXT",
+         "options": "WITH PARSER ngram"},
+    ]
+    operations = [{"op": "create_model", "table": {
+        "name": "t", "comment": None, "indexes": kinds[:1],
+        "columns": [col("a", "TEXT"), col("b", "TEXT")]}}] + [
+        {"op": "add_index", "table": "t", "index": ix} for ix in kinds[1:]]
+    text = writer.render(operations, [], "x")
+    assert 'ops.Index("ix_gin", ["a"], method="GIN", condition="b = \'x\'")' in text
+    assert 'ops.Index("ix_low", unique=True, expressions=["(LOWER(\\"a\\"))"])' in text
+    assert 'ops.Index("ix_ft", ["a", "b"], method="FULLTEXT", options="WITH PARSER ngram")' \
+        in text
+    migration, _ = load_text(tmp_path, text)
+    assert migration.ops_data() == operations
+    assert _engine.replay([migration.ops_data()])["tables"][0]["indexes"] == kinds

@@ -197,6 +197,27 @@ static int read_column(pw_arena *a, PyObject *obj, const char *table, pw_column 
     return 0;
 }
 
+/* A list of strings under key of obj into *out / *n; an absent key or None
+ * is an empty list. */
+static int read_str_list(pw_arena *a, PyObject *obj, const char *key, const char *path,
+                         const char ***out, size_t *n) {
+    PyObject *v;
+    if (get_opt(obj, key, path, &v)) return -1;
+    if (v != NULL && !PyList_Check(v) && !PyTuple_Check(v))
+        return pw_raise_invalid(path, "%s.%s must be a list", path, key);
+    Py_ssize_t len = v != NULL ? PySequence_Fast_GET_SIZE(v) : 0;
+    *out = pw_arena_calloc(a, (size_t)(len ? len : 1), sizeof **out);
+    if (*out == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyObject **items = v != NULL ? PySequence_Fast_ITEMS(v) : NULL;
+    for (Py_ssize_t i = 0; i < len; i++)
+        if (read_str(a, items[i], path, &(*out)[i])) return -1;
+    *n = (size_t)len;
+    return 0;
+}
+
 static int read_index(pw_arena *a, PyObject *obj, const char *table, pw_index **out) {
     char path[PW_ERR_PATH_MAX];
     snprintf(path, sizeof path, "%s.<index>", table);
@@ -208,21 +229,15 @@ static int read_index(pw_arena *a, PyObject *obj, const char *table, pw_index **
     }
     if (read_req_str(a, obj, "name", path, &ix->name)) return -1;
     snprintf(path, sizeof path, "%s", ix->name);
-    if (read_bool(obj, "unique", path, &ix->unique)) return -1;
-    PyObject *cols;
-    if (get_req(obj, "columns", path, &cols)) return -1;
-    if (!PyList_Check(cols) && !PyTuple_Check(cols))
-        return pw_raise_invalid(path, "%s.columns must be a list", path);
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(cols);
-    ix->columns = pw_arena_calloc(a, (size_t)(n ? n : 1), sizeof *ix->columns);
-    if (ix->columns == NULL) {
-        PyErr_NoMemory();
+    if (read_bool(obj, "unique", path, &ix->unique) ||
+        read_str_list(a, obj, "columns", path, &ix->columns, &ix->ncolumns) ||
+        read_str_list(a, obj, "expressions", path, &ix->expressions, &ix->nexpressions) ||
+        read_opt_str(a, obj, "method", path, &ix->method) ||
+        read_opt_str(a, obj, "condition", path, &ix->condition) ||
+        read_opt_str(a, obj, "options", path, &ix->options))
         return -1;
-    }
-    PyObject **items = PySequence_Fast_ITEMS(cols);
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (read_str(a, items[i], path, &ix->columns[i])) return -1;
-    ix->ncolumns = (size_t)n;
+    if (ix->ncolumns == 0 && ix->nexpressions == 0)
+        return pw_raise_invalid(path, "%s needs 'columns' or 'expressions'", path);
     *out = ix;
     return 0;
 }
@@ -563,27 +578,37 @@ static PyObject *column_to_py(const pw_column *c) {
     return d;
 }
 
+static PyObject *str_list_to_py(const char *const *items, size_t n) {
+    PyObject *l = PyList_New((Py_ssize_t)n);
+    if (l == NULL) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *s = PyUnicode_FromString(items[i]);
+        if (s == NULL) {
+            Py_DECREF(l);
+            return NULL;
+        }
+        PyList_SET_ITEM(l, (Py_ssize_t)i, s);
+    }
+    return l;
+}
+
+/* {"name", "columns", "unique"} and, only when set, "expressions", "method",
+ * "condition" and "options". */
 static PyObject *index_to_py(const pw_index *ix) {
     PyObject *d = PyDict_New();
-    PyObject *cols = PyList_New((Py_ssize_t)ix->ncolumns);
-    if (d == NULL || cols == NULL) goto fail;
-    for (size_t i = 0; i < ix->ncolumns; i++) {
-        PyObject *s = PyUnicode_FromString(ix->columns[i]);
-        if (s == NULL) goto fail;
-        PyList_SET_ITEM(cols, (Py_ssize_t)i, s);
+    if (d == NULL) return NULL;
+    if (set_steal(d, "name", PyUnicode_FromString(ix->name)) ||
+        set_steal(d, "columns", str_list_to_py(ix->columns, ix->ncolumns)) ||
+        set_steal(d, "unique", PyBool_FromLong(ix->unique)) ||
+        (ix->nexpressions > 0 &&
+         set_steal(d, "expressions", str_list_to_py(ix->expressions, ix->nexpressions))) ||
+        (ix->method != NULL && set_steal(d, "method", PyUnicode_FromString(ix->method))) ||
+        (ix->condition != NULL && set_steal(d, "condition", PyUnicode_FromString(ix->condition))) ||
+        (ix->options != NULL && set_steal(d, "options", PyUnicode_FromString(ix->options)))) {
+        Py_DECREF(d);
+        return NULL;
     }
-    if (set_steal(d, "name", PyUnicode_FromString(ix->name))) goto fail;
-    if (set_steal(d, "columns", cols)) {
-        cols = NULL;
-        goto fail;
-    }
-    cols = NULL;
-    if (set_steal(d, "unique", PyBool_FromLong(ix->unique))) goto fail;
     return d;
-fail:
-    Py_XDECREF(d);
-    Py_XDECREF(cols);
-    return NULL;
 }
 
 static PyObject *table_to_py(const pw_table *t) {

@@ -9,12 +9,19 @@ from pathlib import Path
 CORPUS_DIR = Path(__file__).parent
 
 
+ALL = ("sqlite", "postgres", "mysql")
+
+
 @dataclass(frozen=True)
 class ModelSet:
     """Apps of one project: app label -> corpus module."""
 
     name: str
     apps: dict[str, str] = field(default_factory=dict)
+    #: the databases that have what the models use (generate_schemas fails on the others)
+    dialects: tuple[str, ...] = ALL
+    #: statements run on every database made for the set first (an extension)
+    setup: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,9 @@ class History:
 
     name: str
     steps: tuple[Step, ...]
+    dialects: tuple[str, ...] = ALL
+    #: statements run on every database made for the history first (an extension)
+    setup: tuple[str, ...] = ()
 
 
 SETS = [
@@ -46,6 +56,10 @@ SETS = [
     ModelSet("relations", {"models": "relations"}),
     ModelSet("indexes", {"models": "indexes"}),
     ModelSet("cross_app", {"alpha": "cross_alpha", "beta": "cross_beta"}),
+    ModelSet("partial", {"models": "partial_v1"}, ("sqlite", "postgres")),
+    ModelSet("pgindex", {"models": "pgindex_v1"}, ("postgres",),
+             ("CREATE EXTENSION IF NOT EXISTS bloom",)),
+    ModelSet("myindex", {"models": "myindex_v1"}, ("mysql",)),
 ]
 
 HISTORIES = [
@@ -67,9 +81,18 @@ HISTORIES = [
         Step("evolve_v3", ("--fill", "writer.email=unknown@example.com")),
         Step("evolve_v4"))),
     History("keymove", (Step("keymove_v1"), Step("keymove_v2"), Step("keymove_v3"))),
+    History("partial", (Step("partial_v1"), Step("partial_v2")), ("sqlite", "postgres")),
+    History("pgindex", (Step("pgindex_v1"), Step("pgindex_v2")), ("postgres",),
+            ("CREATE EXTENSION IF NOT EXISTS bloom",)),
+    History("myindex", (Step("myindex_v1"), Step("myindex_v2")), ("mysql",)),
     History("xapp", tuple(
         Step(apps={"zeta": f"xapp_zeta_v{i}", "beta": f"xapp_beta_v{i}"}) for i in (1, 2, 3))),
 ]
+
+
+def with_dialects(items: list, attr: str = "dialects") -> list[tuple[object, str]]:
+    """(item, dialect) for every database each item is for, for a parametrization."""
+    return [(item, d) for item in items for d in getattr(item, attr)]
 
 
 def source(module: str) -> str:

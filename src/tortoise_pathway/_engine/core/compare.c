@@ -138,6 +138,32 @@ int pw_schema_physical(pw_arena *a, const pw_schema *s, pw_dialect d, pw_schema 
 /* ------------------------------------------------------------------------ */
 /* Reconciling                                                              */
 
+/* ASCII case-insensitive equality; NULL equals only NULL. */
+static bool ieq(const char *x, const char *y) {
+    if (x == NULL || y == NULL) return x == y;
+    for (; *x && *y; x++, y++) {
+        char cx = *x >= 'a' && *x <= 'z' ? (char)(*x - 32) : *x;
+        char cy = *y >= 'a' && *y <= 'z' ? (char)(*y - 32) : *y;
+        if (cx != cy) return false;
+    }
+    return *x == *y;
+}
+
+/* Whether the live index ix has the shape of rx: uniqueness, columns,
+ * method (any case), as many expressions, a condition or none. The text of
+ * expressions and conditions is not compared: a database keeps its own
+ * spelling of them (PostgreSQL writes lower(("name")::text) for
+ * LOWER("name")). */
+static bool same_shape(const pw_index *ix, const pw_index *rx) {
+    if (ix->unique != rx->unique || ix->ncolumns != rx->ncolumns ||
+        ix->nexpressions != rx->nexpressions || !ieq(ix->method, rx->method) ||
+        (ix->condition == NULL) != (rx->condition == NULL))
+        return false;
+    for (size_t i = 0; i < ix->ncolumns; i++)
+        if (!streq(ix->columns[i], rx->columns[i])) return false;
+    return true;
+}
+
 /* Reconciles live with reference as pw_compare describes (compare.h); live
  * is changed in place. */
 static void reconcile(pw_schema *live, const pw_schema *reference, pw_dialect d) {
@@ -159,6 +185,16 @@ static void reconcile(pw_schema *live, const pw_schema *reference, pw_dialect d)
             lc->unique = true;
             lc->unique_name = d == PW_DIALECT_SQLITE ? NULL : ix->name;
             pw_table_remove_index_at(lt, k);
+        }
+        for (size_t k = 0; k < lt->nindexes; k++) {
+            pw_index *ix = lt->indexes[k];
+            const pw_index *rx = pw_table_find_index(rt, ix->name);
+            if (rx != NULL && same_shape(ix, rx)) {
+                ix->expressions = rx->expressions;
+                ix->method = rx->method;
+                ix->condition = rx->condition;
+                ix->options = rx->options;
+            }
         }
     }
 }
@@ -315,20 +351,20 @@ static int describe_column(describer *w, const char *table, const pw_column *lc,
 static const char *show_columns(pw_arena *a, const pw_index *ix) {
     pw_strbuf sb;
     pw_sb_init(&sb, a);
-    pw_sb_append(&sb, ix->unique ? "unique (" : "(");
+    if (ix->unique) pw_sb_append(&sb, "unique ");
+    if (ix->method != NULL) pw_sb_appendf(&sb, "%s ", ix->method);
+    pw_sb_append_char(&sb, '(');
     for (size_t i = 0; i < ix->ncolumns; i++) {
         if (i) pw_sb_append(&sb, ", ");
         pw_sb_append(&sb, ix->columns[i]);
     }
+    for (size_t i = 0; i < ix->nexpressions; i++) {
+        if (i) pw_sb_append(&sb, ", ");
+        pw_sb_append(&sb, ix->expressions[i]);
+    }
     pw_sb_append_char(&sb, ')');
+    if (ix->condition != NULL) pw_sb_appendf(&sb, " where %s", ix->condition);
     return pw_sb_finish(&sb);
-}
-
-static bool same_index_def(const pw_index *x, const pw_index *y) {
-    if (x->unique != y->unique || x->ncolumns != y->ncolumns) return false;
-    for (size_t i = 0; i < x->ncolumns; i++)
-        if (!streq(x->columns[i], y->columns[i])) return false;
-    return true;
 }
 
 static const char *index_object(pw_arena *a, const char *name) {
@@ -374,7 +410,7 @@ static int describe_indexes(describer *w, index_change *v, size_t n) {
         /* the same definition under another name: a name difference */
         for (j = 0; j < n; j++)
             if (!v[j].done && v[j].added != v[i].added && streq(v[j].table, v[i].table) &&
-                same_index_def(v[j].ix, v[i].ix))
+                same_shape(v[j].ix, v[i].ix))
                 break;
         if (j < n) {
             v[j].done = true;

@@ -68,7 +68,11 @@ typedef struct {
  * table has no index of that name and its column has its own unique
  * constraint, which the live column lacks. Other tools create a field's unique
  * constraint under names of their own (MySQL names an inline UNIQUE after its
- * column), and live.py cannot tell such an index from a named one. Then pw_diff gives the operations that turn the
+ * column), and live.py cannot tell such an index from a named one. An index
+ * of the same name and shape (uniqueness, columns, method in any case, as
+ * many expressions, a condition or none) takes the expected index's
+ * expressions, condition and options: a catalog spells those its own way,
+ * so their text is not compared. Then pw_diff gives the operations that turn the
  * database into what the migrations describe, without guessing renames.
  * Fills:
  *   diffs: one line per difference, e.g.

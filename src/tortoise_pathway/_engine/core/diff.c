@@ -237,7 +237,11 @@ static bool index_matches(const pw_table *ft, const long *col_to,
         if (k >= 0 && col_to[k] >= 0) name = tt->columns[col_to[k]]->name;
         if (!pw_str_eq(name, tx->columns[i])) return false;
     }
-    return true;
+    if (fx->nexpressions != tx->nexpressions) return false;
+    for (size_t i = 0; i < fx->nexpressions; i++)
+        if (!pw_str_eq(fx->expressions[i], tx->expressions[i])) return false;
+    return pw_str_eq(fx->method, tx->method) && pw_str_eq(fx->condition, tx->condition) &&
+           pw_str_eq(fx->options, tx->options);
 }
 
 /* Whether ft and tt are equal but for the table name. */
@@ -319,6 +323,11 @@ static uint64_t shape_hash(const pw_table *t) {
         h = fnv_num(h, ix->unique);
         h = fnv_num(h, ix->ncolumns);
         for (size_t k = 0; k < ix->ncolumns; k++) h = fnv_str(h, ix->columns[k]);
+        h = fnv_num(h, ix->nexpressions);
+        for (size_t k = 0; k < ix->nexpressions; k++) h = fnv_str(h, ix->expressions[k]);
+        h = fnv_str(h, ix->method);
+        h = fnv_str(h, ix->condition);
+        h = fnv_str(h, ix->options);
     }
     return h;
 }

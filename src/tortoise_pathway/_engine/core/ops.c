@@ -325,22 +325,14 @@ static int check_index_def(const pw_table *t, const pw_index *ix, pw_error *err)
     if (ix == NULL || !name_ok(ix->name))
         return pw_error_set(err, PW_ERR_INVALID, t->name, "an index of table %s has no name",
                             t->name);
-    if (ix->ncolumns == 0 || ix->columns == NULL)
-        return pw_error_set(err, PW_ERR_INVALID, ix->name, "index %s has no columns", ix->name);
-    for (size_t k = 0; k < ix->ncolumns; k++) {
-        if (!name_ok(ix->columns[k]))
-            return pw_error_set(err, PW_ERR_INVALID, ix->name, "index %s has an empty column name",
-                                ix->name);
-        for (size_t j = 0; j < k; j++)
-            if (strcmp(ix->columns[j], ix->columns[k]) == 0)
-                return pw_error_set(err, PW_ERR_INVALID, ix->name,
-                                    "index %s names column %s twice", ix->name, ix->columns[k]);
+    int rc = pw_index_check(ix, err);
+    if (rc) return rc;
+    for (size_t k = 0; k < ix->ncolumns; k++)
         if (pw_table_find_column(t, ix->columns[k]) == NULL) {
             col_path(path, t->name, ix->columns[k]);
             return pw_error_set(err, PW_ERR_NOT_FOUND, path,
                                 "index %s names column %s, which does not exist", ix->name, path);
         }
-    }
     return 0;
 }
 

@@ -191,6 +191,14 @@ pw_index *pw_index_copy(pw_arena *a, const pw_index *ix) {
     if (n->columns == NULL) return NULL;
     for (size_t i = 0; i < ix->ncolumns; i++)
         if (!dup_str(a, &n->columns[i], ix->columns[i])) return NULL;
+    n->expressions =
+        pw_arena_calloc(a, ix->nexpressions ? ix->nexpressions : 1, sizeof *n->expressions);
+    if (n->expressions == NULL) return NULL;
+    for (size_t i = 0; i < ix->nexpressions; i++)
+        if (!dup_str(a, &n->expressions[i], ix->expressions[i])) return NULL;
+    if (!dup_str(a, &n->method, ix->method) || !dup_str(a, &n->condition, ix->condition) ||
+        !dup_str(a, &n->options, ix->options))
+        return NULL;
     return n;
 }
 
@@ -285,7 +293,11 @@ bool pw_index_equal(const pw_index *x, const pw_index *y) {
         return false;
     for (size_t i = 0; i < x->ncolumns; i++)
         if (!pw_str_eq(x->columns[i], y->columns[i])) return false;
-    return true;
+    if (x->nexpressions != y->nexpressions) return false;
+    for (size_t i = 0; i < x->nexpressions; i++)
+        if (!pw_str_eq(x->expressions[i], y->expressions[i])) return false;
+    return pw_str_eq(x->method, y->method) && pw_str_eq(x->condition, y->condition) &&
+           pw_str_eq(x->options, y->options);
 }
 
 bool pw_table_equal(const pw_table *x, const pw_table *y) {
@@ -352,7 +364,106 @@ bool pw_sql_expr_is_safe(const char *expr) {
     return !in_str && balanced(expr);
 }
 
+bool pw_sql_fragment_is_safe(const char *text) {
+    if (text == NULL || *text == '\0') return false;
+    char quote = 0;
+    int depth = 0;
+    for (const char *p = text; *p; p++) {
+        char c = *p;
+        if ((unsigned char)c < 0x20 || c == 0x7f || c == '\\') return false;
+        if (quote) {
+            if (c == quote) {
+                if (p[1] == quote) p++; /* a doubled quote inside */
+                else quote = 0;
+            }
+            continue;
+        }
+        if (c == '\'' || c == '"' || c == '`') {
+            quote = c;
+            continue;
+        }
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == ' ' || c == '(' || c == ')' || c == ',' || c == '.' ||
+                  c == '+' || c == '-' || c == '*' || c == '/' || c == ':' || c == '=' ||
+                  c == '<' || c == '>' || c == '|' || c == '%' || c == '!' || c == '~' ||
+                  c == '&' || c == '@' || c == '^' || c == '[' || c == ']' ||
+                  (unsigned char)c >= 0x80;
+        if (!ok) return false;
+        if (c == '-' && p[1] == '-') return false;
+        if (c == '/' && p[1] == '*') return false;
+        if (c == '*' && p[1] == '/') return false;
+        if (c == '(') depth++;
+        if (c == ')' && --depth < 0) return false;
+    }
+    return quote == 0 && depth == 0;
+}
+
 static bool name_ok(const char *s) { return s != NULL && *s != '\0'; }
+
+static bool ieq(const char *x, const char *y) {
+    for (; *x && *y; x++, y++) {
+        char cx = *x >= 'a' && *x <= 'z' ? (char)(*x - 32) : *x;
+        char cy = *y >= 'a' && *y <= 'z' ? (char)(*y - 32) : *y;
+        if (cx != cy) return false;
+    }
+    return *x == *y;
+}
+
+pw_dialect pw_index_method_dialect(const char *m) {
+    return ieq(m, "FULLTEXT") || ieq(m, "SPATIAL") ? PW_DIALECT_MYSQL : PW_DIALECT_POSTGRES;
+}
+
+bool pw_index_is_plain(const pw_index *ix) {
+    return ix->method == NULL && ix->condition == NULL && ix->nexpressions == 0 &&
+           ix->options == NULL;
+}
+
+static bool is_identifier(const char *s) {
+    if (!name_ok(s) || (*s >= '0' && *s <= '9')) return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return false;
+    return true;
+}
+
+int pw_index_check(const pw_index *ix, pw_error *err) {
+    if (ix == NULL || !name_ok(ix->name))
+        return pw_error_set(err, PW_ERR_INVALID, NULL, "an index has no name");
+    const char *n = ix->name;
+    if (ix->ncolumns == 0 && ix->nexpressions == 0)
+        return pw_error_set(err, PW_ERR_INVALID, n, "index %s has no columns", n);
+    if (ix->ncolumns > 0 && ix->nexpressions > 0)
+        return pw_error_set(err, PW_ERR_INVALID, n,
+                            "index %s has both columns and expressions; it takes one or the other",
+                            n);
+    for (size_t k = 0; k < ix->ncolumns; k++) {
+        if (!name_ok(ix->columns[k]))
+            return pw_error_set(err, PW_ERR_INVALID, n, "index %s has a column with no name", n);
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(ix->columns[j], ix->columns[k]) == 0)
+                return pw_error_set(err, PW_ERR_INVALID, n, "index %s names column %s twice", n,
+                                    ix->columns[k]);
+    }
+    for (size_t k = 0; k < ix->nexpressions; k++)
+        if (!pw_sql_fragment_is_safe(ix->expressions[k]))
+            return pw_error_set(err, PW_ERR_INVALID, n,
+                                "index %s has an expression that is empty or not safe to write"
+                                " into SQL (a ';', a comment, a backslash or unbalanced quotes"
+                                " or parentheses)",
+                                n);
+    if (ix->method != NULL && !is_identifier(ix->method))
+        return pw_error_set(err, PW_ERR_INVALID, n,
+                            "index %s: method must be a name such as GIN or FULLTEXT", n);
+    if (ix->condition != NULL && !pw_sql_fragment_is_safe(ix->condition))
+        return pw_error_set(err, PW_ERR_INVALID, n,
+                            "index %s has a condition that is empty or not safe to write into SQL",
+                            n);
+    if (ix->options != NULL && !pw_sql_fragment_is_safe(ix->options))
+        return pw_error_set(err, PW_ERR_INVALID, n,
+                            "index %s has options that are empty or not safe to write into SQL", n);
+    return 0;
+}
 
 int pw_table_check(const pw_table *t, pw_error *err) {
     if (!name_ok(t->name)) return pw_error_set(err, PW_ERR_INVALID, NULL, "a table has no name");
@@ -407,18 +518,10 @@ int pw_table_check(const pw_table *t, pw_error *err) {
             if (strcmp(t->indexes[j]->name, ix->name) == 0)
                 return pw_error_set(err, PW_ERR_INVALID, ix->name, "index %s appears twice",
                                     ix->name);
-        if (ix->ncolumns == 0)
-            return pw_error_set(err, PW_ERR_INVALID, ix->name, "index %s has no columns",
-                                ix->name);
+        int rc = pw_index_check(ix, err);
+        if (rc) return rc;
         for (size_t k = 0; k < ix->ncolumns; k++)
-            for (size_t j = 0; j < k; j++)
-                if (ix->columns[k] != NULL && ix->columns[j] != NULL &&
-                    strcmp(ix->columns[j], ix->columns[k]) == 0)
-                    return pw_error_set(err, PW_ERR_INVALID, ix->name,
-                                        "index %s names column %s twice", ix->name,
-                                        ix->columns[k]);
-        for (size_t k = 0; k < ix->ncolumns; k++)
-            if (ix->columns[k] == NULL || pw_table_find_column(t, ix->columns[k]) == NULL)
+            if (pw_table_find_column(t, ix->columns[k]) == NULL)
                 return pw_error_set(err, PW_ERR_INVALID, ix->name,
                                     "index %s names column %s, which table %s does not have",
                                     ix->name, ix->columns[k] ? ix->columns[k] : "(null)",

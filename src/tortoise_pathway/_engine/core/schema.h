@@ -99,12 +99,24 @@ typedef struct {
     pw_fk fk;
 } pw_column;
 
-/* A named index or multi-column unique constraint of one table. */
+/* A named index or multi-column unique constraint of one table. It is on
+ * columns or on expressions, never both; method, condition and options are
+ * NULL for a plain B-tree index. */
 typedef struct {
     const char *name;
-    const char **columns;
+    const char **columns; /* column names; none when on expressions */
     size_t ncolumns;
+    /* SQL expressions, each written into the key list as it is (Tortoise's
+     * "(LOWER(\"name\"))"); none when on columns */
+    const char **expressions;
+    size_t nexpressions;
     bool unique;
+    /* The index kind: an access method of PostgreSQL ("GIN", "GIST", "BRIN",
+     * "HASH", "BLOOM", "SPGIST" or an extension's) or MySQL's "FULLTEXT" or
+     * "SPATIAL" (pw_index_method_dialect). An identifier. */
+    const char *method;
+    const char *condition; /* the WHERE predicate of a partial index */
+    const char *options;   /* written after the key list: "WITH PARSER ngram" */
 } pw_index;
 
 typedef struct {
@@ -190,6 +202,26 @@ int pw_table_check(const pw_table *t, pw_error *err);
  * Both must be non-empty and have balanced parentheses. */
 bool pw_sql_type_is_safe(const char *type);
 bool pw_sql_expr_is_safe(const char *expr);
+/* An SQL fragment written into a statement as it is (an index expression or
+ * condition, a generated column's expression): what pw_sql_expr_is_safe
+ * allows, and also quoted names ("a b", `a b`, with the quote doubled
+ * inside), '|' (the || operator), '%', '!', '~', '&', '@' and '^'
+ * (PostgreSQL's operators), '[' ']' and non-ASCII letters; never ';', '#'
+ * (a comment on MySQL), a backslash, "--", a block comment or a control
+ * character outside a quoted part, nor an unterminated one or unbalanced
+ * parentheses. */
+bool pw_sql_fragment_is_safe(const char *text);
+/* The one dialect that has index method m: PW_DIALECT_MYSQL for "FULLTEXT"
+ * and "SPATIAL" (any case), PW_DIALECT_POSTGRES for any other. */
+pw_dialect pw_index_method_dialect(const char *m);
+/* Whether ix has none of method, condition, expressions and options: an
+ * index every dialect makes the same way. */
+bool pw_index_is_plain(const pw_index *ix);
+/* Checks what an index is on its own, whatever table it is in: a name,
+ * columns (non-empty names, none twice) or expressions but not both, a
+ * method that is an identifier, and safe fragments (pw_sql_fragment_is_safe)
+ * for expressions, condition and options. 0 or PW_ERR_INVALID. */
+int pw_index_check(const pw_index *ix, pw_error *err);
 /* Whether an expression default's text is safe (pw_sql_expr_is_safe) for every
  * dialect. */
 bool pw_default_expr_is_safe(const pw_default *def);

@@ -154,6 +154,26 @@ void pw_sql_ident_list(pw_strbuf *sb, pw_dialect d, const char *const *names, si
     }
 }
 
+void pw_sql_index_keys(pw_strbuf *sb, pw_dialect d, const pw_index *ix) {
+    pw_sb_append_char(sb, '(');
+    if (ix->nexpressions > 0)
+        for (size_t i = 0; i < ix->nexpressions; i++) {
+            if (i) pw_sb_append(sb, ", ");
+            pw_sb_append(sb, ix->expressions[i]);
+        }
+    else
+        pw_sql_ident_list(sb, d, ix->columns, ix->ncolumns);
+    pw_sb_append_char(sb, ')');
+    if (ix->options != NULL) {
+        pw_sb_append_char(sb, ' ');
+        pw_sb_append(sb, ix->options);
+    }
+    if (ix->condition != NULL) {
+        pw_sb_append(sb, " WHERE ");
+        pw_sb_append(sb, ix->condition);
+    }
+}
+
 void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_fk *fk) {
     pw_sb_append(sb, "CONSTRAINT ");
     pw_sql_ident(sb, d, fk->name);
@@ -222,16 +242,26 @@ static int check_column(const char *table, const pw_column *c, pw_dialect d, pw_
     return 0;
 }
 
-static int check_index(const char *table, const pw_index *ix, pw_error *err) {
+/* An index that dialect d can make: pw_index_check, and a method, a
+ * condition and expressions only where d has them. */
+static int check_index(const char *table, const pw_index *ix, pw_dialect d, pw_error *err) {
     if (ix == NULL || ix->name == NULL || ix->name[0] == '\0')
         return pw_error_set(err, PW_ERR_INVALID, table, "an index of table %s has no name",
                             table);
-    if (ix->ncolumns == 0)
-        return pw_error_set(err, PW_ERR_INVALID, ix->name, "index %s has no columns", ix->name);
-    for (size_t i = 0; i < ix->ncolumns; i++)
-        if (ix->columns[i] == NULL || ix->columns[i][0] == '\0')
-            return pw_error_set(err, PW_ERR_INVALID, ix->name,
-                                "index %s has a column with no name", ix->name);
+    int rc = pw_index_check(ix, err);
+    if (rc) return rc;
+    if (ix->method != NULL && pw_index_method_dialect(ix->method) != d)
+        return pw_error_set(err, PW_ERR_UNSUPPORTED, ix->name,
+                            "index %s on table %s is a %s index, which only %s has; %s cannot"
+                            " make it",
+                            ix->name, table, ix->method,
+                            pw_dialect_name(pw_index_method_dialect(ix->method)),
+                            pw_dialect_name(d));
+    if (ix->condition != NULL && d == PW_DIALECT_MYSQL)
+        return pw_error_set(err, PW_ERR_UNSUPPORTED, ix->name,
+                            "index %s on table %s has a condition (a partial index), which mysql"
+                            " cannot make",
+                            ix->name, table);
     return 0;
 }
 
@@ -247,7 +277,7 @@ static int check_op(const pw_op *op, pw_dialect d, pw_error *err) {
             if (rc) return rc;
         }
         for (size_t i = 0; i < op->model->nindexes; i++) {
-            int rc = check_index(op->model->name, op->model->indexes[i], err);
+            int rc = check_index(op->model->name, op->model->indexes[i], d, err);
             if (rc) return rc;
         }
         return 0;
@@ -268,7 +298,7 @@ static int check_op(const pw_op *op, pw_dialect d, pw_error *err) {
             return check_column(op->table, &probe, d, err);
         }
     case PW_OP_ADD_INDEX:
-        return check_index(op->table, op->index, err);
+        return check_index(op->table, op->index, d, err);
     case PW_OP_RENAME_MODEL:
         if (op->new_name == NULL || op->new_name[0] == '\0')
             return pw_error_set(err, PW_ERR_INVALID, op->table,

@@ -64,6 +64,12 @@ bool pw_sql_fk_renamed_only(const pw_fk *x, const pw_fk *y);
 /* Appends the n names quoted for d and separated by ", " (no parentheses). */
 void pw_sql_ident_list(pw_strbuf *sb, pw_dialect d, const char *const *names, size_t n);
 
+/* Appends an index's key list and what follows it, as generate_schemas
+ * writes them: ("a", "b") or its expressions as they are ((LOWER("a"))),
+ * then " <options>" and " WHERE <condition>" when it has them. The index
+ * has passed the dialect's checks (those of pw_sql_render_op). */
+void pw_sql_index_keys(pw_strbuf *sb, pw_dialect d, const pw_index *ix);
+
 /* Appends the table constraint of the foreign key fk on column (fk->table set):
  * CONSTRAINT "name" FOREIGN KEY ("column") REFERENCES "table" ("col") ON DELETE X. */
 void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_fk *fk);

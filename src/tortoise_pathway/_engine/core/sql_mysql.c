@@ -78,13 +78,23 @@ static int unique_key(pw_sql_rctx *r, const char *table, const pw_column *c) {
     return 0;
 }
 
-/* [UNIQUE ]KEY `name` (`a`, `b`) */
+/* "FULLTEXT ", "SPATIAL ", "UNIQUE " or "": what comes before KEY or INDEX. */
+static void index_kind(pw_sql_rctx *r, const pw_index *ix) {
+    if (ix->method != NULL) {
+        pw_sb_append(&r->sb, ix->method);
+        pw_sb_append_char(&r->sb, ' ');
+    } else if (ix->unique) {
+        pw_sb_append(&r->sb, "UNIQUE ");
+    }
+}
+
+/* [FULLTEXT |SPATIAL |UNIQUE ]KEY `name` (`a`, `b`)[ options] */
 static void index_key(pw_sql_rctx *r, const pw_index *ix) {
-    pw_sb_append(&r->sb, ix->unique ? "UNIQUE KEY " : "KEY ");
+    index_kind(r, ix);
+    pw_sb_append(&r->sb, "KEY ");
     ident(r, ix->name);
-    pw_sb_append(&r->sb, " (");
-    pw_sql_ident_list(&r->sb, D, ix->columns, ix->ncolumns);
-    pw_sb_append_char(&r->sb, ')');
+    pw_sb_append_char(&r->sb, ' ');
+    pw_sql_index_keys(&r->sb, D, ix);
 }
 
 /* ALTER TABLE `table` <action>, the action written by the caller after. */
@@ -142,7 +152,8 @@ static bool has_other_index(const pw_table *t, const char *column, const char *s
     for (size_t i = 0; i < t->nindexes; i++) {
         const pw_index *ix = t->indexes[i];
         if (skip_index != NULL && strcmp(ix->name, skip_index) == 0) continue;
-        if (strcmp(ix->columns[0], column) == 0) return true;
+        if (ix->ncolumns > 0 && ix->method == NULL && strcmp(ix->columns[0], column) == 0)
+            return true;
     }
     return false;
 }
@@ -435,13 +446,14 @@ static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c,
 }
 
 static int add_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
-    pw_sb_append(&r->sb, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+    pw_sb_append(&r->sb, "CREATE ");
+    index_kind(r, ix);
+    pw_sb_append(&r->sb, "INDEX ");
     ident(r, ix->name);
     pw_sb_append(&r->sb, " ON ");
     ident(r, table);
-    pw_sb_append(&r->sb, " (");
-    pw_sql_ident_list(&r->sb, D, ix->columns, ix->ncolumns);
-    pw_sb_append_char(&r->sb, ')');
+    pw_sb_append_char(&r->sb, ' ');
+    pw_sql_index_keys(&r->sb, D, ix);
     return pw_sql_rctx_push(r);
 }
 
@@ -455,7 +467,8 @@ static int remove_index(pw_sql_rctx *r, const pw_schema *before, const pw_table 
     if (ix == NULL)
         return pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "index %s of table %s does not exist",
                             name, t->name);
-    const pw_column *fkcol = pw_table_find_column(t, ix->columns[0]);
+    const pw_column *fkcol =
+        ix->ncolumns > 0 && ix->method == NULL ? pw_table_find_column(t, ix->columns[0]) : NULL;
     view v = {.before = before};
     if (fkcol != NULL && (!fk_live(&v, fkcol) || has_other_index(t, fkcol->name, name, false)))
         fkcol = NULL;

@@ -113,15 +113,24 @@ static void index_constraint(pw_sql_rctx *r, const pw_index *ix) {
     pw_sb_append_char(&r->sb, ')');
 }
 
-/* CREATE INDEX "name" ON "table" ("a", "b") as a statement. */
+/* Whether ix is a table constraint (UNIQUE): a plain unique index. Any
+ * other is an index of its own (CREATE INDEX). */
+static bool is_constraint(const pw_index *ix) { return ix->unique && pw_index_is_plain(ix); }
+
+/* CREATE [UNIQUE ]INDEX "name" ON "table" [USING M ]("a", "b")[ WHERE p] as
+ * a statement. */
 static int create_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
-    pw_sb_append(&r->sb, "CREATE INDEX ");
+    pw_sb_append(&r->sb, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
     ident(r, ix->name);
     pw_sb_append(&r->sb, " ON ");
     ident(r, table);
-    pw_sb_append(&r->sb, " (");
-    pw_sql_ident_list(&r->sb, D, ix->columns, ix->ncolumns);
-    pw_sb_append_char(&r->sb, ')');
+    pw_sb_append_char(&r->sb, ' ');
+    if (ix->method != NULL) {
+        pw_sb_append(&r->sb, "USING ");
+        pw_sb_append(&r->sb, ix->method);
+        pw_sb_append_char(&r->sb, ' ');
+    }
+    pw_sql_index_keys(&r->sb, D, ix);
     return pw_sql_rctx_push(r);
 }
 
@@ -217,7 +226,7 @@ static int create_model(pw_sql_rctx *r, const pw_table *t) {
         if (rc) return rc;
     }
     for (size_t i = 0; i < t->nindexes; i++) {
-        if (!t->indexes[i]->unique) continue;
+        if (!is_constraint(t->indexes[i])) continue;
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
         index_constraint(r, t->indexes[i]);
     }
@@ -229,7 +238,8 @@ static int create_model(pw_sql_rctx *r, const pw_table *t) {
     pw_sb_append(&r->sb, items ? "\n)" : ")");
     if ((rc = pw_sql_rctx_push(r))) return rc;
     for (size_t i = 0; i < t->nindexes; i++)
-        if (!t->indexes[i]->unique && (rc = create_index(r, t->name, t->indexes[i]))) return rc;
+        if (!is_constraint(t->indexes[i]) && (rc = create_index(r, t->name, t->indexes[i])))
+            return rc;
     if (t->comment != NULL && (rc = comment_table(r, t->name, t->comment))) return rc;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];
@@ -516,7 +526,7 @@ static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c,
 }
 
 static int add_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
-    if (!ix->unique) return create_index(r, table, ix);
+    if (!is_constraint(ix)) return create_index(r, table, ix);
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
     index_constraint(r, ix);
@@ -528,7 +538,7 @@ static int remove_index(pw_sql_rctx *r, const pw_table *t, const char *name) {
     if (ix == NULL)
         return pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "index %s of table %s does not exist",
                             name, t->name);
-    if (ix->unique) return drop_constraint(r, t->name, name);
+    if (is_constraint(ix)) return drop_constraint(r, t->name, name);
     pw_sb_append(&r->sb, "DROP INDEX ");
     ident(r, name);
     return pw_sql_rctx_push(r);

@@ -93,18 +93,14 @@ static void create_table(pw_strbuf *sb, const char *name, const pw_table *t) {
     pw_sb_append_char(sb, ')');
 }
 
-/* Appends CREATE [UNIQUE] INDEX "ix" ON "table" ("a", "b"). */
+/* Appends CREATE [UNIQUE] INDEX "ix" ON "table" ("a", "b")[ WHERE p]. */
 static void create_index(pw_strbuf *sb, const char *table, const pw_index *ix) {
     pw_sb_append(sb, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
     pw_sql_ident(sb, D, ix->name);
     pw_sb_append(sb, " ON ");
     pw_sql_ident(sb, D, table);
-    pw_sb_append(sb, " (");
-    for (size_t i = 0; i < ix->ncolumns; i++) {
-        if (i) pw_sb_append(sb, ", ");
-        pw_sql_ident(sb, D, ix->columns[i]);
-    }
-    pw_sb_append_char(sb, ')');
+    pw_sb_append_char(sb, ' ');
+    pw_sql_index_keys(sb, D, ix);
 }
 
 /* A table SQLite can create: at least one column. 0 or PW_ERR_UNSUPPORTED. */
