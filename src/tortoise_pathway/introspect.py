@@ -46,6 +46,23 @@ def _types(field: Any, where: str) -> Any:
     return types
 
 
+def _generated(field: Any, where: str) -> dict[str, str] | None:
+    """The clause that makes a field's column generated, for each dialect where Tortoise
+    gives one (its GENERATED_SQL, as generate_schemas writes it after the type), or None.
+    A primary key's GENERATED_SQL is its auto-increment, not this."""
+    if field.pk or not getattr(field, "generated", False):
+        return None
+    clauses = {}
+    for d in DIALECTS:
+        try:
+            sql = field.get_for_dialect(d, "GENERATED_SQL")
+        except Exception as exc:  # TSVectorField names a source field the model lacks
+            raise ModelError(f"{where}: {exc}", path=where) from None
+        if isinstance(sql, str) and sql.strip():
+            clauses[d] = sql.strip()
+    return clauses or None
+
+
 def _pk_types(model: Any, where: str) -> Any:
     from tortoise.fields.relational import OneToOneFieldInstance
 
@@ -126,6 +143,9 @@ def _column(model: Any, field_name: str, column: str) -> tuple[dict[str, Any], b
         "comment": field.description or None,
         "fk": None,
     }
+    generated = _generated(field, where)
+    if generated:
+        col["generated"] = generated
     reference = getattr(field, "reference", None)
     if reference is not None:
         if reference.description:
@@ -261,6 +281,30 @@ def _projection(model: Any) -> list[tuple[str, str]]:
     return items
 
 
+def _constraint(model: Any, table: str, constraint: Any) -> dict[str, Any]:
+    """One ``Meta.constraints`` entry (tortoise.migrations.constraints) as Tortoise's
+    migrations make it: a ``UniqueConstraint`` is a unique index (partial with a
+    ``condition``), named ``uid_...`` as ``unique_together`` when it has no name; a
+    ``CheckConstraint`` is a check of its own."""
+    from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+
+    where = f"{model.__name__}.Meta.constraints"
+    if isinstance(constraint, CheckConstraint):
+        if not constraint.name or not constraint.check:
+            raise ModelError(f"{where}: a CheckConstraint needs a name and a check", path=where)
+        return {"name": constraint.name, "check": constraint.check}
+    if isinstance(constraint, UniqueConstraint):
+        cols = _index_columns(model, list(constraint.fields))
+        ix: dict[str, Any] = {"name": constraint.name or index_name("uid", table, cols),
+                              "columns": cols, "unique": True}
+        if constraint.condition:
+            ix["condition"] = constraint.condition
+        return ix
+    raise ModelError(f"{where}: {type(constraint).__name__} is not a constraint Tortoise "
+                     "knows (UniqueConstraint, CheckConstraint from "
+                     "tortoise.migrations.constraints)", path=where)
+
+
 def model_table(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
     """The table of one model, followed by the M2M tables it owns."""
     from tortoise.indexes import Index
@@ -285,14 +329,21 @@ def model_table(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
             cols = _index_columns(model, list(ix))
             indexes.append({"name": index_name("idx", table, cols), "columns": cols,
                             "unique": False})
+    checks: list[dict[str, Any]] = []
+    for constraint in getattr(meta, "constraints", None) or ():
+        item = _constraint(model, table, constraint)
+        (checks if "check" in item else indexes).append(item)
     seen: set[str] = set()
     unique_indexes = []
     for ix in indexes:
         if ix["name"] not in seen:
             seen.add(ix["name"])
             unique_indexes.append(ix)
-    result = [{"name": table, "comment": meta.table_description or None,
-               "columns": columns, "indexes": unique_indexes}]
+    entry: dict[str, Any] = {"name": table, "comment": meta.table_description or None,
+                             "columns": columns, "indexes": unique_indexes}
+    if checks:
+        entry["checks"] = checks
+    result = [entry]
     result += _m2m_tables(model, model_tables)
     return result
 

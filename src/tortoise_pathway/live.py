@@ -8,8 +8,11 @@ compare equal), unique constraints of one column as the column's ``unique`` (wit
 ``unique_name`` when it is not the derived one). The bookkeeping tables of every migration
 tool are left out. Indexes come with their kind: a method other than a B-tree, a partial
 index's condition and the keys of an expression index, in the database's own spelling (the
-engine compares their shape, not that text). What the engine cannot describe yet (check
-constraints, prefix indexes, composite foreign keys) is listed in ``notes`` instead of being
+engine compares their shape, not that text); so do generated columns, whose clause is
+rebuilt as ``GENERATED ALWAYS AS (<expression>) STORED|VIRTUAL`` (the engine compares
+generated or plain, not the expression), and named check constraints (compared by name,
+not by their condition). What the engine cannot describe yet (unnamed check constraints on
+SQLite, prefix indexes, composite foreign keys) is listed in ``notes`` instead of being
 compared.
 
 ``fingerprint(client, dialect, tables)`` is a digest of what the catalog says of some tables:
@@ -67,7 +70,8 @@ async def read(client: Any, dialect: str, tables: Iterable[str] | None = None) -
 class _RawTable:
     name: str
     comment: str | None = None
-    #: name -> {"type", "null", "default" (text), "autoincrement", "comment"}, in table order
+    #: name -> {"type", "null", "default" (text), "autoincrement", "comment", "generated"
+    #: (the clause, for a generated column)}, in table order
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
     pk: list[str] = field(default_factory=list)
     #: (name, columns, unique, column-unique: True / False / None = decide by name, and the
@@ -76,6 +80,8 @@ class _RawTable:
         default_factory=list)
     #: column -> (constraint name, table, column, on delete)
     fks: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    #: check constraints: (name, condition as the database spells it)
+    checks: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -109,12 +115,16 @@ def _finish(raw: _Raw, dialect: str) -> Live:
             if not auto:
                 default = _engine.catalog_default(c.get("default"), dialect, ctype)
             fk = t.fks.get(name)
+            generated = c.get("generated")
+            if generated:
+                default = None
             columns.append({
                 "name": name, "type": ctype, "null": bool(c["null"]) and name not in t.pk,
                 "pk": t.pk == [name], "autoincrement": auto, "unique": False,
                 "default": default, "comment": c.get("comment") or None,
                 "fk": {"name": fk[0], "table": fk[1], "column": fk[2], "on_delete": fk[3]}
                 if fk else None,
+                **({"generated": {dialect: generated}} if generated else {}),
             })
         by_name = {c["name"]: c for c in columns}
         indexes = []
@@ -142,10 +152,35 @@ def _finish(raw: _Raw, dialect: str) -> Live:
                              "not compared")
                 continue
             index_names.add(ix_name)
+            if "condition" in kind:
+                kind["condition"] = _fragment(kind["condition"])
+            if "expressions" in kind:
+                kind["expressions"] = [_fragment(e) for e in kind["expressions"]]
             indexes.append({"name": ix_name, "columns": cols, "unique": unique, **kind})
-        tables.append({"name": t.name, "comment": t.comment or None, "columns": columns,
-                       "indexes": indexes})
+        entry: dict[str, Any] = {"name": t.name, "comment": t.comment or None,
+                                 "columns": columns, "indexes": indexes}
+        if t.checks:
+            entry["checks"] = [{"name": n, "check": _fragment(c)} for n, c in t.checks]
+        tables.append(entry)
     return Live({"tables": tables}, raw.bookkeeping, notes)
+
+
+_UNSAFE_FRAGMENT = re.compile(r"[;#\\\x00-\x1f\x7f]|--|/\*|\*/")
+
+
+def _fragment(text: str) -> str:
+    """SQL text read from a catalog as the engine can hold it (pw_sql_fragment_is_safe):
+    as it is, or ``(unreadable)`` when it has what the engine never writes into SQL (it is
+    then only compared by its shape, never written)."""
+    if _UNSAFE_FRAGMENT.search(text) or text.count("(") != text.count(")") or \
+            text.count("'") % 2 or text.count('"') % 2 or text.count("`") % 2:
+        return "(unreadable)"
+    return text
+
+
+def _generated(expression: str, stored: bool) -> str:
+    kind = "STORED" if stored else "VIRTUAL"
+    return _fragment(f"GENERATED ALWAYS AS ({expression}) {kind}")
 
 
 def _safe_type(text: str) -> str:
@@ -173,8 +208,9 @@ def _sqlite_ident(text: str) -> str:
 
 _SQLITE_TABLES = """SELECT name, sql FROM sqlite_master WHERE type = 'table'
 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"""
-_SQLITE_COLUMNS = """SELECT m.name AS t, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk
-FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid"""
+_SQLITE_COLUMNS = """SELECT m.name AS t, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk,
+p.hidden FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type = 'table'
+ORDER BY m.name, p.cid"""
 _SQLITE_INDEXES = """SELECT m.name AS t, il.name AS ix, il."unique", il.origin, il.partial,
 ii.seqno, ii.name AS col FROM sqlite_master m, pragma_index_list(m.name) il,
 pragma_index_info(il.name) ii WHERE m.type = 'table' ORDER BY m.name, il.name, ii.seqno"""
@@ -193,14 +229,25 @@ async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
             sql_of[row["name"]] = row["sql"] or ""
     if not sql_of:
         return raw
+    for name, sql in sql_of.items():
+        for check in _sqlite_checks(sql):
+            if check[0] is None:
+                raw.notes.append(f"table {name}: a check constraint without a name is not "
+                                 "compared")
+            else:
+                raw.tables[name].checks.append((check[0], check[1]))
     pk: dict[str, list[tuple[int, str]]] = {}
     for c in await client.execute_query_dict(_SQLITE_COLUMNS):
         name = c["t"]
         if name not in sql_of:
             continue
         auto = re.search(r"\bAUTOINCREMENT\b", sql_of[name], re.IGNORECASE) is not None
-        raw.tables[name].columns[c["name"]] = {"type": c["type"], "null": not c["notnull"],
-                                               "default": c["dflt_value"], "autoincrement": auto}
+        column = {"type": c["type"], "null": not c["notnull"], "default": c["dflt_value"],
+                  "autoincrement": auto}
+        if c["hidden"] in (2, 3):  # a generated column: 2 virtual, 3 stored
+            column["generated"] = _generated(
+                _sqlite_generation(sql_of[name], c["name"]) or "unreadable", c["hidden"] == 3)
+        raw.tables[name].columns[c["name"]] = column
         if c["pk"]:
             pk.setdefault(name, []).append((c["pk"], c["name"]))
     for name, keys in pk.items():
@@ -255,10 +302,10 @@ async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
     return raw
 
 
-def _split_index_sql(sql: str) -> tuple[list[str], str | None]:
-    """The key list of a CREATE INDEX statement as SQLite keeps it (its original text), one
-    entry per key, and the text after WHERE, if any."""
-    depth, quote, start, keys, end = 0, "", -1, [], len(sql)
+def _top_level(sql: str, sep: str = ",") -> list[tuple[int, int]]:
+    """The spans of sql's parts at parenthesis depth 1 (inside the first parenthesis),
+    split at sep outside quotes."""
+    depth, quote, start, spans = 0, "", -1, []
     for i, ch in enumerate(sql):
         if quote:
             if ch == quote:
@@ -273,14 +320,61 @@ def _split_index_sql(sql: str) -> tuple[list[str], str | None]:
         elif ch == ")":
             depth -= 1
             if depth == 0:
-                keys.append(sql[start:i].strip())
-                end = i + 1
+                spans.append((start, i))
                 break
-        elif ch == "," and depth == 1:
-            keys.append(sql[start:i].strip())
+        elif ch == sep and depth == 1:
+            spans.append((start, i))
             start = i + 1
+    return spans
+
+
+_SQLITE_AS = re.compile(r"\b(?:GENERATED\s+ALWAYS\s+)?AS\s*\(", re.IGNORECASE)
+
+
+def _sqlite_generation(sql: str, column: str) -> str | None:
+    """The expression of generated column ``column`` in a CREATE TABLE statement as SQLite
+    keeps it, or None."""
+    for start, end in _top_level(sql):
+        part = sql[start:end].strip()
+        m = re.match(r'("(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|\S+)', part)
+        if not m or _sqlite_ident(m.group(1)) != column:
+            continue
+        a = _SQLITE_AS.search(part, m.end())
+        if not a:
+            return None
+        spans = _top_level("(" + part[a.end():], sep="\0")
+        return part[a.end():a.end() + spans[0][1] - 1].strip() if spans else None
+    return None
+
+
+_SQLITE_CHECK = re.compile(
+    r'(?:CONSTRAINT\s+("(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|\w+)\s+)?CHECK\s*\(',
+    re.IGNORECASE)
+
+
+def _sqlite_checks(sql: str) -> list[tuple[str | None, str]]:
+    """The table-level CHECK constraints of a CREATE TABLE statement: (name or None, the
+    condition between its parentheses)."""
+    checks: list[tuple[str | None, str]] = []
+    for start, end in _top_level(sql):
+        part = sql[start:end].strip()
+        m = _SQLITE_CHECK.match(part)
+        if not m:
+            continue
+        spans = _top_level("(" + part[m.end():], sep="\0")
+        if spans:
+            name = _sqlite_ident(m.group(1)) if m.group(1) else None
+            checks.append((name, part[m.end():m.end() + spans[0][1] - 1].strip()))
+    return checks
+
+
+def _split_index_sql(sql: str) -> tuple[list[str], str | None]:
+    """The key list of a CREATE INDEX statement as SQLite keeps it (its original text), one
+    entry per key, and the text after WHERE, if any."""
+    spans = _top_level(sql)
+    end = spans[-1][1] + 1 if spans else len(sql)
     m = re.match(r"\s*WHERE\s+(.*?)\s*;?\s*$", sql[end:], re.IGNORECASE | re.DOTALL)
-    return keys, (m.group(1) if m else None)
+    return [sql[a:b].strip() for a, b in spans], (m.group(1) if m else None)
 
 
 async def _sqlite_pk(client: Any, table: str) -> str:
@@ -305,6 +399,7 @@ ORDER BY c.relname"""
 _PG_COLUMNS = """
 SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull, pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity,
+       a.attgenerated::text AS generated,
        col_description(a.attrelid, a.attnum) AS comment
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = ANY($1::oid[])
@@ -312,7 +407,8 @@ ORDER BY a.attrelid, a.attnum"""
 
 _PG_CONSTRAINTS = """
 SELECT conrelid, conname, contype::text AS contype, conkey::int2[] AS conkey,
-       confrelid, confkey::int2[] AS confkey, confdeltype::text AS confdeltype, conindid
+       confrelid, confkey::int2[] AS confkey, confdeltype::text AS confdeltype, conindid,
+       CASE WHEN contype = 'c' THEN pg_get_constraintdef(oid) END AS def
 FROM pg_constraint WHERE conrelid = ANY($1::oid[]) ORDER BY conrelid, conname"""
 
 _PG_INDEXES = """
@@ -323,6 +419,8 @@ SELECT i.indrelid, ic.relname AS name, i.indisunique, i.indisprimary, i.indkey::
        am.amname, i.indexrelid
 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
 WHERE i.indrelid = ANY($1::oid[]) ORDER BY ic.relname"""
+
+_PG_CHECK = re.compile(r"^CHECK\s*|\s*NOT VALID$")
 
 _PG_REFS = """
 SELECT c.oid, c.relname, a.attnum, a.attname FROM pg_class c
@@ -346,9 +444,11 @@ async def _read_postgres(client: Any, wanted: set[str] | None) -> _Raw:
         auto = c["attidentity"] in ("a", "d")
         if default is not None and default.startswith("nextval("):
             auto, default = True, None
-        raw.table(names[c["attrelid"]]).columns[c["attname"]] = {
-            "type": c["type"], "null": not c["attnotnull"], "default": default,
-            "autoincrement": auto, "comment": c["comment"]}
+        column = {"type": c["type"], "null": not c["attnotnull"], "default": default,
+                  "autoincrement": auto, "comment": c["comment"]}
+        if c["generated"] == "s" and default is not None:  # the expression is in pg_attrdef
+            column["generated"], column["default"] = _generated(default, True), None
+        raw.table(names[c["attrelid"]]).columns[c["attname"]] = column
     constraint_indexes: set[int] = set()
     constraints = await client.execute_query_dict(_PG_CONSTRAINTS, [oids])
     refs = sorted({c["confrelid"] for c in constraints if c["contype"] == "f"} - set(names))
@@ -378,7 +478,7 @@ async def _read_postgres(client: Any, wanted: set[str] | None) -> _Raw:
             t.fks[cols[0]] = (con["conname"], ref_table, ref_col,
                               _ON_DELETE_PG[con["confdeltype"]])
         elif kind == "c":
-            raw.notes.append(f"check constraint {con['conname']} on {t.name}: not compared yet")
+            t.checks.append((con["conname"], _PG_CHECK.sub("", con["def"] or "")))
         else:
             raw.notes.append(f"constraint {con['conname']} on {t.name}: not compared")
     for ix in await client.execute_query_dict(_PG_INDEXES, [oids]):
@@ -406,8 +506,8 @@ _MY_TABLES = """SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment FROM informa
 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME"""
 
 _MY_COLUMNS = """SELECT TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type,
-IS_NULLABLE AS nullable, COLUMN_DEFAULT AS def, EXTRA AS extra, COLUMN_COMMENT AS comment
-FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
+IS_NULLABLE AS nullable, COLUMN_DEFAULT AS def, EXTRA AS extra, COLUMN_COMMENT AS comment,
+GENERATION_EXPRESSION AS gen FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, ORDINAL_POSITION"""
 
 _MY_INDEXES = """SELECT TABLE_NAME AS t, INDEX_NAME AS name, NON_UNIQUE AS non_unique,
@@ -448,7 +548,7 @@ async def _read_mysql(client: Any, wanted: set[str] | None) -> _Raw:
         if m:  # MariaDB's JSON: LONGTEXT with a json_valid() check
             json_columns.add((chk["t"], m.group(1).replace("``", "`")))
         else:
-            raw.notes.append(f"check constraint {chk['name']} on {chk['t']}: not compared yet")
+            raw.table(chk["t"]).checks.append((chk["name"], str(chk["clause"] or "")))
     for c in await client.execute_query_dict(_MY_COLUMNS):
         if c["t"] not in raw.tables:
             continue
@@ -461,12 +561,12 @@ async def _read_mysql(client: Any, wanted: set[str] | None) -> _Raw:
             # MySQL reports a literal default without its quotes
             if not re.fullmatch(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?", default):
                 default = _engine.string_literal(default, "mysql")
-        if "generated" in extra and "default_generated" not in extra:
-            raw.notes.append(f"{c['t']}.{c['name']}: a generated column is compared as a plain "
-                             "column")
-        raw.table(c["t"]).columns[c["name"]] = {
-            "type": ctype, "null": c["nullable"] == "YES", "default": default,
-            "autoincrement": "auto_increment" in extra, "comment": c["comment"] or None}
+        column = {"type": ctype, "null": c["nullable"] == "YES", "default": default,
+                  "autoincrement": "auto_increment" in extra, "comment": c["comment"] or None}
+        if "generated" in extra and "default_generated" not in extra and c["gen"]:
+            column["generated"] = _generated(str(c["gen"]), "stored" in extra)
+            column["default"] = None
+        raw.table(c["t"]).columns[c["name"]] = column
     fk_rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for fk in await client.execute_query_dict(_MY_FKS):
         if fk["t"] in raw.tables:

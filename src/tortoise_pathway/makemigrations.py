@@ -268,8 +268,10 @@ class _Run:
 
 
 def _needs_fill(column: dict[str, Any]) -> bool:
+    """A NOT NULL column without a database default (nor one whose values the database
+    makes: an auto-increment key, a generated column)."""
     return not column["null"] and column.get("default") is None and not column.get(
-        "autoincrement")
+        "autoincrement") and not column.get("generated")
 
 
 def _add_fills(app: str, ops: list[dict[str, Any]], history: list[Any],

@@ -96,15 +96,19 @@ class Column:
     """One column: ``Column("email", "VARCHAR(255)", unique=True)``.
 
     ``unique_name`` names the column's unique constraint when it is not the derived
-    ``<table>_<column>_key`` (a database adopted from another tool keeps its own names)."""
+    ``<table>_<column>_key`` (a database adopted from another tool keeps its own names).
+    ``generated`` makes it a generated column: the clause written after its type, for each
+    dialect that has one (``{"postgres": "GENERATED ALWAYS AS (...) STORED"}``), or one
+    string for every dialect."""
 
     __slots__ = ("name", "type", "null", "pk", "autoincrement", "unique", "unique_name",
-                 "default", "comment", "fk")
+                 "default", "comment", "fk", "generated")
 
     def __init__(self, name: str, type: SqlType, *, null: bool = False, pk: bool = False,
                  autoincrement: bool = False, unique: bool = False,
                  unique_name: str | None = None, default: Default = None,
-                 comment: str | None = None, fk: ForeignKey | None = None) -> None:
+                 comment: str | None = None, fk: ForeignKey | None = None,
+                 generated: str | Mapping[str, str] | None = None) -> None:
         if isinstance(type, Mapping):
             missing = [d for d in DIALECTS if d not in type]
             if missing:
@@ -120,6 +124,15 @@ class Column:
         self.default = default
         self.comment = comment
         self.fk = fk
+        if isinstance(generated, str):
+            generated = {d: generated for d in DIALECTS}
+        elif generated is not None:
+            unknown = [d for d in generated if d not in DIALECTS]
+            if unknown:
+                raise ValueError(f"column {name}: generated names unknown dialects: "
+                                 f"{', '.join(map(str, unknown))}")
+            generated = {d: generated[d] for d in DIALECTS if generated.get(d)}
+        self.generated: dict[str, str] | None = dict(generated) if generated else None
 
     def to_dict(self) -> dict[str, Any]:
         d = {
@@ -135,6 +148,8 @@ class Column:
         }
         if self.unique_name is not None:
             d["unique_name"] = self.unique_name
+        if self.generated:
+            d["generated"] = dict(self.generated)
         return d
 
     @classmethod
@@ -144,7 +159,8 @@ class Column:
                    autoincrement=d.get("autoincrement", False), unique=d.get("unique", False),
                    unique_name=d.get("unique_name"),
                    default=_default_from_data(d.get("default")), comment=d.get("comment"),
-                   fk=ForeignKey.from_dict(fk) if fk else None)
+                   fk=ForeignKey.from_dict(fk) if fk else None,
+                   generated=d.get("generated"))
 
 
 class Index:
@@ -191,6 +207,24 @@ class Index:
                    condition=d.get("condition"), options=d.get("options"))
 
 
+class Check:
+    """A named CHECK constraint: ``Check("price_positive", "price > 0")``; the condition is
+    SQL written as it is (Tortoise's ``CheckConstraint``)."""
+
+    __slots__ = ("name", "check")
+
+    def __init__(self, name: str, check: str) -> None:
+        self.name = name
+        self.check = check
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "check": self.check}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Check:
+        return cls(d["name"], d["check"])
+
+
 class Operation:
     """Base class. ``reversible`` is False for an operation that has no way back."""
 
@@ -211,17 +245,21 @@ class Operation:
 
 class CreateModel(Operation):
     def __init__(self, table: str, columns: Sequence[Column], *, indexes: Sequence[Index] = (),
-                 comment: str | None = None) -> None:
+                 comment: str | None = None, checks: Sequence[Check] = ()) -> None:
         self.table = table
         self.columns = list(columns)
         self.indexes = list(indexes)
         self.comment = comment
+        self.checks = list(checks)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"op": "create_model", "table": {
+        table: dict[str, Any] = {
             "name": self.table, "comment": self.comment,
             "columns": [c.to_dict() for c in self.columns],
-            "indexes": [i.to_dict() for i in self.indexes]}}
+            "indexes": [i.to_dict() for i in self.indexes]}
+        if self.checks:
+            table["checks"] = [c.to_dict() for c in self.checks]
+        return {"op": "create_model", "table": table}
 
     def describe(self) -> str:
         return f"Create table {self.table}"
@@ -349,6 +387,34 @@ class RemoveIndex(Operation):
         return f"Remove index {self.index} from {self.table}"
 
 
+class AddConstraint(Operation):
+    """Adds a check constraint: ``AddConstraint("item", Check("price_positive", "price > 0"))``
+    (SQLite rebuilds the table)."""
+
+    def __init__(self, table: str, constraint: Check) -> None:
+        self.table = table
+        self.constraint = constraint
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "add_constraint", "table": self.table,
+                "constraint": self.constraint.to_dict()}
+
+    def describe(self) -> str:
+        return f"Add check {self.constraint.name} on {self.table}"
+
+
+class RemoveConstraint(Operation):
+    def __init__(self, table: str, constraint: str) -> None:
+        self.table = table
+        self.constraint = constraint
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "remove_constraint", "table": self.table, "constraint": self.constraint}
+
+    def describe(self) -> str:
+        return f"Remove check {self.constraint} from {self.table}"
+
+
 class RunSQL(Operation):
     """Raw SQL: ``RunSQL("UPDATE ...", backward="UPDATE ...")``; no backward: irreversible."""
 
@@ -389,7 +455,8 @@ _FROM_DICT: dict[str, Callable[[dict[str, Any]], Operation]] = {
     "create_model": lambda d: CreateModel(
         d["table"]["name"], [Column.from_dict(c) for c in d["table"]["columns"]],
         indexes=[Index.from_dict(i) for i in d["table"].get("indexes", [])],
-        comment=d["table"].get("comment")),
+        comment=d["table"].get("comment"),
+        checks=[Check.from_dict(c) for c in d["table"].get("checks", [])]),
     "delete_model": lambda d: DeleteModel(d["table"]),
     "rename_model": lambda d: RenameModel(d["table"], d["new_name"]),
     "alter_model": lambda d: AlterModel(d["table"], d.get("comment")),
@@ -401,6 +468,8 @@ _FROM_DICT: dict[str, Callable[[dict[str, Any]], Operation]] = {
     "rename_field": lambda d: RenameField(d["table"], d["column"], d["new_name"]),
     "add_index": lambda d: AddIndex(d["table"], Index.from_dict(d["index"])),
     "remove_index": lambda d: RemoveIndex(d["table"], d["index"]),
+    "add_constraint": lambda d: AddConstraint(d["table"], Check.from_dict(d["constraint"])),
+    "remove_constraint": lambda d: RemoveConstraint(d["table"], d["constraint"]),
     "run_sql": lambda d: RunSQL(d["forward"], d.get("backward")),
 }
 

@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .ops import DIALECTS
+
 INDENT = "    "
 
 
@@ -56,6 +58,10 @@ def _column(c: Mapping[str, Any]) -> str:
             fk_args.append(f"on_delete={_str(fk['on_delete'])}")
         fk_args.append(f"name={_str(fk['name'])}")
         args.append(f"fk=ops.ForeignKey({', '.join(fk_args)})")
+    generated = c.get("generated")
+    if generated:
+        same = set(generated) == set(DIALECTS) and len(set(generated.values())) == 1
+        args.append(f"generated={_value(generated['sqlite'] if same else dict(generated))}")
     return f"ops.Column({', '.join(args)})"
 
 
@@ -73,6 +79,10 @@ def _index(ix: Mapping[str, Any]) -> str:
     return f"ops.Index({', '.join(args)})"
 
 
+def _check(c: Mapping[str, Any]) -> str:
+    return f"ops.Check({_str(c['name'])}, {_str(c['check'])})"
+
+
 def _operation(op: Mapping[str, Any], depth: int) -> str:
     pad = INDENT * depth
     kind = op["op"]
@@ -88,6 +98,10 @@ def _operation(op: Mapping[str, Any], depth: int) -> str:
             lines.append(f"{pad}{INDENT}],")
         if t.get("comment") is not None:
             lines.append(f"{pad}{INDENT}comment={_str(t['comment'])},")
+        if t.get("checks"):
+            lines.append(f"{pad}{INDENT}checks=[")
+            lines += [f"{pad}{INDENT * 2}{_check(c)}," for c in t["checks"]]
+            lines.append(f"{pad}{INDENT}],")
         lines.append(f"{pad}),")
         return "\n".join(lines)
     if kind == "run_sql":
@@ -114,6 +128,10 @@ def _operation(op: Mapping[str, Any], depth: int) -> str:
         return f"{pad}ops.AddIndex({table}, {_index(op['index'])}),"
     if kind == "remove_index":
         return f"{pad}ops.RemoveIndex({table}, {_str(op['index'])}),"
+    if kind == "add_constraint":
+        return f"{pad}ops.AddConstraint({table}, {_check(op['constraint'])}),"
+    if kind == "remove_constraint":
+        return f"{pad}ops.RemoveConstraint({table}, {_str(op['constraint'])}),"
     raise ValueError(f"the writer cannot write operation {kind!r}")
 
 
@@ -135,6 +153,9 @@ def describe(op: Mapping[str, Any]) -> str:
         "add_index": f"Add index {(op.get('index') or {}).get('name')} on {op.get('table')}"
         if isinstance(op.get("index"), Mapping) else "",
         "remove_index": f"Remove index {op.get('index')} from {op.get('table')}",
+        "add_constraint": f"Add check {(op.get('constraint') or {}).get('name')} on "
+        f"{op.get('table')}" if isinstance(op.get("constraint"), Mapping) else "",
+        "remove_constraint": f"Remove check {op.get('constraint')} from {op.get('table')}",
         "run_sql": "Run SQL",
     }.get(kind, kind)
 

@@ -56,7 +56,11 @@ static const char *ops_str(pw_arena *a, const pw_oplist *l) {
             break;
         case PW_OP_REMOVE_FIELD:
         case PW_OP_REMOVE_INDEX:
+        case PW_OP_REMOVE_CONSTRAINT:
             pw_sb_appendf(&sb, "%s.%s", op->table, op->name);
+            break;
+        case PW_OP_ADD_CONSTRAINT:
+            pw_sb_appendf(&sb, "%s.%s", op->table, op->check->name);
             break;
         case PW_OP_RENAME_FIELD:
             pw_sb_appendf(&sb, "%s.%s->%s", op->table, op->name, op->new_name);

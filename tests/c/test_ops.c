@@ -80,7 +80,8 @@ TEST(test_ops_kind_names) {
     static const char *names[PW_OP_KIND_COUNT] = {
         "create_model", "delete_model", "rename_model", "alter_model",
         "add_field",    "remove_field", "alter_field",  "rename_field",
-        "add_index",    "remove_index", "run_sql",      "run_python"};
+        "add_index",    "remove_index", "add_constraint", "remove_constraint",
+        "run_sql",      "run_python"};
     for (int i = 0; i < PW_OP_KIND_COUNT; i++) {
         CHECK_STR(pw_op_kind_name((pw_op_kind)i), names[i]);
         CHECK_INT(pw_op_kind_from_name(names[i]), i);

@@ -7,6 +7,8 @@ lists the differences as readable lines. What a table holds:
   type as the database reports it (SQLite: the declared text; PostgreSQL: ``format_type``;
   MySQL: ``COLUMN_TYPE``), the default as the database keeps its expression, and on MySQL the
   column's collation and ``EXTRA`` too.
+  A generated column has ``generated``: its expression as the database gives it back
+  (SQLite: the text between the parentheses of its ``AS (...)``), and ``stored``.
 - ``order``: the column names in table order (compared only when asked, see ``diff``).
 - ``pk``: the primary key's columns.
 - ``unique``: the unique coverage: the column tuples of every unique constraint and unique index
@@ -17,7 +19,8 @@ lists the differences as readable lines. What a table holds:
   SQLite, which keeps only a partial or expression index's statement, gives that statement's
   text after the index's name.
 - ``fks``: ``(columns, referenced table, referenced columns, on delete)``, sorted.
-- ``checks``: check constraint expressions, sorted.
+- ``checks``: check constraint expressions, sorted (SQLite: the text of each named
+  ``CHECK``).
 - ``comment``: the table's comment; ``options`` (MySQL): engine and collation.
 
 Normalizations, each applied to both sides alike:
@@ -60,6 +63,9 @@ clear of it), and what it cannot do at all:
   exist; names longer than 64 characters fail on MySQL; foreign-key cycles between tables are
   refused (a self-reference is fine); ``Meta.schema`` is not supported by tortoise-pathway.
   None of these are in the corpus.
+- ``db_index=True`` on a generated field: generate_schemas makes no index (Tortoise's own
+  migrations do); we make it. The corpus indexes its generated columns through
+  ``Meta.indexes``.
 - ``managed = False`` models are created by generate_schemas and left alone by
   tortoise-pathway, by design; not in the corpus.
 """
@@ -123,12 +129,15 @@ def _sqlite(db: Database) -> Catalog:
             t = cat[name] = _table()
             auto = bool(_AUTOINCREMENT.search(sql or ""))
             pk: list[tuple[int, str]] = []
-            for _cid, col, type_, notnull, default, pkpos in conn.execute(
-                    f"PRAGMA table_info({_sq(name)})"):
+            for _cid, col, type_, notnull, default, pkpos, hidden in conn.execute(
+                    f"PRAGMA table_xinfo({_sq(name)})"):
                 if pkpos:
                     pk.append((pkpos, col))
                 _column(t, col, type=type_, null=not notnull, default=default,
                         autoincrement=bool(pkpos) and auto, comment=None)
+                if hidden in (2, 3):  # generated: 2 virtual, 3 stored
+                    t["columns"][col].update(generated=_sqlite_expression(sql, col),
+                                             stored=hidden == 3)
             t["pk"] = tuple(c for _, c in sorted(pk))
             for _seq, ix, unique, origin, partial in conn.execute(
                     f"PRAGMA index_list({_sq(name)})"):
@@ -142,6 +151,7 @@ def _sqlite(db: Database) -> Catalog:
                                           "AND name = ?", (ix,)).fetchone()
                     cols = (_INDEX_BODY.sub("", sql),)
                 (t["unique"] if unique else t["indexes"]).append(cols)
+            t["checks"] = _sqlite_checks(sql or "")
             fks: dict[int, list[Any]] = {}
             for fid, seq, ref, frm, to, _upd, on_delete, _match in conn.execute(
                     f"PRAGMA foreign_key_list({_sq(name)})"):
@@ -151,6 +161,32 @@ def _sqlite(db: Database) -> Catalog:
                 t["fks"].append((tuple(r[1] for r in rows), rows[0][2],
                                  tuple(r[3] for r in rows), rows[0][4].upper()))
     return cat
+
+
+_CHECK = re.compile(r'CONSTRAINT\s+"(?:[^"]|"")+"\s+CHECK\s*\(', re.IGNORECASE)
+
+
+def _sqlite_checks(sql: str) -> list[str]:
+    """The conditions of the named CHECK constraints in a CREATE TABLE statement."""
+    out = []
+    for m in _CHECK.finditer(sql):
+        depth, i = 1, m.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(sql[i], 0)
+            i += 1
+        out.append(sql[m.end():i - 1].strip())
+    return out
+
+
+def _sqlite_expression(sql: str, column: str) -> str:
+    """The text inside the parentheses of ``AS (...)`` in column's definition."""
+    m = re.search(r'"' + re.escape(column) + r'"[^,]*?\bAS\s*\(', sql)
+    assert m, f"no generation expression for {column} in {sql}"
+    depth, i = 1, m.end()
+    while depth:
+        depth += {"(": 1, ")": -1}.get(sql[i], 0)
+        i += 1
+    return sql[m.end():i - 1].strip()
 
 
 _INDEX_BODY = re.compile(r'^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?"(?:[^"]|"")+" ',
@@ -187,17 +223,20 @@ def _postgres(db: Database) -> Catalog:
         oids[oid] = name
         cat[name] = _table(_pg_comment(comment))
     attnames: dict[tuple[int, int], str] = {}
-    for oid, attnum, name, type_, notnull, default, comment in db.query(
+    for oid, attnum, name, type_, notnull, default, comment, generated in db.query(
             "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), "
             "a.attnotnull, pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, "
-            "a.attnum) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
-            "AND d.adnum = a.attnum WHERE a.attnum > 0 AND NOT a.attisdropped AND "
+            "a.attnum), a.attgenerated::text FROM pg_attribute a LEFT JOIN pg_attrdef d "
+            "ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attnum > 0 AND "
+            "NOT a.attisdropped AND "
             f"a.attrelid IN (SELECT c.oid {where}) ORDER BY a.attrelid, a.attnum"):
         attnames[(oid, attnum)] = name
         auto = default is not None and bool(_NEXTVAL.match(default))
         _column(cat[oids[oid]], name, type=type_, null=not notnull,
                 default="autoincrement" if auto else default, autoincrement=auto,
                 comment=_pg_comment(comment))
+        if generated == "s":  # the expression is what pg_attrdef holds
+            cat[oids[oid]]["columns"][name].update(default=None, generated=default, stored=True)
     # The type of the sequence behind a SERIAL column: what it can count up to.
     for oid, attnum, seqtype in db.query(
             "SELECT d.refobjid, d.refobjsubid, format_type(s.seqtypid, NULL) FROM pg_depend d "
@@ -249,9 +288,10 @@ def _mysql(db: Database) -> Catalog:
             "TABLE_TYPE = 'BASE TABLE'"):
         t = cat[name] = _table(comment or None)
         t["options"] = {"engine": engine, "collation": collation}
-    for table, name, type_, nullable, default, extra, comment, collation in db.query(
+    for table, name, type_, nullable, default, extra, comment, collation, gen in db.query(
             "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
-            "COLUMN_COMMENT, COLLATION_NAME FROM information_schema.COLUMNS WHERE "
+            "COLUMN_COMMENT, COLLATION_NAME, GENERATION_EXPRESSION FROM "
+            "information_schema.COLUMNS WHERE "
             f"TABLE_SCHEMA = '{schema}' ORDER BY TABLE_NAME, ORDINAL_POSITION"):
         if table not in cat:
             continue
@@ -259,6 +299,8 @@ def _mysql(db: Database) -> Catalog:
         _column(cat[table], name, type=type_, null=nullable == "YES", default=default,
                 autoincrement="auto_increment" in extra, comment=comment or None,
                 extra=extra, collation=collation)
+        if gen:
+            cat[table]["columns"][name].update(generated=gen, stored="stored" in extra)
     indexes: dict[tuple[str, str], list[Any]] = {}
     for table, ix, non_unique, seq, col, sub_part, kind in db.query(
             "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, "

@@ -1,9 +1,9 @@
 """Rows for any table the catalog describes, and a check that they are all still there.
 
 ``Rows.insert_everywhere`` puts one row into every table (its foreign keys pointing at fresh
-rows of their parents), with a value in every column; ``Rows.check`` asserts every
-table holds exactly the rows put into it since it (last) appeared. Values derive from a counter,
-so unique columns never collide.
+rows of their parents), with a value in every column but generated ones; ``Rows.check``
+asserts every table holds exactly the rows put into it since it (last) appeared. Values
+derive from a counter, so unique columns never collide.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def literal(dialect: str, type_: str, n: int) -> str:
     distinct for each n."""
     t = type_.lower()
     m = _LENGTH.search(t)
+    if t.endswith("[]"):  # an array of any element type: an empty one
+        return "'{}'"
     if dialect == "postgres" and t == "boolean" or t == "tinyint(1)" or (
             dialect == "sqlite" and t == "bool"):
         return "true" if dialect == "postgres" else "1"
@@ -58,6 +60,8 @@ def literal(dialect: str, type_: str, n: int) -> str:
     if t.startswith(("varchar", "char", "character")):
         width = int(m.group(1)) if m else 8
         return f"'{_base36(n, width)}'"
+    if t == "tsvector":
+        return f"'w{n}'"
     if t == "point":
         return f"point({n}, {n + 1})"
     if t == "geometry":
@@ -88,8 +92,8 @@ class Rows:
             values[cols[0]] = parent[ref_cols[0]]
         for name in t["order"]:
             col = t["columns"][name]
-            if name in values or col["autoincrement"]:
-                continue
+            if name in values or col["autoincrement"] or col.get("generated") is not None:
+                continue  # the database makes the value
             if any(name in fk[0] for fk in t["fks"]):
                 values[name] = "NULL"  # a self-reference
                 continue

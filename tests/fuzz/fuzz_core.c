@@ -384,6 +384,16 @@ static pw_column *gen_column(fz *f, const pw_table *t, const pw_schema *s, const
         if (hostile(f) && coin(f, 40)) c->fk.name = NULL;
         if (!hostile(f) && c->fk.table == NULL) c->fk.table = "users";
     }
+    /* generated on some dialects (benign: never the key, never a default) */
+    static const char *const gens[] = {"GENERATED ALWAYS AS (a + 1) STORED",
+                                       "GENERATED ALWAYS AS (LOWER(b)) VIRTUAL",
+                                       "GENERATED ALWAYS AS (1; DROP TABLE t) STORED",
+                                       "AS ('x' || b)"};
+    if (coin(f, 20) && (hostile(f) || !c->pk)) {
+        for (int d = 0; d < PW_DIALECT_COUNT; d++)
+            if (coin(f, 128)) c->generated[d] = gens[hostile(f) ? pick(f, 4) : pick(f, 2)];
+        if (!hostile(f)) memset(&c->def, 0, sizeof c->def);
+    }
     return c;
 }
 
@@ -452,6 +462,19 @@ static void add_index(fz *f, pw_table *t, pw_index *ix) {
 }
 
 /* A table for schema s (may be NULL; not added to it). */
+/* A check constraint: benign conditions, and hostile ones the checks refuse. */
+static pw_check *gen_check(fz *f) {
+    static const char *const names[] = {"ck_a", "ck_b", "price_positive", "Check Me", ""};
+    static const char *const conds[] = {"a > 0", "b IS NOT NULL", "(a + 1) < 100",
+                                        "name <> 'x;y'", "a > 0) OR (1", "a; DROP TABLE t",
+                                        "a -- b", ""};
+    pw_check *c = must(pw_arena_alloc(f->a, sizeof *c));
+    c->name = names[hostile(f) ? pick(f, 5) : pick(f, 4)];
+    c->check = conds[hostile(f) ? pick(f, 8) : pick(f, 4)];
+    if (hostile(f) && coin(f, 20)) c->check = NULL;
+    return c;
+}
+
 static pw_table *gen_table(fz *f, const pw_schema *s) {
     pw_table *t = must(pw_arena_alloc(f->a, sizeof *t));
     t->name = fresh(f, &P_TABLES, t_table, s);
@@ -474,6 +497,13 @@ static pw_table *gen_table(fz *f, const pw_schema *s) {
     for (size_t k = 0; k < nc; k++) add_column(f, t, gen_column(f, t, s, NULL));
     size_t nx = pick(f, 3);
     for (size_t k = 0; k < nx; k++) add_index(f, t, gen_index(f, t, s));
+    if (coin(f, 40)) {
+        pw_check *c = gen_check(f);
+        pw_error err;
+        if ((hostile(f) || pw_table_find_check(t, c->name) == NULL) &&
+            pw_table_add_check(f->a, t, c, &err) != 0)
+            abort();
+    }
     return t;
 }
 
@@ -568,6 +598,15 @@ static pw_op gen_op(fz *f, const pw_schema *s) {
         break;
     case PW_OP_REMOVE_INDEX:
         op.name = some_index(f, t);
+        break;
+    case PW_OP_ADD_CONSTRAINT:
+        op.check = gen_check(f);
+        if (hostile(f) && coin(f, 30)) op.check = NULL;
+        break;
+    case PW_OP_REMOVE_CONSTRAINT:
+        op.name = t != NULL && t->nchecks > 0 && !coin(f, 40)
+                      ? t->checks[pick(f, t->nchecks)]->name
+                      : gen_check(f)->name;
         break;
     case PW_OP_RUN_SQL:
         op.sql_forward = from_pool(f, &P_SQL);
@@ -737,6 +776,11 @@ static void trace_column(const pw_column *c) {
         tq(c->fk.column);
         fprintf(stderr, " %s", pw_fk_action_name(c->fk.on_delete));
     }
+    for (int d = 0; d < PW_DIALECT_COUNT; d++)
+        if (c->generated[d]) {
+            fprintf(stderr, " generated[%s]=", pw_dialect_name((pw_dialect)d));
+            tq(c->generated[d]);
+        }
     fputc('\n', stderr);
 }
 
@@ -768,6 +812,14 @@ static void trace_index(const pw_index *ix) {
     fputc('\n', stderr);
 }
 
+static void trace_check(const pw_check *c) {
+    fputs("    check ", stderr);
+    tq(c->name);
+    fputc(' ', stderr);
+    tq(c->check);
+    fputc('\n', stderr);
+}
+
 static void trace_table(const pw_table *t) {
     fputs("  table ", stderr);
     tq(t->name);
@@ -778,6 +830,7 @@ static void trace_table(const pw_table *t) {
     fputc('\n', stderr);
     for (size_t k = 0; k < t->ncolumns; k++) trace_column(t->columns[k]);
     for (size_t k = 0; k < t->nindexes; k++) trace_index(t->indexes[k]);
+    for (size_t k = 0; k < t->nchecks; k++) trace_check(t->checks[k]);
 }
 
 static void trace_schema(const char *what, const pw_schema *s) {
@@ -817,6 +870,7 @@ static void trace_op(const char *what, const pw_op *op) {
     if (op->model) trace_table(op->model);
     if (op->column) trace_column(op->column);
     if (op->index) trace_index(op->index);
+    if (op->check) trace_check(op->check);
 }
 
 static void trace_rc(const char *what, int rc, const pw_error *err) {

@@ -581,3 +581,83 @@ def test_index_mixing_columns_and_expressions_is_refused(models: Models) -> None
                     indexes = [Index(fields=("a", "lower(a)"))]
             """, "sqlite")
     assert "A.Meta.indexes: Index mixes columns and expressions (a, lower(a))" in str(e.value)
+
+
+GENERATED = """
+from tortoise.contrib.postgres.fields import TSVectorField
+
+
+class Computed(fields.Field):
+    SQL_TYPE = "INT"
+    allows_generated = True
+    GENERATED_SQL = 'GENERATED ALWAYS AS ("a" * 2) STORED'
+
+    class _db_mysql:
+        GENERATED_SQL = "GENERATED ALWAYS AS (`a` * 2) STORED"
+
+    def __init__(self, **kwargs):
+        super().__init__(generated=True, null=True, **kwargs)
+
+
+class Doc(models.Model):
+    id = fields.IntField(primary_key=True)
+    a = fields.IntField()
+    title = fields.CharField(max_length=50)
+    twice = Computed()
+    search = TSVectorField(source_fields=("title",), config="english")
+    manual = TSVectorField(stored=False, null=True)
+"""
+
+
+def test_generated_columns_carry_each_dialects_clause(models: Models) -> None:
+    (doc,) = models.schema_on(GENERATED, "postgres")["tables"]
+    by_name = {c["name"]: c for c in doc["columns"]}
+    assert by_name["twice"]["generated"] == {
+        "sqlite": 'GENERATED ALWAYS AS ("a" * 2) STORED',
+        "postgres": 'GENERATED ALWAYS AS ("a" * 2) STORED',
+        "mysql": "GENERATED ALWAYS AS (`a` * 2) STORED"}
+    clause = by_name["search"]["generated"]["postgres"]
+    assert by_name["search"]["generated"] == {"postgres": clause}  # plain elsewhere
+    assert clause in models.tortoise_sql(GENERATED, "postgres")
+    assert "generated" not in by_name["manual"] and "generated" not in by_name["id"]
+    assert by_name["id"]["autoincrement"]
+
+
+CONSTRAINTS = """
+from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+
+
+class Seat(models.Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=10)
+    row = fields.IntField(source_field="row_no")
+
+    class Meta:
+        constraints = [
+            CheckConstraint(check="row_no > 0", name="seat_row"),
+            UniqueConstraint(fields=("code", "row")),
+            UniqueConstraint(fields=("code",), condition="row_no > 1", name="seat_code"),
+        ]
+"""
+
+
+def test_meta_constraints_are_checks_and_unique_indexes(models: Models) -> None:
+    (seat,) = models.schema_on(CONSTRAINTS, "postgres")["tables"]
+    assert seat["checks"] == [{"name": "seat_row", "check": "row_no > 0"}]
+    together, partial = seat["indexes"]
+    assert together == {"name": introspect.index_name("uid", "seat", ["code", "row_no"]),
+                        "columns": ["code", "row_no"], "unique": True}
+    assert partial == {"name": "seat_code", "columns": ["code"], "unique": True,
+                       "condition": "row_no > 1"}
+
+
+def test_an_unknown_constraint_is_refused(models: Models) -> None:
+    with pytest.raises(ModelError) as e:
+        models.schema_on("""
+            class A(models.Model):
+                id = fields.IntField(primary_key=True)
+
+                class Meta:
+                    constraints = ["a > 0"]
+            """, "sqlite")
+    assert "A.Meta.constraints: str is not a constraint Tortoise knows" in str(e.value)

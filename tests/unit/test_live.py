@@ -111,3 +111,27 @@ def test_index_kinds_are_read_as_they_are() -> None:
     assert columns(result)["email"]["unique"] is False
     assert result.schema["tables"][0]["indexes"] == [
         {"name": "ix", "columns": ["email"], "unique": True, **kinds}]
+
+
+def test_sqlite_generation_reads_the_expression_of_a_column() -> None:
+    sql = ('CREATE TABLE "t" ("id" INT, "b c" INT GENERATED ALWAYS AS (a * (2 + 1)) STORED '
+           "NOT NULL, d TEXT AS ('x,' || a), e INT)")
+    assert live._sqlite_generation(sql, "b c") == "a * (2 + 1)"
+    assert live._sqlite_generation(sql, "d") == "'x,' || a"
+    assert live._sqlite_generation(sql, "e") is None
+    assert live._sqlite_generation(sql, "missing") is None
+
+
+def test_fragment_keeps_what_the_engine_can_hold() -> None:
+    assert live._fragment('"a" * 2') == '"a" * 2'
+    for bad in ("a; b", "a -- b", "a /* b", "f(a", "'open", "a # b", "a\\b", "a\nb"):
+        assert live._fragment(bad) == "(unreadable)", bad
+    assert live._generated("a + 1", True) == "GENERATED ALWAYS AS (a + 1) STORED"
+    assert live._generated("a + 1", False) == "GENERATED ALWAYS AS (a + 1) VIRTUAL"
+
+
+def test_sqlite_checks_reads_named_and_unnamed_checks() -> None:
+    sql = ('CREATE TABLE "t" ("id" INT, "p" INT CHECK (p > 0), CONSTRAINT "pos" '
+           'CHECK ("p" > (0)), CHECK (id > 1), CONSTRAINT [b] CHECK (p <> \',\'))')
+    assert live._sqlite_checks(sql) == [("pos", '"p" > (0)'), (None, "id > 1"),
+                                        ("b", "p <> ','")]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tortoise_pathway import _engine, loader, writer
+from tortoise_pathway.ops import DIALECTS
 
 BOOL = {"sqlite": "INT", "postgres": "BOOL", "mysql": "BOOL"}
 
@@ -370,3 +371,40 @@ def test_index_kinds_are_written_only_when_set_and_round_trip(tmp_path: Path) ->
     migration, _ = load_text(tmp_path, text)
     assert migration.ops_data() == operations
     assert _engine.replay([migration.ops_data()])["tables"][0]["indexes"] == kinds
+
+
+def test_generated_columns_are_written_and_round_trip(tmp_path: Path) -> None:
+    everywhere = 'GENERATED ALWAYS AS ("a" + 1) STORED'
+    columns = [col("a"), col("b", null=True, generated={d: everywhere for d in DIALECTS}),
+               col("c", "TSVECTOR", generated={"postgres": "GENERATED ALWAYS AS "
+                                                "(TO_TSVECTOR('english', \"x\")) STORED"})]
+    operations = [{"op": "create_model", "table": {
+        "name": "t", "comment": None, "indexes": [], "columns": columns}}]
+    text = writer.render(operations, [], "x")
+    assert 'generated="GENERATED ALWAYS AS (\\"a\\" + 1) STORED")' in text
+    assert "generated={\"postgres\": \"GENERATED ALWAYS AS (TO_TSVECTOR('english'," in text
+    migration, _ = load_text(tmp_path, text)
+    assert migration.ops_data() == operations
+    assert _engine.replay([migration.ops_data()])["tables"][0]["columns"] == columns
+
+
+def test_check_constraints_are_written_and_round_trip(tmp_path: Path) -> None:
+    checks = [{"name": "price_positive", "check": "price > 0"}]
+    operations = [
+        {"op": "create_model", "table": {"name": "t", "comment": None, "indexes": [],
+                                         "columns": [col("price")], "checks": checks}},
+        {"op": "add_constraint", "table": "t",
+         "constraint": {"name": "note_set", "check": "note <> ''"}},
+        {"op": "remove_constraint", "table": "t", "constraint": "price_positive"},
+    ]
+    text = writer.render(operations, [], "x")
+    assert ('            checks=[\n'
+            '                ops.Check("price_positive", "price > 0"),\n') in text
+    assert 'ops.AddConstraint("t", ops.Check("note_set", "note <> \'\'")),' in text
+    assert 'ops.RemoveConstraint("t", "price_positive"),' in text
+    migration, _ = load_text(tmp_path, text)
+    assert migration.ops_data() == operations
+    (table,) = _engine.replay([migration.ops_data()])["tables"]
+    assert table["checks"] == [{"name": "note_set", "check": "note <> ''"}]
+    assert [writer.describe(op) for op in operations[1:]] == [
+        "Add check note_set on t", "Remove check price_positive from t"]

@@ -174,6 +174,37 @@ static int read_fk(pw_arena *a, PyObject *col, const char *path, pw_fk *fk) {
     return 0;
 }
 
+/* col["generated"]: absent or None (a plain column), a string (the clause on
+ * every dialect) or a dict of dialect -> clause for the dialects that have
+ * one (a None value: none there). */
+static int read_generated(pw_arena *a, PyObject *col, const char *path, pw_column *c) {
+    PyObject *v;
+    char sub[PW_ERR_PATH_MAX];
+    snprintf(sub, sizeof sub, "%s.generated", path);
+    if (get_opt(col, "generated", path, &v)) return -1;
+    if (v == NULL) return 0;
+    if (PyUnicode_Check(v)) {
+        const char *g;
+        if (read_str(a, v, sub, &g)) return -1;
+        for (int d = 0; d < PW_DIALECT_COUNT; d++) c->generated[d] = g;
+        return 0;
+    }
+    if (!PyDict_Check(v))
+        return pw_raise_invalid(sub, "%s must be a string or a dict of dialect -> clause", sub);
+    PyObject *key, *val;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(v, &pos, &key, &val)) {
+        const char *k = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : NULL;
+        int d = k != NULL ? pw_dialect_from_name(k) : -1;
+        if (d < 0) {
+            PyErr_Clear();
+            return pw_raise_invalid(sub, "%s: keys must be sqlite, postgres or mysql", sub);
+        }
+        if (val != Py_None && read_str(a, val, sub, &c->generated[d])) return -1;
+    }
+    return 0;
+}
+
 static int read_column(pw_arena *a, PyObject *obj, const char *table, pw_column **out) {
     char path[PW_ERR_PATH_MAX];
     snprintf(path, sizeof path, "%s.<column>", table);
@@ -191,7 +222,8 @@ static int read_column(pw_arena *a, PyObject *obj, const char *table, pw_column 
         read_bool(obj, "unique", path, &c->unique) ||
         read_opt_str(a, obj, "unique_name", path, &c->unique_name) ||
         read_value(a, obj, "default", path, &c->def) ||
-        read_opt_str(a, obj, "comment", path, &c->comment) || read_fk(a, obj, path, &c->fk))
+        read_opt_str(a, obj, "comment", path, &c->comment) || read_fk(a, obj, path, &c->fk) ||
+        read_generated(a, obj, path, c))
         return -1;
     *out = c;
     return 0;
@@ -248,6 +280,23 @@ static int fast_list(PyObject *obj, const char *path, const char *what) {
     return 0;
 }
 
+/* {"name": str, "check": str}: a check constraint of table. */
+static int read_check(pw_arena *a, PyObject *obj, const char *table, pw_check **out) {
+    char path[PW_ERR_PATH_MAX];
+    snprintf(path, sizeof path, "%s.<check>", table);
+    if (!PyDict_Check(obj)) return pw_raise_invalid(path, "a check of %s must be a dict", table);
+    pw_check *c = pw_arena_alloc(a, sizeof *c);
+    if (c == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (read_req_str(a, obj, "name", path, &c->name) ||
+        read_req_str(a, obj, "check", path, &c->check))
+        return -1;
+    *out = c;
+    return 0;
+}
+
 static int read_table(pw_arena *a, PyObject *obj, pw_table **out) {
     if (!PyDict_Check(obj)) return pw_raise_invalid("<table>", "a table must be a dict");
     pw_table *t = pw_arena_alloc(a, sizeof *t);
@@ -259,9 +308,9 @@ static int read_table(pw_arena *a, PyObject *obj, pw_table **out) {
     if (read_req_str(a, obj, "name", "<table>", &t->name) ||
         read_opt_str(a, obj, "comment", t->name, &t->comment))
         return -1;
-    PyObject *cols, *idx;
+    PyObject *cols, *idx, *checks;
     if (get_req(obj, "columns", t->name, &cols) || fast_list(cols, t->name, "columns") ||
-        get_opt(obj, "indexes", t->name, &idx))
+        get_opt(obj, "indexes", t->name, &idx) || get_opt(obj, "checks", t->name, &checks))
         return -1;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(cols);
     PyObject **items = PySequence_Fast_ITEMS(cols);
@@ -278,6 +327,16 @@ static int read_table(pw_arena *a, PyObject *obj, pw_table **out) {
             pw_index *ix;
             if (read_index(a, items[i], t->name, &ix)) return -1;
             if (pw_table_add_index(a, t, ix, &err)) return raise_err(&err);
+        }
+    }
+    if (checks != NULL) {
+        if (fast_list(checks, t->name, "checks")) return -1;
+        n = PySequence_Fast_GET_SIZE(checks);
+        items = PySequence_Fast_ITEMS(checks);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            pw_check *c;
+            if (read_check(a, items[i], t->name, &c)) return -1;
+            if (pw_table_add_check(a, t, c, &err)) return raise_err(&err);
         }
     }
     *out = t;
@@ -360,6 +419,16 @@ static int read_op(pw_arena *a, PyObject *obj, const char *label, size_t pos, pw
     case PW_OP_REMOVE_INDEX:
         return read_req_str(a, obj, "table", path, &op->table) ||
                        read_req_str(a, obj, "index", path, &op->name)
+                   ? -1
+                   : 0;
+    case PW_OP_ADD_CONSTRAINT:
+        if (read_req_str(a, obj, "table", path, &op->table) ||
+            get_req(obj, "constraint", path, &v) || read_check(a, v, op->table, &op->check))
+            return -1;
+        return 0;
+    case PW_OP_REMOVE_CONSTRAINT:
+        return read_req_str(a, obj, "table", path, &op->table) ||
+                       read_req_str(a, obj, "constraint", path, &op->name)
                    ? -1
                    : 0;
     case PW_OP_RUN_SQL:
@@ -560,6 +629,20 @@ static PyObject *fk_to_py(const pw_fk *fk) {
     return d;
 }
 
+/* {dialect: clause} for the dialects where c is generated. */
+static PyObject *generated_to_py(const pw_column *c) {
+    PyObject *d = PyDict_New();
+    if (d == NULL) return NULL;
+    for (int k = 0; k < PW_DIALECT_COUNT; k++)
+        if (c->generated[k] != NULL &&
+            set_steal(d, pw_dialect_name((pw_dialect)k), PyUnicode_FromString(c->generated[k]))) {
+            Py_DECREF(d);
+            return NULL;
+        }
+    return d;
+}
+
+/* The column as a dict; "unique_name" and "generated" only when set. */
 static PyObject *column_to_py(const pw_column *c) {
     PyObject *d = PyDict_New();
     if (d == NULL) return NULL;
@@ -571,7 +654,8 @@ static PyObject *column_to_py(const pw_column *c) {
         (c->unique_name != NULL &&
          set_steal(d, "unique_name", PyUnicode_FromString(c->unique_name))) ||
         set_steal(d, "default", default_to_py(&c->def)) ||
-        set_steal(d, "comment", str_or_none(c->comment)) || set_steal(d, "fk", fk_to_py(&c->fk))) {
+        set_steal(d, "comment", str_or_none(c->comment)) || set_steal(d, "fk", fk_to_py(&c->fk)) ||
+        (pw_column_is_generated(c) && set_steal(d, "generated", generated_to_py(c)))) {
         Py_DECREF(d);
         return NULL;
     }
@@ -611,6 +695,18 @@ static PyObject *index_to_py(const pw_index *ix) {
     return d;
 }
 
+static PyObject *check_to_py(const pw_check *c) {
+    PyObject *d = PyDict_New();
+    if (d == NULL) return NULL;
+    if (set_steal(d, "name", PyUnicode_FromString(c->name)) ||
+        set_steal(d, "check", PyUnicode_FromString(c->check))) {
+        Py_DECREF(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* The table as a dict; "checks" only when it has check constraints. */
 static PyObject *table_to_py(const pw_table *t) {
     PyObject *d = PyDict_New();
     PyObject *cols = PyList_New((Py_ssize_t)t->ncolumns);
@@ -634,6 +730,19 @@ static PyObject *table_to_py(const pw_table *t) {
     int rc2 = rc1 ? -1 : set_steal(d, "indexes", idx);
     if (!rc1) idx = NULL;
     if (rc1 || rc2) goto fail;
+    if (t->nchecks > 0) {
+        PyObject *checks = PyList_New((Py_ssize_t)t->nchecks);
+        if (checks == NULL) goto fail;
+        for (size_t i = 0; i < t->nchecks; i++) {
+            PyObject *c = check_to_py(t->checks[i]);
+            if (c == NULL) {
+                Py_DECREF(checks);
+                goto fail;
+            }
+            PyList_SET_ITEM(checks, (Py_ssize_t)i, c);
+        }
+        if (set_steal(d, "checks", checks)) goto fail;
+    }
     return d;
 fail:
     Py_XDECREF(d);
@@ -709,6 +818,16 @@ static PyObject *op_to_py(const pw_op *op) {
     case PW_OP_REMOVE_INDEX:
         if (set_steal(d, "table", PyUnicode_FromString(op->table)) ||
             set_steal(d, "index", PyUnicode_FromString(op->name)))
+            goto fail;
+        break;
+    case PW_OP_ADD_CONSTRAINT:
+        if (set_steal(d, "table", PyUnicode_FromString(op->table)) ||
+            set_steal(d, "constraint", check_to_py(op->check)))
+            goto fail;
+        break;
+    case PW_OP_REMOVE_CONSTRAINT:
+        if (set_steal(d, "table", PyUnicode_FromString(op->table)) ||
+            set_steal(d, "constraint", PyUnicode_FromString(op->name)))
             goto fail;
         break;
     case PW_OP_RUN_SQL:

@@ -60,6 +60,10 @@ SETS = [
     ModelSet("pgindex", {"models": "pgindex_v1"}, ("postgres",),
              ("CREATE EXTENSION IF NOT EXISTS bloom",)),
     ModelSet("myindex", {"models": "myindex_v1"}, ("mysql",)),
+    ModelSet("generated", {"models": "generated_v1"}),
+    ModelSet("pgsearch", {"models": "pgsearch_v1"}, ("postgres",)),
+    ModelSet("constraints", {"models": "constraints_v1"}),
+    ModelSet("pgconstraints", {"models": "pgconstraints_v1"}, ("postgres",)),
 ]
 
 HISTORIES = [
@@ -85,6 +89,9 @@ HISTORIES = [
     History("pgindex", (Step("pgindex_v1"), Step("pgindex_v2")), ("postgres",),
             ("CREATE EXTENSION IF NOT EXISTS bloom",)),
     History("myindex", (Step("myindex_v1"), Step("myindex_v2")), ("mysql",)),
+    History("generated", (Step("generated_v1"), Step("generated_v2"))),
+    History("pgsearch", (Step("pgsearch_v1"), Step("pgsearch_v2")), ("postgres",)),
+    History("constraints", (Step("constraints_v1"), Step("constraints_v2"))),
     History("xapp", tuple(
         Step(apps={"zeta": f"xapp_zeta_v{i}", "beta": f"xapp_beta_v{i}"}) for i in (1, 2, 3))),
 ]

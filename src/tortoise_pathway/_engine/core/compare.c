@@ -85,7 +85,10 @@ static int physical_column(pw_arena *a, const pw_schema *s, const pw_table *orig
     /* InnoDB has no SET DEFAULT: MariaDB takes it and keeps RESTRICT */
     if (d == PW_DIALECT_MYSQL && c->fk.table != NULL && c->fk.on_delete == PW_FK_SET_DEFAULT)
         c->fk.on_delete = PW_FK_RESTRICT;
-    for (int k = 0; k < PW_DIALECT_COUNT; k++) c->type[k] = type;
+    for (int k = 0; k < PW_DIALECT_COUNT; k++) {
+        c->type[k] = type;
+        c->generated[k] = orig->generated[d];
+    }
     if (serial) {
         memset(&c->def, 0, sizeof c->def);
     } else {
@@ -186,6 +189,18 @@ static void reconcile(pw_schema *live, const pw_schema *reference, pw_dialect d)
             lc->unique_name = d == PW_DIALECT_SQLITE ? NULL : ix->name;
             pw_table_remove_index_at(lt, k);
         }
+        /* a check constraint keeps its condition as the database spells it */
+        for (size_t k = 0; k < lt->nchecks; k++) {
+            const pw_check *rc = pw_table_find_check(rt, lt->checks[k]->name);
+            if (rc != NULL) lt->checks[k]->check = rc->check;
+        }
+        /* a generated column keeps its expression as the database spells it */
+        for (size_t k = 0; k < lt->ncolumns; k++) {
+            pw_column *lc = lt->columns[k];
+            const pw_column *rc = pw_table_find_column(rt, lc->name);
+            if (rc != NULL && lc->generated[d] != NULL && rc->generated[d] != NULL)
+                memcpy(lc->generated, rc->generated, sizeof lc->generated);
+        }
         for (size_t k = 0; k < lt->nindexes; k++) {
             pw_index *ix = lt->indexes[k];
             const pw_index *rx = pw_table_find_index(rt, ix->name);
@@ -281,6 +296,11 @@ static int describe_column(describer *w, const char *table, const pw_column *lc,
     if (strcmp(lc->type[d], ec->type[d]) != 0 &&
         (rc = add(w, table, o, false, "%s in the database, %s in the migrations", lc->type[d],
                   ec->type[d])))
+        return rc;
+    if (!streq(lc->generated[d], ec->generated[d]) &&
+        (rc = add(w, table, o, false, "%s in the database, %s in the migrations",
+                  lc->generated[d] ? lc->generated[d] : "a plain column",
+                  ec->generated[d] ? ec->generated[d] : "a plain column")))
         return rc;
     if (lc->null != ec->null &&
         (rc = add(w, table, o, false, "%s in the database, %s in the migrations",
@@ -448,6 +468,15 @@ static int by_table(const void *x, const void *y) {
     return p->pos < q->pos ? -1 : p->pos > q->pos;
 }
 
+/* "check <name>": how a check constraint is named in a difference (NULL out
+ * of memory, which add reports). */
+static const char *check_object(pw_arena *a, const char *name) {
+    pw_strbuf sb;
+    pw_sb_init(&sb, a);
+    pw_sb_appendf(&sb, "check %s", name);
+    return pw_sb_finish(&sb);
+}
+
 static int describe(describer *w, const pw_schema *L, const pw_schema *E, const pw_oplist *ops) {
     int rc;
     pw_arena *a = w->a;
@@ -517,6 +546,22 @@ static int describe(describer *w, const pw_schema *L, const pw_schema *E, const 
             if (lt != NULL && et != NULL) {
                 const pw_index *old = pw_table_find_index(lt, op->name);
                 if (old != NULL) ix[nix++] = (index_change){op->table, old, false, false};
+            }
+            break;
+        case PW_OP_ADD_CONSTRAINT:
+            if (lt != NULL && pw_table_find_check(lt, op->check->name) == NULL &&
+                (rc = add(w, op->table, check_object(a, op->check->name), false,
+                          "on %s: CHECK (%s) in the migrations, not in the database", op->table,
+                          op->check->check)))
+                return rc;
+            break;
+        case PW_OP_REMOVE_CONSTRAINT:
+            if (et != NULL && pw_table_find_check(et, op->name) == NULL && lt != NULL) {
+                const pw_check *old = pw_table_find_check(lt, op->name);
+                if ((rc = add(w, op->table, check_object(a, op->name), false,
+                              "on %s: CHECK (%s) in the database only", op->table,
+                              old != NULL ? old->check : "?")))
+                    return rc;
             }
             break;
         case PW_OP_RENAME_MODEL:
@@ -703,6 +748,8 @@ int pw_adopt_baseline(pw_arena *a, const pw_schema *live, const pw_schema *targe
             for (int t = 0; t < PW_DIALECT_COUNT; t++)
                 bc->type[t] = same_type || t != (int)d ? tc->type[t] : lc->type[d];
             if ((rc = baseline_default(a, d, lc, pc, tc, bc, err))) return rc;
+            if (lc->generated[d] != NULL && tc->generated[d] != NULL)
+                memcpy(bc->generated, tc->generated, sizeof bc->generated);
             if (d == PW_DIALECT_SQLITE) {
                 bc->comment = tc->comment;
                 if (bc->fk.table != NULL && tc->fk.table != NULL) bc->fk.name = tc->fk.name;

@@ -72,7 +72,9 @@ typedef struct {
  * of the same name and shape (uniqueness, columns, method in any case, as
  * many expressions, a condition or none) takes the expected index's
  * expressions, condition and options: a catalog spells those its own way,
- * so their text is not compared. Then pw_diff gives the operations that turn the
+ * so their text is not compared; for the same reason a column generated in
+ * both takes the expected column's generated clause (generated or plain is
+ * compared, the expression is not). Then pw_diff gives the operations that turn the
  * database into what the migrations describe, without guessing renames.
  * Fills:
  *   diffs: one line per difference, e.g.
@@ -101,7 +103,7 @@ int pw_compare(pw_arena *a, const pw_schema *live, const pw_schema *expected, pw
  *     Tortoise uses for the same field on the other dialects where d's type
  *     is one of those, else d's type everywhere;
  *   - what d cannot hold (comments and constraint names on SQLite) comes from
- *     the models.
+ *     the models, and so does the clause of a column generated in both;
  * Tables, columns and indexes are matched by the names the database has for
  * them and take the target's names (PostgreSQL cuts a name past 63 bytes).
  * Live tables the target does not name are left out (the caller lists them

@@ -247,8 +247,10 @@ static bool index_matches(const pw_table *ft, const long *col_to,
 /* Whether ft and tt are equal but for the table name. */
 static bool table_rename_candidate(const diff_ctx *d, const pw_table *ft, const pw_table *tt) {
     if (!pw_str_eq(ft->comment, tt->comment) || ft->ncolumns != tt->ncolumns ||
-        ft->nindexes != tt->nindexes)
+        ft->nindexes != tt->nindexes || ft->nchecks != tt->nchecks)
         return false;
+    for (size_t i = 0; i < ft->nchecks; i++)
+        if (!pw_check_equal(ft->checks[i], tt->checks[i])) return false;
     for (size_t i = 0; i < ft->ncolumns; i++)
         if (!column_matches(d, ft->columns[i], tt->columns[i], NULL, ft->name, tt->name))
             return false;
@@ -288,7 +290,10 @@ static uint64_t shape_hash(const pw_table *t) {
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];
         h = fnv_str(h, c->name);
-        for (int k = 0; k < PW_DIALECT_COUNT; k++) h = fnv_str(h, c->type[k]);
+        for (int k = 0; k < PW_DIALECT_COUNT; k++) {
+            h = fnv_str(h, c->type[k]);
+            h = fnv_str(h, c->generated[k]);
+        }
         h = fnv_num(h, (unsigned long long)c->null | (unsigned long long)c->pk << 1 |
                            (unsigned long long)c->autoincrement << 2 |
                            (unsigned long long)c->unique << 3);
@@ -328,6 +333,11 @@ static uint64_t shape_hash(const pw_table *t) {
         h = fnv_str(h, ix->method);
         h = fnv_str(h, ix->condition);
         h = fnv_str(h, ix->options);
+    }
+    h = fnv_num(h, t->nchecks);
+    for (size_t i = 0; i < t->nchecks; i++) {
+        h = fnv_str(h, t->checks[i]->name);
+        h = fnv_str(h, t->checks[i]->check);
     }
     return h;
 }
@@ -787,6 +797,25 @@ static int emit_remove_indexes(diff_ctx *d) {
     return 0;
 }
 
+/* Step 2 too: REMOVE_CONSTRAINT of check constraints of kept tables that are
+ * gone or whose condition changed. */
+static int emit_remove_checks(diff_ctx *d) {
+    int rc;
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        const to_info *ti = &d->ti[j];
+        if (ti->from < 0) continue;
+        const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
+        for (size_t k = 0; k < ft->nchecks; k++) {
+            const pw_check *tc = pw_table_find_check(tt, ft->checks[k]->name);
+            if (tc != NULL && pw_str_eq(tc->check, ft->checks[k]->check)) continue;
+            pw_op op = new_op(PW_OP_REMOVE_CONSTRAINT, tt->name);
+            op.name = ft->checks[k]->name;
+            if ((rc = push(d, &op)) != 0) return rc;
+        }
+    }
+    return 0;
+}
+
 /* Whether index ix of table t uses a column flagged in cols. */
 static bool index_uses(const pw_table *t, const pw_index *ix, const bool *cols) {
     for (size_t i = 0; i < ix->ncolumns; i++) {
@@ -796,9 +825,18 @@ static bool index_uses(const pw_table *t, const pw_index *ix, const bool *cols) 
     return false;
 }
 
+/* Whether the new `to` table j leaves a column out of CREATE_MODEL: then
+ * its check constraints (which may name it) are added in step 8 too. */
+static bool has_deferred_columns(const diff_ctx *d, size_t j) {
+    for (size_t k = 0; k < d->to->tables[j]->ncolumns; k++)
+        if (d->ti[j].deferred_col[k]) return true;
+    return false;
+}
+
 /* The table CREATE_MODEL carries for the new `to` table j: a shallow copy of
  * it (its columns and indexes are tt's own) without its deferred columns and
- * indexes. NULL out of memory. */
+ * indexes, and without its check constraints when it has deferred columns.
+ * NULL out of memory. */
 static pw_table *create_model_table(diff_ctx *d, size_t j) {
     const pw_table *tt = d->to->tables[j];
     const to_info *ti = &d->ti[j];
@@ -824,6 +862,7 @@ static pw_table *create_model_table(diff_ctx *d, size_t j) {
             if (!ti->deferred_ix[k]) m->indexes[m->nindexes++] = tt->indexes[k];
         m->capindexes = nx;
     }
+    if (nc != tt->ncolumns) m->nchecks = 0;
     return m;
 }
 
@@ -1342,6 +1381,26 @@ static int emit_add_indexes(diff_ctx *d) {
     return 0;
 }
 
+/* Step 8 too: ADD_CONSTRAINT of new or changed check constraints of kept
+ * tables, and of those new tables were created without. */
+static int emit_add_checks(diff_ctx *d) {
+    int rc;
+    for (size_t j = 0; j < d->to->ntables; j++) {
+        const to_info *ti = &d->ti[j];
+        const pw_table *tt = d->to->tables[j];
+        if (ti->from < 0 && !has_deferred_columns(d, j)) continue;
+        const pw_table *ft = ti->from >= 0 ? d->from->tables[ti->from] : NULL;
+        for (size_t k = 0; k < tt->nchecks; k++) {
+            const pw_check *fc = ft != NULL ? pw_table_find_check(ft, tt->checks[k]->name) : NULL;
+            if (fc != NULL && pw_str_eq(fc->check, tt->checks[k]->check)) continue;
+            pw_op op = new_op(PW_OP_ADD_CONSTRAINT, tt->name);
+            op.check = tt->checks[k];
+            if ((rc = push(d, &op)) != 0) return rc;
+        }
+    }
+    return 0;
+}
+
 /* After the steps: every foreign key that points at a column taking a primary
  * key over (pk_late) lets go of it before anything of that column changes,
  * and gets its final definition right after the move. PostgreSQL and MySQL
@@ -1501,6 +1560,7 @@ int pw_diff(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_c
     find_pk_moves(&d);
     if ((rc = collect_dropped_indexes(&d)) != 0) goto done;
     if ((rc = emit_remove_indexes(&d)) != 0) goto done;
+    if ((rc = emit_remove_checks(&d)) != 0) goto done;
     if ((rc = emit_create_models(&d)) != 0) goto done;
     if ((rc = emit_dangling_fk_drops(&d)) != 0) goto done;
     if ((rc = emit_add_fields(&d)) != 0) goto done;
@@ -1509,6 +1569,7 @@ int pw_diff(pw_arena *a, const pw_schema *from, const pw_schema *to, pw_rename_c
     if ((rc = emit_pk_moves(&d)) != 0) goto done;
     if ((rc = emit_delete_models(&d)) != 0) goto done;
     if ((rc = emit_add_indexes(&d)) != 0) goto done;
+    if ((rc = emit_add_checks(&d)) != 0) goto done;
     if ((rc = defer_fks_to_pk_moves(&d)) != 0) goto done;
     if (d.pre.len > 0) {
         pw_oplist all = {0};

@@ -14,7 +14,8 @@
  *      after the table) or renames a table lacking it to (that could not
  *      happen while the key points there);
  *   1. RENAME_MODEL, RENAME_FIELD that the callback confirmed;
- *   2. REMOVE_INDEX of indexes that are gone or changed;
+ *   2. REMOVE_INDEX of indexes that are gone or changed, then
+ *      REMOVE_CONSTRAINT of check constraints that are gone or changed;
  *   3. CREATE_MODEL of new tables, referenced tables first; a foreign-key
  *      cycle among new tables is broken by creating a table without the
  *      column that closes the cycle and adding that column (ADD_FIELD) after
@@ -30,7 +31,9 @@
  *      without the key, added so in step 4 or altered so in step 5);
  *   7. DELETE_MODEL of dropped tables, referencing tables first (a cycle among
  *      dropped tables is broken by REMOVE_FIELD of the closing column first);
- *   8. ADD_INDEX of new or changed indexes.
+ *   8. ADD_INDEX of new or changed indexes, then ADD_CONSTRAINT of new or
+ *      changed check constraints (and those of a new table created without
+ *      some of its columns).
  * A foreign key that points at a column taking a primary key over (step 6)
  * lets go of it after the renames of step 1 (ALTER_FIELD without the key;
  * a column created or added in steps 3 and 4 is made without it) and gets its

@@ -18,7 +18,8 @@
 static const char *const KIND_NAMES[PW_OP_KIND_COUNT] = {
     "create_model", "delete_model", "rename_model", "alter_model",
     "add_field",    "remove_field", "alter_field",  "rename_field",
-    "add_index",    "remove_index", "run_sql",      "run_python"};
+    "add_index",    "remove_index", "add_constraint", "remove_constraint",
+    "run_sql",      "run_python"};
 
 int pw_op_kind_from_name(const char *name) {
     if (name == NULL) return -1;
@@ -39,6 +40,8 @@ const char *pw_op_kind_name(pw_op_kind k) {
     case PW_OP_RENAME_FIELD:
     case PW_OP_ADD_INDEX:
     case PW_OP_REMOVE_INDEX:
+    case PW_OP_ADD_CONSTRAINT:
+    case PW_OP_REMOVE_CONSTRAINT:
     case PW_OP_RUN_SQL:
     case PW_OP_RUN_PYTHON:
         return KIND_NAMES[k];
@@ -66,6 +69,8 @@ const char *pw_op_table(const pw_op *op) {
     case PW_OP_RENAME_FIELD:
     case PW_OP_ADD_INDEX:
     case PW_OP_REMOVE_INDEX:
+    case PW_OP_ADD_CONSTRAINT:
+    case PW_OP_REMOVE_CONSTRAINT:
         return op->table;
     case PW_OP_RUN_SQL:
     case PW_OP_RUN_PYTHON:
@@ -117,38 +122,9 @@ static int need_table(const pw_op *op, pw_error *err) {
     return 0;
 }
 
-/* One column definition on its own, as pw_table_check checks each column:
- * a name, safe types for every dialect, a present and safe default, a pk
- * that is not nullable, auto-increment only on the pk, a unique constraint
- * name only with the constraint, a complete foreign key. 0 or PW_ERR_INVALID with path "table.column" (or "table"). */
+/* One column definition on its own: pw_column_check. */
 static int check_column(const char *table, const pw_column *c, pw_error *err) {
-    char path[PW_ERR_PATH_MAX];
-    if (c == NULL || !name_ok(c->name))
-        return pw_error_set(err, PW_ERR_INVALID, table, "a column of table %s has no name", table);
-    col_path(path, table, c->name);
-    for (int d = 0; d < PW_DIALECT_COUNT; d++)
-        if (!pw_sql_type_is_safe(c->type[d]))
-            return pw_error_set(err, PW_ERR_INVALID, path,
-                                "column %s has a missing or unsafe SQL type for %s", path,
-                                pw_dialect_name((pw_dialect)d));
-    if (c->pk && c->null)
-        return pw_error_set(err, PW_ERR_INVALID, path, "primary key %s cannot be nullable", path);
-    if (c->autoincrement && !c->pk)
-        return pw_error_set(err, PW_ERR_INVALID, path,
-                            "column %s is auto-increment but not the primary key", path);
-    if (c->unique_name != NULL && (!pw_column_own_unique(c) || !name_ok(c->unique_name)))
-        return pw_error_set(err, PW_ERR_INVALID, path,
-                            "column %s names a unique constraint it does not have", path);
-    if ((c->def.kind == PW_DEFAULT_STRING || c->def.kind == PW_DEFAULT_EXPR) && c->def.s == NULL)
-        return pw_error_set(err, PW_ERR_INVALID, path, "column %s has an empty default", path);
-    if (c->def.kind == PW_DEFAULT_EXPR && !pw_default_expr_is_safe(&c->def))
-        return pw_error_set(err, PW_ERR_INVALID, path,
-                            "column %s has an unsafe default expression", path);
-    if (c->fk.table != NULL && (!name_ok(c->fk.table) || !name_ok(c->fk.column) ||
-                                !name_ok(c->fk.name)))
-        return pw_error_set(err, PW_ERR_INVALID, path,
-                            "foreign key of %s needs a name, a table and a column", path);
-    return 0;
+    return pw_column_check(table, c, err);
 }
 
 /* For a column c about to be in table t (ADD_FIELD / ALTER_FIELD): at most
@@ -359,6 +335,30 @@ static int local_remove_index(pw_table *t, const pw_op *op, pw_error *err) {
     return 0;
 }
 
+static int local_add_check(pw_arena *a, pw_table *t, const pw_op *op, pw_error *err) {
+    int rc = pw_check_validate(op->check, err);
+    if (rc) return rc;
+    if (pw_table_find_check(t, op->check->name) != NULL)
+        return pw_error_set(err, PW_ERR_EXISTS, op->check->name,
+                            "check constraint %s of table %s already exists", op->check->name,
+                            t->name);
+    pw_check *c = pw_check_copy(a, op->check);
+    if (c == NULL) return nomem(err);
+    return pw_table_add_check(a, t, c, err);
+}
+
+static int local_remove_check(pw_table *t, const pw_op *op, pw_error *err) {
+    if (!name_ok(op->name))
+        return pw_error_set(err, PW_ERR_INVALID, t->name,
+                            "remove_constraint on table %s names no constraint", t->name);
+    long pos = pw_table_check_index(t, op->name);
+    if (pos < 0)
+        return pw_error_set(err, PW_ERR_NOT_FOUND, op->name,
+                            "check constraint %s of table %s does not exist", op->name, t->name);
+    pw_table_remove_check_at(t, (size_t)pos);
+    return 0;
+}
+
 /* The table-local kinds on t; others give PW_ERR_INVALID. Checks all before
  * changing t, so on error t is unchanged. */
 static int apply_local(pw_arena *a, pw_table *t, const pw_op *op, pw_error *err) {
@@ -386,6 +386,13 @@ static int apply_local(pw_arena *a, pw_table *t, const pw_op *op, pw_error *err)
         return local_add_index(a, t, op, err);
     case PW_OP_REMOVE_INDEX:
         return local_remove_index(t, op, err);
+    case PW_OP_ADD_CONSTRAINT:
+        if (op->check == NULL)
+            return pw_error_set(err, PW_ERR_INVALID, t->name,
+                                "add_constraint on table %s has no constraint", t->name);
+        return local_add_check(a, t, op, err);
+    case PW_OP_REMOVE_CONSTRAINT:
+        return local_remove_check(t, op, err);
     case PW_OP_CREATE_MODEL:
     case PW_OP_DELETE_MODEL:
     case PW_OP_RENAME_MODEL:
@@ -549,6 +556,8 @@ static int apply_on_table(pw_arena *a, pw_schema *s, const pw_op *op, pw_error *
     case PW_OP_ALTER_MODEL:
     case PW_OP_RENAME_FIELD:
     case PW_OP_REMOVE_INDEX:
+    case PW_OP_ADD_CONSTRAINT:
+    case PW_OP_REMOVE_CONSTRAINT:
     case PW_OP_CREATE_MODEL:
     case PW_OP_DELETE_MODEL:
     case PW_OP_RENAME_MODEL:
@@ -612,6 +621,8 @@ int pw_op_apply(pw_arena *a, pw_schema *s, const pw_op *op, pw_error *err) {
     case PW_OP_RENAME_FIELD:
     case PW_OP_ADD_INDEX:
     case PW_OP_REMOVE_INDEX:
+    case PW_OP_ADD_CONSTRAINT:
+    case PW_OP_REMOVE_CONSTRAINT:
         rc = need_table(op, err);
         if (rc == 0) rc = apply_on_table(a, s, op, err);
         break;
@@ -775,6 +786,29 @@ int pw_op_reverse(pw_arena *a, const pw_schema *before, const pw_op *op, pw_op *
         r.kind = PW_OP_ADD_INDEX;
         ok = (r.table = dup(a, t->name)) != NULL && (r.index = pw_index_copy(a, ix)) != NULL;
         break;
+    case PW_OP_ADD_CONSTRAINT:
+        if ((rc = before_table(before, op, &t, err)) != 0) goto done;
+        if (op->check == NULL || !name_ok(op->check->name)) {
+            rc = pw_error_set(err, PW_ERR_INVALID, t->name,
+                              "add_constraint on table %s has no constraint", t->name);
+            goto done;
+        }
+        r.kind = PW_OP_REMOVE_CONSTRAINT;
+        ok = (r.table = dup(a, t->name)) != NULL && (r.name = dup(a, op->check->name)) != NULL;
+        break;
+    case PW_OP_REMOVE_CONSTRAINT: {
+        if ((rc = before_table(before, op, &t, err)) != 0) goto done;
+        const pw_check *ck = name_ok(op->name) ? pw_table_find_check(t, op->name) : NULL;
+        if (ck == NULL) {
+            rc = pw_error_set(err, PW_ERR_NOT_FOUND, op->name ? op->name : t->name,
+                              "check constraint %s of table %s does not exist",
+                              op->name ? op->name : "(none)", t->name);
+            goto done;
+        }
+        r.kind = PW_OP_ADD_CONSTRAINT;
+        ok = (r.table = dup(a, t->name)) != NULL && (r.check = pw_check_copy(a, ck)) != NULL;
+        break;
+    }
     case PW_OP_RUN_SQL:
         if (op->sql_backward == NULL) {
             rc = pw_error_set(err, PW_ERR_IRREVERSIBLE, NULL,

@@ -20,6 +20,8 @@
  *   RENAME_FIELD   table, name (old column name), new_name
  *   ADD_INDEX      table, index (full definition)
  *   REMOVE_INDEX   table, name (index name)
+ *   ADD_CONSTRAINT    table, check (full definition)
+ *   REMOVE_CONSTRAINT table, name (check constraint name)
  *   RUN_SQL        sql_forward, sql_backward (NULL: irreversible); no schema change
  *   RUN_PYTHON     reversible; no schema change (the Python shell runs the code)
  */
@@ -44,22 +46,26 @@ typedef enum {
     PW_OP_RENAME_FIELD,
     PW_OP_ADD_INDEX,
     PW_OP_REMOVE_INDEX,
+    PW_OP_ADD_CONSTRAINT,
+    PW_OP_REMOVE_CONSTRAINT,
     PW_OP_RUN_SQL,
     PW_OP_RUN_PYTHON
 } pw_op_kind;
 
-#define PW_OP_KIND_COUNT 12
+#define PW_OP_KIND_COUNT 14
 
 /* "create_model", "delete_model", "rename_model", "alter_model", "add_field",
  * "remove_field", "alter_field", "rename_field", "add_index", "remove_index",
- * "run_sql", "run_python"; -1 for an unknown name. */
+ * "add_constraint", "remove_constraint", "run_sql", "run_python"; -1 for an
+ * unknown name. */
 int pw_op_kind_from_name(const char *name);
 const char *pw_op_kind_name(pw_op_kind k);
 
 typedef struct {
     pw_op_kind kind;
     const char *table;    /* the table the operation works on (not CREATE_MODEL) */
-    const char *name;     /* REMOVE_FIELD / RENAME_FIELD column, REMOVE_INDEX index */
+    const char *name;     /* REMOVE_FIELD / RENAME_FIELD column, REMOVE_INDEX index,
+                           * REMOVE_CONSTRAINT check constraint */
     const char *new_name; /* RENAME_MODEL / RENAME_FIELD */
     const char *comment;  /* ALTER_MODEL */
     pw_table *model;      /* CREATE_MODEL */
@@ -70,6 +76,7 @@ typedef struct {
      * pw_op_apply and dropped by pw_op_reverse. PW_DEFAULT_NONE: none. */
     pw_default fill;
     pw_index *index;      /* ADD_INDEX */
+    pw_check *check;      /* ADD_CONSTRAINT */
     const char *sql_forward;  /* RUN_SQL: one or more statements */
     const char *sql_backward; /* RUN_SQL: NULL when irreversible */
     bool reversible;          /* RUN_PYTHON */
@@ -95,14 +102,16 @@ const char *pw_op_table(const pw_op *op);
  *   REMOVE_FIELD: no index of the table may use the column (PW_ERR_INVALID,
  *     remove the index first), and no other column's foreign key may point at it;
  *   DELETE_MODEL: no foreign key of another table in s may point at it;
- *   ADD_INDEX: columns must exist, index name unused in the whole schema.
+ *   ADD_INDEX: columns must exist, index name unused in the whole schema;
+ *   ADD_CONSTRAINT: a valid check whose name the table does not use.
  * RENAME_MODEL updates foreign keys of every table that point at the old name;
  * RENAME_FIELD updates the table's indexes and every foreign key that points
  * at the column. On error s is unchanged. Returns 0 or a negative pw_status. */
 int pw_op_apply(pw_arena *a, pw_schema *s, const pw_op *op, pw_error *err);
 
 /* Table-local part of pw_op_apply for ALTER_MODEL, ADD_FIELD, REMOVE_FIELD,
- * ALTER_FIELD, RENAME_FIELD, ADD_INDEX, REMOVE_INDEX on one table t (no
+ * ALTER_FIELD, RENAME_FIELD, ADD_INDEX, REMOVE_INDEX, ADD_CONSTRAINT,
+ * REMOVE_CONSTRAINT on one table t (no
  * cross-table updates, no cross-table checks). The SQLite renderer uses it on
  * a copy of a table to know the table after a change. Other kinds give
  * PW_ERR_INVALID. On error t is unchanged. */

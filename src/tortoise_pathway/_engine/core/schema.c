@@ -82,6 +82,17 @@ long pw_table_index_index(const pw_table *t, const char *name) {
     return -1;
 }
 
+long pw_table_check_index(const pw_table *t, const char *name) {
+    for (size_t i = 0; i < t->nchecks; i++)
+        if (pw_str_eq(t->checks[i]->name, name)) return (long)i;
+    return -1;
+}
+
+pw_check *pw_table_find_check(const pw_table *t, const char *name) {
+    long i = pw_table_check_index(t, name);
+    return i < 0 ? NULL : t->checks[i];
+}
+
 pw_index *pw_table_find_index(const pw_table *t, const char *name) {
     long i = pw_table_index_index(t, name);
     return i < 0 ? NULL : t->indexes[i];
@@ -137,6 +148,13 @@ int pw_table_add_index(pw_arena *a, pw_table *t, pw_index *ix, pw_error *err) {
     return 0;
 }
 
+int pw_table_add_check(pw_arena *a, pw_table *t, pw_check *c, pw_error *err) {
+    if (pw_arena_grow(a, (void **)&t->checks, &t->capchecks, t->nchecks + 1, sizeof *t->checks))
+        return nomem(err);
+    t->checks[t->nchecks++] = c;
+    return 0;
+}
+
 void pw_schema_remove_table_at(pw_schema *s, size_t pos) {
     if (pos >= s->ntables) return;
     memmove(s->tables + pos, s->tables + pos + 1, (s->ntables - pos - 1) * sizeof *s->tables);
@@ -155,6 +173,12 @@ void pw_table_remove_index_at(pw_table *t, size_t pos) {
     memmove(t->indexes + pos, t->indexes + pos + 1,
             (t->nindexes - pos - 1) * sizeof *t->indexes);
     t->nindexes--;
+}
+
+void pw_table_remove_check_at(pw_table *t, size_t pos) {
+    if (pos >= t->nchecks) return;
+    memmove(t->checks + pos, t->checks + pos + 1, (t->nchecks - pos - 1) * sizeof *t->checks);
+    t->nchecks--;
 }
 
 /* Copies *src into *dst with arena strings; returns false out of memory.
@@ -178,7 +202,8 @@ pw_column *pw_column_copy(pw_arena *a, const pw_column *c) {
               dup_str(a, &n->fk.table, c->fk.table) && dup_str(a, &n->fk.column, c->fk.column);
     for (int d = 0; ok && d < PW_DIALECT_COUNT; d++)
         ok = dup_str(a, &n->type[d], c->type[d]) &&
-             dup_str(a, &n->def.dialect_s[d], c->def.dialect_s[d]);
+             dup_str(a, &n->def.dialect_s[d], c->def.dialect_s[d]) &&
+             dup_str(a, &n->generated[d], c->generated[d]);
     return ok ? n : NULL;
 }
 
@@ -202,6 +227,13 @@ pw_index *pw_index_copy(pw_arena *a, const pw_index *ix) {
     return n;
 }
 
+pw_check *pw_check_copy(pw_arena *a, const pw_check *c) {
+    pw_check *n = pw_arena_alloc(a, sizeof *n);
+    if (n == NULL || !dup_str(a, &n->name, c->name) || !dup_str(a, &n->check, c->check))
+        return NULL;
+    return n;
+}
+
 pw_table *pw_table_copy(pw_arena *a, const pw_table *t) {
     pw_table *n = pw_arena_alloc(a, sizeof *n);
     if (n == NULL) return NULL;
@@ -221,6 +253,12 @@ pw_table *pw_table_copy(pw_arena *a, const pw_table *t) {
         if (n->indexes[i] == NULL) return NULL;
     }
     n->nindexes = t->nindexes;
+    n->checks = pw_arena_calloc(a, t->nchecks ? t->nchecks : 1, sizeof *n->checks);
+    if (n->checks == NULL) return NULL;
+    n->capchecks = t->nchecks ? t->nchecks : 1;
+    for (size_t i = 0; i < t->nchecks; i++)
+        if ((n->checks[i] = pw_check_copy(a, t->checks[i])) == NULL) return NULL;
+    n->nchecks = t->nchecks;
     return n;
 }
 
@@ -284,8 +322,15 @@ bool pw_column_equal(const pw_column *x, const pw_column *y) {
         !pw_fk_equal(&x->fk, &y->fk))
         return false;
     for (int d = 0; d < PW_DIALECT_COUNT; d++)
-        if (!pw_str_eq(x->type[d], y->type[d])) return false;
+        if (!pw_str_eq(x->type[d], y->type[d]) || !pw_str_eq(x->generated[d], y->generated[d]))
+            return false;
     return true;
+}
+
+bool pw_column_is_generated(const pw_column *c) {
+    for (int d = 0; d < PW_DIALECT_COUNT; d++)
+        if (c->generated[d] != NULL) return true;
+    return false;
 }
 
 bool pw_index_equal(const pw_index *x, const pw_index *y) {
@@ -300,10 +345,16 @@ bool pw_index_equal(const pw_index *x, const pw_index *y) {
            pw_str_eq(x->options, y->options);
 }
 
+bool pw_check_equal(const pw_check *x, const pw_check *y) {
+    return pw_str_eq(x->name, y->name) && pw_str_eq(x->check, y->check);
+}
+
 bool pw_table_equal(const pw_table *x, const pw_table *y) {
     if (!pw_str_eq(x->name, y->name) || !pw_str_eq(x->comment, y->comment) ||
-        x->ncolumns != y->ncolumns || x->nindexes != y->nindexes)
+        x->ncolumns != y->ncolumns || x->nindexes != y->nindexes || x->nchecks != y->nchecks)
         return false;
+    for (size_t i = 0; i < x->nchecks; i++)
+        if (!pw_check_equal(x->checks[i], y->checks[i])) return false;
     for (size_t i = 0; i < x->ncolumns; i++)
         if (!pw_column_equal(x->columns[i], y->columns[i])) return false;
     for (size_t i = 0; i < x->nindexes; i++)
@@ -465,46 +516,73 @@ int pw_index_check(const pw_index *ix, pw_error *err) {
     return 0;
 }
 
+int pw_check_validate(const pw_check *c, pw_error *err) {
+    if (c == NULL || !name_ok(c->name))
+        return pw_error_set(err, PW_ERR_INVALID, NULL, "a check constraint has no name");
+    if (!pw_sql_fragment_is_safe(c->check))
+        return pw_error_set(err, PW_ERR_INVALID, c->name,
+                            "check constraint %s has a condition that is empty or not safe to "
+                            "write into SQL (a ';', a comment, a backslash or unbalanced quotes "
+                            "or parentheses)",
+                            c->name);
+    return 0;
+}
+
+int pw_column_check(const char *table, const pw_column *c, pw_error *err) {
+    char path[PW_ERR_PATH_MAX];
+    if (c == NULL || !name_ok(c->name))
+        return pw_error_set(err, PW_ERR_INVALID, table, "table %s has a column with no name",
+                            table);
+    snprintf(path, sizeof path, "%s.%s", table, c->name);
+    for (int d = 0; d < PW_DIALECT_COUNT; d++)
+        if (!pw_sql_type_is_safe(c->type[d]))
+            return pw_error_set(err, PW_ERR_INVALID, path,
+                                "column %s has a missing or unsafe SQL type for %s", path,
+                                pw_dialect_name((pw_dialect)d));
+    if (c->pk && c->null)
+        return pw_error_set(err, PW_ERR_INVALID, path, "primary key %s cannot be nullable", path);
+    if (c->autoincrement && !c->pk)
+        return pw_error_set(err, PW_ERR_INVALID, path,
+                            "column %s is auto-increment but not the primary key", path);
+    if (c->unique_name != NULL && (!pw_column_own_unique(c) || !name_ok(c->unique_name)))
+        return pw_error_set(err, PW_ERR_INVALID, path,
+                            "column %s names a unique constraint it does not have", path);
+    if ((c->def.kind == PW_DEFAULT_STRING || c->def.kind == PW_DEFAULT_EXPR) && c->def.s == NULL)
+        return pw_error_set(err, PW_ERR_INVALID, path, "column %s has an empty default", path);
+    if (c->def.kind == PW_DEFAULT_EXPR && !pw_default_expr_is_safe(&c->def))
+        return pw_error_set(err, PW_ERR_INVALID, path,
+                            "column %s has an unsafe default expression", path);
+    for (int d = 0; d < PW_DIALECT_COUNT; d++)
+        if (c->generated[d] != NULL && !pw_sql_fragment_is_safe(c->generated[d]))
+            return pw_error_set(err, PW_ERR_INVALID, path,
+                                "column %s has a generated clause for %s that is empty or "
+                                "not safe to write into SQL",
+                                path, pw_dialect_name((pw_dialect)d));
+    if (pw_column_is_generated(c) && (c->pk || c->def.kind != PW_DEFAULT_NONE))
+        return pw_error_set(err, PW_ERR_INVALID, path,
+                            "generated column %s cannot be the primary key or have a default",
+                            path);
+    if (c->fk.table != NULL &&
+        (!name_ok(c->fk.table) || !name_ok(c->fk.column) || !name_ok(c->fk.name)))
+        return pw_error_set(err, PW_ERR_INVALID, path,
+                            "foreign key of %s needs a name, a table and a column", path);
+    return 0;
+}
+
 int pw_table_check(const pw_table *t, pw_error *err) {
     if (!name_ok(t->name)) return pw_error_set(err, PW_ERR_INVALID, NULL, "a table has no name");
     size_t npk = 0;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];
-        if (!name_ok(c->name))
-            return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s has a column with no name",
-                                t->name);
-        char path[PW_ERR_PATH_MAX];
-        snprintf(path, sizeof path, "%s.%s", t->name, c->name);
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(t->columns[j]->name, c->name) == 0)
+        for (size_t j = 0; j < i && name_ok(c->name); j++)
+            if (strcmp(t->columns[j]->name, c->name) == 0) {
+                char path[PW_ERR_PATH_MAX];
+                snprintf(path, sizeof path, "%s.%s", t->name, c->name);
                 return pw_error_set(err, PW_ERR_INVALID, path, "column %s appears twice", path);
-        for (int d = 0; d < PW_DIALECT_COUNT; d++)
-            if (!pw_sql_type_is_safe(c->type[d]))
-                return pw_error_set(err, PW_ERR_INVALID, path,
-                                    "column %s has a missing or unsafe SQL type for %s", path,
-                                    pw_dialect_name((pw_dialect)d));
-        if (c->pk) {
-            npk++;
-            if (c->null)
-                return pw_error_set(err, PW_ERR_INVALID, path,
-                                    "primary key %s cannot be nullable", path);
-        }
-        if (c->autoincrement && !c->pk)
-            return pw_error_set(err, PW_ERR_INVALID, path,
-                                "column %s is auto-increment but not the primary key", path);
-        if (c->unique_name != NULL && (!pw_column_own_unique(c) || !name_ok(c->unique_name)))
-            return pw_error_set(err, PW_ERR_INVALID, path,
-                                "column %s names a unique constraint it does not have", path);
-        if ((c->def.kind == PW_DEFAULT_STRING || c->def.kind == PW_DEFAULT_EXPR) &&
-            c->def.s == NULL)
-            return pw_error_set(err, PW_ERR_INVALID, path, "column %s has an empty default", path);
-        if (c->def.kind == PW_DEFAULT_EXPR && !pw_default_expr_is_safe(&c->def))
-            return pw_error_set(err, PW_ERR_INVALID, path,
-                                "column %s has an unsafe default expression", path);
-        if (c->fk.table != NULL &&
-            (!name_ok(c->fk.table) || !name_ok(c->fk.column) || !name_ok(c->fk.name)))
-            return pw_error_set(err, PW_ERR_INVALID, path,
-                                "foreign key of %s needs a name, a table and a column", path);
+            }
+        int rc = pw_column_check(t->name, c, err);
+        if (rc) return rc;
+        npk += c->pk;
     }
     if (npk > 1)
         return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s has %zu primary key columns",
@@ -526,6 +604,15 @@ int pw_table_check(const pw_table *t, pw_error *err) {
                                     "index %s names column %s, which table %s does not have",
                                     ix->name, ix->columns[k] ? ix->columns[k] : "(null)",
                                     t->name);
+    }
+    for (size_t i = 0; i < t->nchecks; i++) {
+        int rc = pw_check_validate(t->checks[i], err);
+        if (rc) return rc;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->checks[j]->name, t->checks[i]->name) == 0)
+                return pw_error_set(err, PW_ERR_INVALID, t->checks[i]->name,
+                                    "check constraint %s appears twice on table %s",
+                                    t->checks[i]->name, t->name);
     }
     return 0;
 }

@@ -97,6 +97,12 @@ typedef struct {
     pw_default def;
     const char *comment; /* NULL: none */
     pw_fk fk;
+    /* For each dialect, the clause that makes the column a generated one,
+     * written after its type as Tortoise's GENERATED_SQL gives it
+     * ("GENERATED ALWAYS AS (...) STORED"); NULL: a plain column there. A
+     * safe fragment (pw_sql_fragment_is_safe); never with a default or on
+     * the primary key. */
+    const char *generated[PW_DIALECT_COUNT];
 } pw_column;
 
 /* A named index or multi-column unique constraint of one table. It is on
@@ -119,6 +125,13 @@ typedef struct {
     const char *options;   /* written after the key list: "WITH PARSER ngram" */
 } pw_index;
 
+/* A named CHECK constraint of one table (Tortoise's CheckConstraint): its
+ * condition, SQL written as it is (a safe fragment). */
+typedef struct {
+    const char *name;
+    const char *check;
+} pw_check;
+
 typedef struct {
     const char *name;
     const char *comment; /* NULL: none */
@@ -126,6 +139,8 @@ typedef struct {
     size_t ncolumns, capcolumns;
     pw_index **indexes; /* in definition order */
     size_t nindexes, capindexes;
+    pw_check **checks; /* in definition order */
+    size_t nchecks, capchecks;
 } pw_table;
 
 typedef struct {
@@ -144,6 +159,8 @@ pw_column *pw_table_find_column(const pw_table *t, const char *name);
 long pw_table_column_index(const pw_table *t, const char *name);
 pw_index *pw_table_find_index(const pw_table *t, const char *name);
 long pw_table_index_index(const pw_table *t, const char *name);
+pw_check *pw_table_find_check(const pw_table *t, const char *name);
+long pw_table_check_index(const pw_table *t, const char *name);
 /* The primary-key column of t, or NULL. */
 pw_column *pw_table_pk(const pw_table *t);
 /* The index anywhere in s named name (index names are unique per database
@@ -156,20 +173,26 @@ int pw_table_add_column(pw_arena *a, pw_table *t, pw_column *c, pw_error *err);
 /* Inserts c at position pos (0..ncolumns). */
 int pw_table_insert_column(pw_arena *a, pw_table *t, size_t pos, pw_column *c, pw_error *err);
 int pw_table_add_index(pw_arena *a, pw_table *t, pw_index *ix, pw_error *err);
+int pw_table_add_check(pw_arena *a, pw_table *t, pw_check *c, pw_error *err);
 
 /* Removal by position; order of the rest is kept. */
 void pw_schema_remove_table_at(pw_schema *s, size_t pos);
 void pw_table_remove_column_at(pw_table *t, size_t pos);
 void pw_table_remove_index_at(pw_table *t, size_t pos);
+void pw_table_remove_check_at(pw_table *t, size_t pos);
 
 /* Deep copies into arena a (strings included); NULL out of memory. */
 pw_column *pw_column_copy(pw_arena *a, const pw_column *c);
 pw_index *pw_index_copy(pw_arena *a, const pw_index *ix);
+pw_check *pw_check_copy(pw_arena *a, const pw_check *c);
 pw_table *pw_table_copy(pw_arena *a, const pw_table *t);
 pw_schema *pw_schema_copy(pw_arena *a, const pw_schema *s);
 
 /* Equality of two strings either of which may be NULL (NULL equals only NULL). */
 bool pw_str_eq(const char *x, const char *y);
+
+/* Whether c is a generated column on some dialect. */
+bool pw_column_is_generated(const pw_column *c);
 
 /* Whether c has a single-column unique constraint of its own (never on the
  * primary key, which is unique already). */
@@ -182,16 +205,24 @@ bool pw_default_equal(const pw_default *x, const pw_default *y);
 bool pw_fk_equal(const pw_fk *x, const pw_fk *y);
 bool pw_column_equal(const pw_column *x, const pw_column *y);
 bool pw_index_equal(const pw_index *x, const pw_index *y);
+bool pw_check_equal(const pw_check *x, const pw_check *y);
 bool pw_table_equal(const pw_table *x, const pw_table *y);
 
-/* The invariant: names non-empty and unique (tables in the schema, columns
- * and indexes in a table), at most one pk column, autoincrement only on the
+/* The invariant: names non-empty and unique (tables in the schema, columns,
+ * indexes and check constraints in a table; check constraints valid), at most one pk column, autoincrement only on the
  * pk, every type non-NULL, every index column exists in its table, no
  * nullable pk. Foreign keys may point to tables outside this schema (other
  * apps), so only a reference to a table that IS in the schema is checked for
  * its column. Returns 0, or PW_ERR_INVALID with err naming the object. */
 int pw_schema_check(const pw_schema *s, pw_error *err);
 int pw_table_check(const pw_table *t, pw_error *err);
+/* One column on its own, as pw_table_check checks each: a name, safe types
+ * for every dialect, a present and safe default, a pk that is not nullable,
+ * auto-increment only on the pk, a unique constraint name only with the
+ * constraint, safe generated clauses (never on the pk or with a default), a
+ * complete foreign key. 0 or PW_ERR_INVALID with path "table.column" (or
+ * "table"). */
+int pw_column_check(const char *table, const pw_column *c, pw_error *err);
 
 /* Validation of text that is written into SQL without quoting.
  * A type ("VARCHAR(255)", "DOUBLE PRECISION", "DECIMAL(10,2)") may hold only
@@ -222,6 +253,9 @@ bool pw_index_is_plain(const pw_index *ix);
  * method that is an identifier, and safe fragments (pw_sql_fragment_is_safe)
  * for expressions, condition and options. 0 or PW_ERR_INVALID. */
 int pw_index_check(const pw_index *ix, pw_error *err);
+/* A check constraint on its own: a name and a safe condition
+ * (pw_sql_fragment_is_safe). 0 or PW_ERR_INVALID. */
+int pw_check_validate(const pw_check *c, pw_error *err);
 /* Whether an expression default's text is safe (pw_sql_expr_is_safe) for every
  * dialect. */
 bool pw_default_expr_is_safe(const pw_default *def);

@@ -174,6 +174,14 @@ void pw_sql_index_keys(pw_strbuf *sb, pw_dialect d, const pw_index *ix) {
     }
 }
 
+void pw_sql_check_clause(pw_strbuf *sb, pw_dialect d, const pw_check *c) {
+    pw_sb_append(sb, "CONSTRAINT ");
+    pw_sql_ident(sb, d, c->name);
+    pw_sb_append(sb, " CHECK (");
+    pw_sb_append(sb, c->check);
+    pw_sb_append_char(sb, ')');
+}
+
 void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_fk *fk) {
     pw_sb_append(sb, "CONSTRAINT ");
     pw_sql_ident(sb, d, fk->name);
@@ -196,7 +204,7 @@ int pw_sql_push(pw_arena *a, pw_strlist *out, pw_strbuf *sb, pw_error *err) {
 }
 
 /* Checks what a column would put into SQL text without quoting (its type for
- * d, an expression default), the fields its rendering needs, and that d can
+ * d, an expression default, its generated clause for d), the fields its rendering needs, and that d can
  * spell its default. 0, PW_ERR_INVALID or PW_ERR_UNSUPPORTED (err names
  * table.column). */
 static int check_column(const char *table, const pw_column *c, pw_dialect d, pw_error *err) {
@@ -209,6 +217,15 @@ static int check_column(const char *table, const pw_column *c, pw_dialect d, pw_
         return pw_error_set(err, PW_ERR_INVALID, path,
                             "column %s has a missing or unsafe SQL type for %s", path,
                             pw_dialect_name(d));
+    if (c->generated[d] != NULL && !pw_sql_fragment_is_safe(c->generated[d]))
+        return pw_error_set(err, PW_ERR_INVALID, path,
+                            "column %s has a generated clause for %s that is empty or not safe "
+                            "to write into SQL",
+                            path, pw_dialect_name(d));
+    if (c->generated[d] != NULL && (c->pk || c->def.kind != PW_DEFAULT_NONE))
+        return pw_error_set(err, PW_ERR_INVALID, path,
+                            "generated column %s cannot be the primary key or have a default",
+                            path);
     switch (c->def.kind) {
     case PW_DEFAULT_NONE:
     case PW_DEFAULT_INT:
@@ -280,6 +297,10 @@ static int check_op(const pw_op *op, pw_dialect d, pw_error *err) {
             int rc = check_index(op->model->name, op->model->indexes[i], d, err);
             if (rc) return rc;
         }
+        for (size_t i = 0; i < op->model->nchecks; i++) {
+            int rc = pw_check_validate(op->model->checks[i], err);
+            if (rc) return rc;
+        }
         return 0;
     }
     if (op->table == NULL || op->table[0] == '\0')
@@ -295,10 +316,13 @@ static int check_op(const pw_op *op, pw_dialect d, pw_error *err) {
             if (rc || op->fill.kind == PW_DEFAULT_NONE) return rc;
             pw_column probe = *op->column; /* the fill is checked as a default would be */
             probe.def = op->fill;
+            memset(probe.generated, 0, sizeof probe.generated);
             return check_column(op->table, &probe, d, err);
         }
     case PW_OP_ADD_INDEX:
         return check_index(op->table, op->index, d, err);
+    case PW_OP_ADD_CONSTRAINT:
+        return pw_check_validate(op->check, err);
     case PW_OP_RENAME_MODEL:
         if (op->new_name == NULL || op->new_name[0] == '\0')
             return pw_error_set(err, PW_ERR_INVALID, op->table,
@@ -314,6 +338,7 @@ static int check_op(const pw_op *op, pw_dialect d, pw_error *err) {
         return 0;
     case PW_OP_REMOVE_FIELD:
     case PW_OP_REMOVE_INDEX:
+    case PW_OP_REMOVE_CONSTRAINT:
         if (op->name == NULL || op->name[0] == '\0')
             return pw_error_set(err, PW_ERR_INVALID, op->table, "%s on table %s has no name",
                                 kind, op->table);
@@ -393,9 +418,10 @@ int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_d
     }
     int rc = check_op(op, d, err);
     if (rc) return rc;
-    /* a primary key cannot pass through a nullable step; it takes no fill */
+    /* a primary key cannot pass through a nullable step, a generated column
+     * computes its values: they take no fill */
     if (op->fill.kind != PW_DEFAULT_NONE && op->column != NULL && !op->column->null &&
-        !op->column->pk)
+        !op->column->pk && op->column->generated[d] == NULL)
         return render_with_fill(a, before, op, d, out, err);
     return render_dialect(a, before, op, d, out, err);
 }
@@ -442,6 +468,22 @@ void pw_sql_rctx_alter(pw_sql_rctx *r, pw_dialect d, const char *table) {
     pw_sb_append(&r->sb, "ALTER TABLE ");
     pw_sql_ident(&r->sb, d, table);
     pw_sb_append_char(&r->sb, ' ');
+}
+
+int pw_sql_check_constraint_op(pw_sql_rctx *r, pw_dialect d, const pw_table *t,
+                               const pw_op *op) {
+    if (op->kind == PW_OP_REMOVE_CONSTRAINT && pw_table_find_check(t, op->name) == NULL)
+        return pw_error_set(r->err, PW_ERR_NOT_FOUND, op->name,
+                            "check constraint %s of table %s does not exist", op->name, t->name);
+    pw_sql_rctx_alter(r, d, t->name);
+    if (op->kind == PW_OP_ADD_CONSTRAINT) {
+        pw_sb_append(&r->sb, "ADD ");
+        pw_sql_check_clause(&r->sb, d, op->check);
+    } else {
+        pw_sb_append(&r->sb, "DROP CONSTRAINT ");
+        pw_sql_ident(&r->sb, d, op->name);
+    }
+    return pw_sql_rctx_push(r);
 }
 
 int pw_sql_rename_object(pw_sql_rctx *r, pw_dialect d, const char *table, const char *what,

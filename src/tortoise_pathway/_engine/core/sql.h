@@ -70,6 +70,10 @@ void pw_sql_ident_list(pw_strbuf *sb, pw_dialect d, const char *const *names, si
  * has passed the dialect's checks (those of pw_sql_render_op). */
 void pw_sql_index_keys(pw_strbuf *sb, pw_dialect d, const pw_index *ix);
 
+/* Appends the table constraint of check constraint c (validated):
+ * CONSTRAINT "name" CHECK (<condition>). */
+void pw_sql_check_clause(pw_strbuf *sb, pw_dialect d, const pw_check *c);
+
 /* Appends the table constraint of the foreign key fk on column (fk->table set):
  * CONSTRAINT "name" FOREIGN KEY ("column") REFERENCES "table" ("col") ON DELETE X. */
 void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_fk *fk);
@@ -102,6 +106,13 @@ void pw_sql_rctx_alter(pw_sql_rctx *r, pw_dialect d, const char *table);
  * rename keeps. 0 or a negative pw_status. */
 int pw_sql_rename_unique(pw_sql_rctx *r, pw_dialect d, const char *what, const pw_column *c,
                          const char *old_table, const char *new_table, const char *new_col);
+
+/* ADD_CONSTRAINT or REMOVE_CONSTRAINT op on table t (PostgreSQL, MySQL):
+ * pushes "ALTER TABLE <t> ADD CONSTRAINT <name> CHECK (<condition>)" or
+ * "ALTER TABLE <t> DROP CONSTRAINT <name>". 0 or a negative pw_status
+ * (PW_ERR_NOT_FOUND: no such check on t). */
+int pw_sql_check_constraint_op(pw_sql_rctx *r, pw_dialect d, const pw_table *t,
+                               const pw_op *op);
 
 /* Pushes "ALTER TABLE <table> RENAME <what> <from> TO <to>"; nothing when the
  * names agree. 0 or a negative pw_status. */

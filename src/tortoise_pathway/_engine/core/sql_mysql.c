@@ -44,16 +44,22 @@ static void col_path(char *path, const char *table, const char *column) {
 }
 
 /* Appends the column definition of c:
- *   `name` TYPE NOT NULL|NULL [PRIMARY KEY] [AUTO_INCREMENT] [DEFAULT v] [COMMENT '...']
+ *   `name` TYPE [GENERATED ...] [NOT NULL|NULL] [PRIMARY KEY] [AUTO_INCREMENT] [DEFAULT v] [COMMENT '...']
  * NULL is written out for nullable columns (older servers make a bare
- * TIMESTAMP NOT NULL). with_pk false leaves out PRIMARY KEY (MODIFY COLUMN of
+ * TIMESTAMP NOT NULL), but for generated ones (MariaDB refuses it there). with_pk false leaves out PRIMARY KEY (MODIFY COLUMN of
  * a column that already is the key). An auto-increment column gets no
  * DEFAULT. */
 static void column_def(pw_sql_rctx *r, const pw_column *c, bool with_pk) {
     ident(r, c->name);
     pw_sb_append_char(&r->sb, ' ');
     pw_sb_append(&r->sb, c->type[D]);
-    pw_sb_append(&r->sb, c->null ? " NULL" : " NOT NULL");
+    if (c->generated[D] != NULL) { /* MariaDB takes no NULL after it */
+        pw_sb_append_char(&r->sb, ' ');
+        pw_sb_append(&r->sb, c->generated[D]);
+        if (!c->null) pw_sb_append(&r->sb, " NOT NULL");
+    } else {
+        pw_sb_append(&r->sb, c->null ? " NULL" : " NOT NULL");
+    }
     if (c->pk && with_pk) pw_sb_append(&r->sb, " PRIMARY KEY");
     if (c->pk && c->autoincrement) pw_sb_append(&r->sb, " AUTO_INCREMENT");
     if (c->def.kind != PW_DEFAULT_NONE && !(c->pk && c->autoincrement)) {
@@ -242,8 +248,8 @@ static const pw_column *find_column(pw_sql_rctx *r, const pw_table *t, const cha
 }
 
 /* One CREATE TABLE: columns, unique column keys, unique indexes, other
- * indexes, foreign keys (those fk_live allows); CHARACTER SET utf8mb4 and the
- * table comment. */
+ * indexes, foreign keys (those fk_live allows), checks; CHARACTER SET utf8mb4
+ * and the table comment. */
 static int create_model(pw_sql_rctx *r, const pw_schema *before, const pw_table *t) {
     view v = {.before = before, .created = t};
     int rc;
@@ -270,6 +276,10 @@ static int create_model(pw_sql_rctx *r, const pw_schema *before, const pw_table 
         if (!fk_live(&v, t->columns[i])) continue;
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
         pw_sql_fk_clause(&r->sb, D, t->columns[i]->name, &t->columns[i]->fk);
+    }
+    for (size_t i = 0; i < t->nchecks; i++) {
+        pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
+        pw_sql_check_clause(&r->sb, D, t->checks[i]);
     }
     pw_sb_append(&r->sb, items ? "\n) CHARACTER SET utf8mb4" : ") CHARACTER SET utf8mb4");
     if (t->comment != NULL) {
@@ -356,8 +366,9 @@ static int incoming_fks(pw_sql_rctx *r, const pw_schema *s, const pw_table *t, c
  * one (InnoDB refuses to change a column a key points at, or to drop the index
  * a key needs); drop the unique key; ADD PRIMARY KEY for a column that becomes
  * the key; one MODIFY COLUMN with the full new definition when type,
- * nullability, default, comment or auto-increment changed; DROP PRIMARY KEY
- * for a column that stops being the key (after the MODIFY took AUTO_INCREMENT
+ * nullability, default, comment, auto-increment or the generated clause
+ * changed (MySQL and MariaDB turn a column generated or plain in place);
+ * DROP PRIMARY KEY for a column that stops being the key (after the MODIFY took AUTO_INCREMENT
  * away); add the unique key; add back the foreign keys that point at the
  * column and its own, each only where fk_live allows it after the change. */
 static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *t,
@@ -375,7 +386,8 @@ static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *
     bool unique_off = pw_column_own_unique(old) && !pw_column_own_unique(c);
     bool unique_on = !pw_column_own_unique(old) && pw_column_own_unique(c);
     bool modify = type_changed || null_changed || !pw_default_equal(&old->def, &c->def) ||
-                  !pw_str_eq(old->comment, c->comment) || old->autoincrement != c->autoincrement;
+                  !pw_str_eq(old->comment, c->comment) || old->autoincrement != c->autoincrement ||
+                  !pw_str_eq(old->generated[D], c->generated[D]);
     bool fk_dropped = live_before &&
                       (fk_changed || type_changed || null_changed || !live_after ||
                        (unique_off && !has_other_index(t, c->name, NULL, true)));
@@ -516,6 +528,9 @@ int pw_sql_mysql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op
         return add_index(&r, t->name, op->index);
     case PW_OP_REMOVE_INDEX:
         return remove_index(&r, before, t, op->name);
+    case PW_OP_ADD_CONSTRAINT:
+    case PW_OP_REMOVE_CONSTRAINT:
+        return pw_sql_check_constraint_op(&r, D, t, op);
     case PW_OP_CREATE_MODEL:
     case PW_OP_RUN_SQL:
     case PW_OP_RUN_PYTHON:

@@ -62,7 +62,7 @@ static void col_path(char *path, const char *table, const char *column) {
 }
 
 /* Appends the column definition of c (table names it in errors):
- *   "name" TYPE [NOT NULL] [PRIMARY KEY] [DEFAULT v]
+ *   "name" TYPE [GENERATED ...] [NOT NULL] [PRIMARY KEY] [DEFAULT v]
  *   "id" SERIAL NOT NULL PRIMARY KEY          (auto-increment primary key)
  * 0, or PW_ERR_UNSUPPORTED when an auto-increment column is not an integer. */
 static int column_def(pw_sql_rctx *r, const char *table, const pw_column *c) {
@@ -83,6 +83,10 @@ static int column_def(pw_sql_rctx *r, const char *table, const pw_column *c) {
         return 0;
     }
     pw_sb_append(&r->sb, c->type[D]);
+    if (c->generated[D] != NULL) {
+        pw_sb_append_char(&r->sb, ' ');
+        pw_sb_append(&r->sb, c->generated[D]);
+    }
     if (!c->null) pw_sb_append(&r->sb, " NOT NULL");
     if (c->pk) pw_sb_append(&r->sb, " PRIMARY KEY");
     if (c->def.kind != PW_DEFAULT_NONE) {
@@ -206,7 +210,7 @@ static const pw_column *find_column(pw_sql_rctx *r, const pw_table *t, const cha
 }
 
 /* CREATE TABLE with columns, then the table constraints: unique columns,
- * unique indexes, foreign keys; then CREATE INDEX for the other indexes;
+ * unique indexes, foreign keys, checks; then CREATE INDEX for the other indexes;
  * then the table comment and the column comments. */
 static int create_model(pw_sql_rctx *r, const pw_table *t) {
     int rc = 0;
@@ -234,6 +238,10 @@ static int create_model(pw_sql_rctx *r, const pw_table *t) {
         if (t->columns[i]->fk.table == NULL) continue;
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
         pw_sql_fk_clause(&r->sb, D, t->columns[i]->name, &t->columns[i]->fk);
+    }
+    for (size_t i = 0; i < t->nchecks; i++) {
+        pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
+        pw_sql_check_clause(&r->sb, D, t->checks[i]);
     }
     pw_sb_append(&r->sb, items ? "\n)" : ")");
     if ((rc = pw_sql_rctx_push(r))) return rc;
@@ -418,6 +426,62 @@ static int add_serial(pw_sql_rctx *r, const char *table, const pw_column *c) {
     return pw_sql_rctx_push(r);
 }
 
+static int add_index(pw_sql_rctx *r, const char *table, const pw_index *ix);
+
+static bool ident_char(char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_' || (unsigned char)ch >= 0x80;
+}
+
+/* Whether SQL text mentions name as a whole word (bare or quoted). */
+static bool mentions(const char *text, const char *name) {
+    size_t n = strlen(name);
+    if (text == NULL || n == 0) return false;
+    for (const char *p = strstr(text, name); p != NULL; p = strstr(p + 1, name))
+        if ((p == text || !ident_char(p[-1])) && !ident_char(p[n])) return true;
+    return false;
+}
+
+/* Whether index ix depends on column: by its key columns, or by naming it in
+ * an expression or the condition (which PostgreSQL tracks too). */
+static bool index_uses(const pw_index *ix, const char *column) {
+    for (size_t i = 0; i < ix->ncolumns; i++)
+        if (strcmp(ix->columns[i], column) == 0) return true;
+    for (size_t i = 0; i < ix->nexpressions; i++)
+        if (mentions(ix->expressions[i], column)) return true;
+    return mentions(ix->condition, column);
+}
+
+/* A column that becomes generated, or whose expression changes: PostgreSQL
+ * (before 17) only makes a generated column with the column, so it is dropped
+ * and added as it is now (with its unique constraint, foreign key and
+ * comment); the indexes that use it are dropped first (IF EXISTS: those
+ * that only seem to name it) and made again after. Its values are computed
+ * by the new expression. */
+static int regenerate(pw_sql_rctx *r, const pw_table *t, const pw_column *c) {
+    int rc;
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const pw_index *ix = t->indexes[i];
+        if (!index_uses(ix, c->name)) continue;
+        if (is_constraint(ix)) {
+            alter(r, t->name);
+            pw_sb_append(&r->sb, "DROP CONSTRAINT IF EXISTS ");
+        } else {
+            pw_sb_append(&r->sb, "DROP INDEX IF EXISTS ");
+        }
+        ident(r, ix->name);
+        if ((rc = pw_sql_rctx_push(r))) return rc;
+    }
+    alter(r, t->name);
+    pw_sb_append(&r->sb, "DROP COLUMN ");
+    ident(r, c->name);
+    if ((rc = pw_sql_rctx_push(r)) || (rc = add_field(r, t->name, c))) return rc;
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (index_uses(t->indexes[i], c->name) && (rc = add_index(r, t->name, t->indexes[i])))
+            return rc;
+    return 0;
+}
+
 /* Only what changed, in the order that keeps every step valid: drop the old
  * foreign key and unique constraint, change the type (after dropping an old
  * default that is being replaced, so it need not cast to the new type; with
@@ -425,10 +489,21 @@ static int add_serial(pw_sql_rctx *r, const char *table, const pw_column *c) {
  * the new unique constraint, foreign key and comment. A constraint that only
  * changes its name is renamed instead. A column that stops being the primary
  * key lets go of it first (and of its sequence, when it was a serial key); one
- * that becomes the key takes it last (with a sequence when it is to count). */
-static int alter_field(pw_sql_rctx *r, const char *table, const pw_column *old,
+ * that becomes the key takes it last (with a sequence when it is to count).
+ * A column that stops being generated keeps its values (DROP EXPRESSION
+ * first); one that becomes generated, or changes its expression, is made
+ * again (regenerate). */
+static int alter_field(pw_sql_rctx *r, const pw_table *t, const pw_column *old,
                        const pw_column *c) {
     int rc;
+    const char *table = t->name;
+    if (c->generated[D] != NULL && !pw_str_eq(old->generated[D], c->generated[D]))
+        return regenerate(r, t, c);
+    if (old->generated[D] != NULL && c->generated[D] == NULL) {
+        alter_column(r, table, c->name);
+        pw_sb_append(&r->sb, "DROP EXPRESSION");
+        if ((rc = pw_sql_rctx_push(r))) return rc;
+    }
     char path[PW_ERR_PATH_MAX];
     col_path(path, table, c->name);
     bool serial_before = old->pk && old->autoincrement, serial_after = c->pk && c->autoincrement;
@@ -574,7 +649,7 @@ int pw_sql_postgres_render_op(pw_arena *a, const pw_schema *before, const pw_op 
         return pw_sql_rctx_push(&r);
     case PW_OP_ALTER_FIELD:
         if ((c = find_column(&r, t, op->column->name)) == NULL) return err->code;
-        return alter_field(&r, t->name, c, op->column);
+        return alter_field(&r, t, c, op->column);
     case PW_OP_RENAME_FIELD:
         if ((c = find_column(&r, t, op->name)) == NULL) return err->code;
         return rename_field(&r, t->name, c, op->new_name);
@@ -582,6 +657,9 @@ int pw_sql_postgres_render_op(pw_arena *a, const pw_schema *before, const pw_op 
         return add_index(&r, t->name, op->index);
     case PW_OP_REMOVE_INDEX:
         return remove_index(&r, t, op->name);
+    case PW_OP_ADD_CONSTRAINT:
+    case PW_OP_REMOVE_CONSTRAINT:
+        return pw_sql_check_constraint_op(&r, D, t, op);
     case PW_OP_CREATE_MODEL:
     case PW_OP_RUN_SQL:
     case PW_OP_RUN_PYTHON:

@@ -50,7 +50,7 @@ static int emit(pw_arena *a, pw_strbuf *sb, pw_strlist *out, pw_error *err) {
 /* Appends the column definition of c: the autoincrement pk as Tortoise's
  * GENERATED_SQL for SQLite (INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, the
  * only type SQLite accepts with AUTOINCREMENT), any other column as
- * "c" TYPE[ NOT NULL][ UNIQUE][ PRIMARY KEY][ DEFAULT v], then its foreign key
+ * "c" TYPE[ GENERATED ...][ NOT NULL][ UNIQUE][ PRIMARY KEY][ DEFAULT v], then its foreign key
  * if any. The comment is not rendered. */
 static void column_def(pw_strbuf *sb, const pw_column *c) {
     pw_sql_ident(sb, D, c->name);
@@ -59,6 +59,10 @@ static void column_def(pw_strbuf *sb, const pw_column *c) {
     } else {
         pw_sb_append_char(sb, ' ');
         pw_sb_append(sb, c->type[D]);
+        if (c->generated[D] != NULL) {
+            pw_sb_append_char(sb, ' ');
+            pw_sb_append(sb, c->generated[D]);
+        }
         if (!c->null) pw_sb_append(sb, " NOT NULL");
         if (c->unique && !c->pk) pw_sb_append(sb, " UNIQUE");
         if (c->pk) pw_sb_append(sb, " PRIMARY KEY");
@@ -80,8 +84,9 @@ static void column_def(pw_strbuf *sb, const pw_column *c) {
     }
 }
 
-/* Appends CREATE TABLE "name" (<columns of t>); name may differ from t->name
- * (the scratch table of a rebuild). Indexes are separate statements. */
+/* Appends CREATE TABLE "name" (<columns of t>, <check constraints of t>); name
+ * may differ from t->name (the scratch table of a rebuild). Indexes are
+ * separate statements. */
 static void create_table(pw_strbuf *sb, const char *name, const pw_table *t) {
     pw_sb_append(sb, "CREATE TABLE ");
     pw_sql_ident(sb, D, name);
@@ -89,6 +94,10 @@ static void create_table(pw_strbuf *sb, const char *name, const pw_table *t) {
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (i) pw_sb_append(sb, ", ");
         column_def(sb, t->columns[i]);
+    }
+    for (size_t i = 0; i < t->nchecks; i++) {
+        pw_sb_append(sb, ", ");
+        pw_sql_check_clause(sb, D, t->checks[i]);
     }
     pw_sb_append_char(sb, ')');
 }
@@ -128,9 +137,11 @@ static int emit_create_model(pw_arena *a, pw_strbuf *sb, const pw_table *t, pw_s
 /* Whether ALTER TABLE ADD COLUMN can add c (the restrictions listed in
  * SQLite's documentation): no PRIMARY KEY or UNIQUE; no expression default
  * (CURRENT_TIMESTAMP and parenthesized expressions are refused); NOT NULL
- * only with a default; a REFERENCES column only with default NULL. */
+ * only with a default; a REFERENCES column only with default NULL; no STORED
+ * generated column (and a VIRTUAL one goes through the rebuild too, which
+ * makes every kind). */
 static bool can_add_column(const pw_column *c) {
-    if (c->pk || c->unique) return false;
+    if (c->pk || c->unique || c->generated[D] != NULL) return false;
     if (c->def.kind == PW_DEFAULT_EXPR) return false;
     if (!c->null && c->def.kind == PW_DEFAULT_NONE) return false;
     if (c->fk.table != NULL && c->def.kind != PW_DEFAULT_NONE) return false;
@@ -148,7 +159,8 @@ static bool has_autoincrement(const pw_table *t) {
  * rows are copied for every column present in both tables, by name; a column
  * that was nullable, becomes NOT NULL and has a default in the new table is
  * copied as COALESCE("c", default). Columns only in the new table are left to
- * their DEFAULT (or NULL). When both tables have an AUTOINCREMENT pk, the
+ * their DEFAULT (or NULL); generated columns of the new table to their
+ * expression (a column that stops being generated keeps its values). When both tables have an AUTOINCREMENT pk, the
  * old table's sqlite_sequence value is copied to the new one before the drop.
  * Errors: those of pw_op_apply_table, or
  * PW_ERR_UNSUPPORTED when the new table would have no column. */
@@ -180,7 +192,7 @@ static int emit_rebuild(pw_arena *a, pw_strbuf *sb, const pw_table *old, const p
     for (size_t i = 0; i < nt->ncolumns; i++) {
         const pw_column *nc = nt->columns[i];
         const pw_column *oc = pw_table_find_column(old, nc->name);
-        if (oc == NULL) continue;
+        if (oc == NULL || nc->generated[D] != NULL) continue; /* a generated one computes */
         if (kept) {
             pw_sb_append(sb, ", ");
             pw_sb_append(&sel, ", ");
@@ -289,6 +301,12 @@ static int check_op_fields(const pw_op *op, pw_error *err) {
     case PW_OP_ADD_INDEX:
         ok = op->index != NULL && op->index->name != NULL;
         break;
+    case PW_OP_ADD_CONSTRAINT:
+        ok = op->check != NULL && op->check->name != NULL;
+        break;
+    case PW_OP_REMOVE_CONSTRAINT:
+        ok = op->name != NULL;
+        break;
     case PW_OP_RUN_SQL:
     case PW_OP_RUN_PYTHON:
         return pw_error_set(err, PW_ERR_INVALID, NULL,
@@ -355,6 +373,8 @@ int pw_sql_sqlite_render_op(pw_arena *a, const pw_schema *before, const pw_op *o
         }
         break;
     case PW_OP_REMOVE_FIELD:
+    case PW_OP_ADD_CONSTRAINT: /* SQLite's ALTER TABLE has no constraints */
+    case PW_OP_REMOVE_CONSTRAINT:
         rc = emit_rebuild(a, &sb, t, op, out, err);
         break;
     case PW_OP_ALTER_FIELD:
