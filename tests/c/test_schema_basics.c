@@ -116,3 +116,14 @@ TEST(test_sql_fragment_safety) {
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) CHECK(pw_sql_fragment_is_safe(ok[i]));
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) CHECK(!pw_sql_fragment_is_safe(bad[i]));
 }
+
+TEST(test_str_eq_and_ieq) {
+    CHECK(pw_str_eq(NULL, NULL));
+    CHECK(!pw_str_eq("a", NULL));
+    CHECK(pw_str_ieq("FullText", "FULLTEXT"));
+    CHECK(pw_str_ieq(NULL, NULL));
+    CHECK(!pw_str_ieq("gin", NULL));
+    CHECK(!pw_str_ieq("gin", "gist"));
+    CHECK(!pw_str_ieq("gi", "gin"));
+    CHECK(!pw_str_ieq("_", "\x7f")); /* only letters fold */
+}

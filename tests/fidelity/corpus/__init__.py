@@ -92,6 +92,8 @@ HISTORIES = [
     History("generated", (Step("generated_v1"), Step("generated_v2"))),
     History("pgsearch", (Step("pgsearch_v1"), Step("pgsearch_v2")), ("postgres",)),
     History("constraints", (Step("constraints_v1"), Step("constraints_v2"))),
+    History("pgconstraints", (Step("pgconstraints_v1"), Step("pgconstraints_v2")),
+            ("postgres",)),
     History("xapp", tuple(
         Step(apps={"zeta": f"xapp_zeta_v{i}", "beta": f"xapp_beta_v{i}"}) for i in (1, 2, 3))),
 ]

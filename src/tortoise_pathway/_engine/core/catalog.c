@@ -39,13 +39,6 @@ static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <
 static bool is_word_char(char c) { return is_alpha(c) || is_digit(c) || c == '_' || c == '$'; }
 static char upper(char c) { return c >= 'a' && c <= 'z' ? (char)(c - 32) : c; }
 
-/* ASCII case-insensitive equality of two NUL-terminated strings. */
-static bool ieq(const char *x, const char *y) {
-    for (; *x && *y; x++, y++)
-        if (upper(*x) != upper(*y)) return false;
-    return *x == *y;
-}
-
 /* Whether s starts with prefix (exact case). */
 static bool starts(const char *s, const char *prefix) {
     return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -470,7 +463,7 @@ static bool time_type(const char *t) {
 static bool numeric_text(const char *s) {
     const char *p = s;
     if (*p == '+' || *p == '-') p++;
-    if (ieq(p, "nan") || ieq(p, "infinity") || ieq(p, "inf")) return true;
+    if (pw_str_ieq(p, "nan") || pw_str_ieq(p, "infinity") || pw_str_ieq(p, "inf")) return true;
     bool digits = false;
     while (is_digit(*p)) p++, digits = true;
     if (*p == '.') {
@@ -569,9 +562,9 @@ static bool bool_word(const char *s, bool *value) {
     static const char *const yes[] = {"TRUE", "T", "YES", "Y", "ON", "1"};
     static const char *const no[] = {"FALSE", "F", "NO", "N", "OFF", "0"};
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-        if (ieq(s, yes[i])) return *value = true, true;
+        if (pw_str_ieq(s, yes[i])) return *value = true, true;
     for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-        if (ieq(s, no[i])) return *value = false, true;
+        if (pw_str_ieq(s, no[i])) return *value = false, true;
     return false;
 }
 

@@ -141,17 +141,6 @@ int pw_schema_physical(pw_arena *a, const pw_schema *s, pw_dialect d, pw_schema 
 /* ------------------------------------------------------------------------ */
 /* Reconciling                                                              */
 
-/* ASCII case-insensitive equality; NULL equals only NULL. */
-static bool ieq(const char *x, const char *y) {
-    if (x == NULL || y == NULL) return x == y;
-    for (; *x && *y; x++, y++) {
-        char cx = *x >= 'a' && *x <= 'z' ? (char)(*x - 32) : *x;
-        char cy = *y >= 'a' && *y <= 'z' ? (char)(*y - 32) : *y;
-        if (cx != cy) return false;
-    }
-    return *x == *y;
-}
-
 /* Whether the live index ix has the shape of rx: uniqueness, columns,
  * method (any case), as many expressions, a condition or none. The text of
  * expressions and conditions is not compared: a database keeps its own
@@ -159,7 +148,7 @@ static bool ieq(const char *x, const char *y) {
  * LOWER("name")). */
 static bool same_shape(const pw_index *ix, const pw_index *rx) {
     if (ix->unique != rx->unique || ix->ncolumns != rx->ncolumns ||
-        ix->nexpressions != rx->nexpressions || !ieq(ix->method, rx->method) ||
+        ix->nexpressions != rx->nexpressions || !pw_str_ieq(ix->method, rx->method) ||
         (ix->condition == NULL) != (rx->condition == NULL))
         return false;
     for (size_t i = 0; i < ix->ncolumns; i++)

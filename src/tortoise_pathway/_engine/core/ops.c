@@ -798,11 +798,16 @@ int pw_op_reverse(pw_arena *a, const pw_schema *before, const pw_op *op, pw_op *
         break;
     case PW_OP_REMOVE_CONSTRAINT: {
         if ((rc = before_table(before, op, &t, err)) != 0) goto done;
-        const pw_check *ck = name_ok(op->name) ? pw_table_find_check(t, op->name) : NULL;
+        if (!name_ok(op->name)) {
+            rc = pw_error_set(err, PW_ERR_INVALID, t->name,
+                              "remove_constraint on table %s names no constraint", t->name);
+            goto done;
+        }
+        const pw_check *ck = pw_table_find_check(t, op->name);
         if (ck == NULL) {
-            rc = pw_error_set(err, PW_ERR_NOT_FOUND, op->name ? op->name : t->name,
-                              "check constraint %s of table %s does not exist",
-                              op->name ? op->name : "(none)", t->name);
+            rc = pw_error_set(err, PW_ERR_NOT_FOUND, op->name,
+                              "check constraint %s of table %s does not exist", op->name,
+                              t->name);
             goto done;
         }
         r.kind = PW_OP_ADD_CONSTRAINT;

@@ -47,6 +47,16 @@ const char *pw_fk_action_name(pw_fk_action a) {
 
 pw_schema *pw_schema_new(pw_arena *a) { return pw_arena_alloc(a, sizeof(pw_schema)); }
 
+bool pw_str_ieq(const char *x, const char *y) {
+    if (x == NULL || y == NULL) return x == y;
+    for (; *x && *y; x++, y++) {
+        char cx = *x >= 'a' && *x <= 'z' ? (char)(*x - 32) : *x;
+        char cy = *y >= 'a' && *y <= 'z' ? (char)(*y - 32) : *y;
+        if (cx != cy) return false;
+    }
+    return *x == *y;
+}
+
 bool pw_str_eq(const char *x, const char *y) {
     if (x == NULL || y == NULL) return x == y;
     return strcmp(x, y) == 0;
@@ -451,17 +461,8 @@ bool pw_sql_fragment_is_safe(const char *text) {
 
 static bool name_ok(const char *s) { return s != NULL && *s != '\0'; }
 
-static bool ieq(const char *x, const char *y) {
-    for (; *x && *y; x++, y++) {
-        char cx = *x >= 'a' && *x <= 'z' ? (char)(*x - 32) : *x;
-        char cy = *y >= 'a' && *y <= 'z' ? (char)(*y - 32) : *y;
-        if (cx != cy) return false;
-    }
-    return *x == *y;
-}
-
 pw_dialect pw_index_method_dialect(const char *m) {
-    return ieq(m, "FULLTEXT") || ieq(m, "SPATIAL") ? PW_DIALECT_MYSQL : PW_DIALECT_POSTGRES;
+    return pw_str_ieq(m, "FULLTEXT") || pw_str_ieq(m, "SPATIAL") ? PW_DIALECT_MYSQL : PW_DIALECT_POSTGRES;
 }
 
 bool pw_index_is_plain(const pw_index *ix) {

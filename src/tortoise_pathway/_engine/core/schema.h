@@ -190,6 +190,8 @@ pw_schema *pw_schema_copy(pw_arena *a, const pw_schema *s);
 
 /* Equality of two strings either of which may be NULL (NULL equals only NULL). */
 bool pw_str_eq(const char *x, const char *y);
+/* The same, ASCII letters compared without case. */
+bool pw_str_ieq(const char *x, const char *y);
 
 /* Whether c is a generated column on some dialect. */
 bool pw_column_is_generated(const pw_column *c);

@@ -32,16 +32,6 @@ static void ident(pw_sql_rctx *r, const char *name) { pw_sql_ident(&r->sb, D, na
 
 
 
-/* ASCII case-insensitive equality. */
-static bool ieq(const char *x, const char *y) {
-    for (; *x && *y; x++, y++) {
-        char cx = *x >= 'a' && *x <= 'z' ? (char)(*x - 32) : *x;
-        char cy = *y >= 'a' && *y <= 'z' ? (char)(*y - 32) : *y;
-        if (cx != cy) return false;
-    }
-    return *x == *y;
-}
-
 /* The serial pseudo-type of an integer type, or NULL when type is no
  * integer type. */
 static const char *serial_type(const char *type) {
@@ -53,7 +43,7 @@ static const char *serial_type(const char *type) {
         {"SERIAL8", "BIGSERIAL"},
     };
     for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (ieq(type, map[i][0])) return map[i][1];
+        if (pw_str_ieq(type, map[i][0])) return map[i][1];
     return NULL;
 }
 
