@@ -191,9 +191,10 @@ def _safe_type(text: str) -> str:
 
 # ---- SQLite ----------------------------------------------------------------------------------
 
-_CONSTRAINT_UNIQUE = re.compile(
-    r'CONSTRAINT\s+("(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|\w+)\s+UNIQUE\s*\(([^)]*)\)',
-    re.IGNORECASE)
+#: a name as SQLite keeps it in a statement: "quoted", `quoted`, [bracketed] or bare
+_SQLITE_NAME = r'("(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|\w+)'
+_CONSTRAINT_UNIQUE = re.compile(r"CONSTRAINT\s+" + _SQLITE_NAME + r"\s+UNIQUE\s*\(([^)]*)\)",
+                                re.IGNORECASE)
 
 
 def _sqlite_ident(text: str) -> str:
@@ -236,14 +237,15 @@ async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
                                  "compared")
             else:
                 raw.tables[name].checks.append((check[0], check[1]))
+    auto = {name: re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE) is not None
+            for name, sql in sql_of.items()}
     pk: dict[str, list[tuple[int, str]]] = {}
     for c in await client.execute_query_dict(_SQLITE_COLUMNS):
         name = c["t"]
         if name not in sql_of:
             continue
-        auto = re.search(r"\bAUTOINCREMENT\b", sql_of[name], re.IGNORECASE) is not None
         column = {"type": c["type"], "null": not c["notnull"], "default": c["dflt_value"],
-                  "autoincrement": auto}
+                  "autoincrement": auto[name]}
         if c["hidden"] in (2, 3):  # a generated column: 2 virtual, 3 stored
             column["generated"] = _generated(
                 _sqlite_generation(sql_of[name], c["name"]) or "unreadable", c["hidden"] == 3)
@@ -265,6 +267,7 @@ async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
                 f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",
                 special):
             index_sql[row["name"]] = row["sql"] or ""
+    named_uniques: dict[str, dict[tuple[str, ...], str]] = {}  # per table, parsed once
     for (name, ix_name), parts in indexes.items():
         t = raw.tables[name]
         cols = [p["col"] for p in parts]
@@ -280,8 +283,11 @@ async def _read_sqlite(client: Any, wanted: set[str] | None) -> _Raw:
             continue
         column_unique: bool | None = None
         if parts[0]["origin"] == "u":
-            named = {tuple(_sqlite_ident(c) for c in m.group(2).split(",")):
-                     _sqlite_ident(m.group(1)) for m in _CONSTRAINT_UNIQUE.finditer(sql_of[name])}
+            if name not in named_uniques:
+                named_uniques[name] = {
+                    tuple(_sqlite_ident(c) for c in m.group(2).split(",")):
+                    _sqlite_ident(m.group(1)) for m in _CONSTRAINT_UNIQUE.finditer(sql_of[name])}
+            named = named_uniques[name]
             if tuple(cols) in named:
                 ix_name, column_unique = named[tuple(cols)], False
             elif len(cols) == 1:
@@ -328,6 +334,13 @@ def _top_level(sql: str, sep: str = ",") -> list[tuple[int, int]]:
     return spans
 
 
+def _inside_parentheses(text: str) -> str | None:
+    """The text up to the parenthesis that closes one just before ``text`` (quotes and
+    nested parentheses skipped), stripped; None when it never closes."""
+    spans = _top_level("(" + text, sep="\0")
+    return text[:spans[0][1] - 1].strip() if spans else None
+
+
 _SQLITE_AS = re.compile(r"\b(?:GENERATED\s+ALWAYS\s+)?AS\s*\(", re.IGNORECASE)
 
 
@@ -336,20 +349,16 @@ def _sqlite_generation(sql: str, column: str) -> str | None:
     keeps it, or None."""
     for start, end in _top_level(sql):
         part = sql[start:end].strip()
-        m = re.match(r'("(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|\S+)', part)
+        m = re.match(_SQLITE_NAME, part)
         if not m or _sqlite_ident(m.group(1)) != column:
             continue
         a = _SQLITE_AS.search(part, m.end())
-        if not a:
-            return None
-        spans = _top_level("(" + part[a.end():], sep="\0")
-        return part[a.end():a.end() + spans[0][1] - 1].strip() if spans else None
+        return _inside_parentheses(part[a.end():]) if a else None
     return None
 
 
-_SQLITE_CHECK = re.compile(
-    r'(?:CONSTRAINT\s+("(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|\w+)\s+)?CHECK\s*\(',
-    re.IGNORECASE)
+_SQLITE_CHECK = re.compile(r"(?:CONSTRAINT\s+" + _SQLITE_NAME + r"\s+)?CHECK\s*\(",
+                           re.IGNORECASE)
 
 
 def _sqlite_checks(sql: str) -> list[tuple[str | None, str]]:
@@ -361,10 +370,9 @@ def _sqlite_checks(sql: str) -> list[tuple[str | None, str]]:
         m = _SQLITE_CHECK.match(part)
         if not m:
             continue
-        spans = _top_level("(" + part[m.end():], sep="\0")
-        if spans:
-            name = _sqlite_ident(m.group(1)) if m.group(1) else None
-            checks.append((name, part[m.end():m.end() + spans[0][1] - 1].strip()))
+        condition = _inside_parentheses(part[m.end():])
+        if condition is not None:
+            checks.append((_sqlite_ident(m.group(1)) if m.group(1) else None, condition))
     return checks
 
 

@@ -220,6 +220,7 @@ static int add(describer *w, const char *table, const char *object, bool name_on
 
 static int add(describer *w, const char *table, const char *object, bool name_only,
                const char *fmt, ...) {
+    if (object == NULL) return nomem(w->err);
     pw_strbuf sb;
     pw_sb_init(&sb, w->a);
     va_list ap;
@@ -267,10 +268,13 @@ static const char *show_comment(pw_arena *a, pw_dialect d, const char *comment) 
     return pw_sb_finish(&sb);
 }
 
-static const char *column_object(pw_arena *a, const char *table, const char *column) {
+/* How a difference names its object: "<x><sep><y>" ("users.email",
+ * "index ix_users_name", "check price_positive"). NULL out of memory, which
+ * add reports. */
+static const char *object_name(pw_arena *a, const char *x, const char *sep, const char *y) {
     pw_strbuf sb;
     pw_sb_init(&sb, a);
-    pw_sb_appendf(&sb, "%s.%s", table, column);
+    pw_sb_appendf(&sb, "%s%s%s", x, sep, y);
     return pw_sb_finish(&sb);
 }
 
@@ -280,7 +284,7 @@ static int describe_column(describer *w, const char *table, const pw_column *lc,
     int rc = 0;
     pw_arena *a = w->a;
     pw_dialect d = w->d;
-    const char *o = column_object(a, table, lc->name);
+    const char *o = object_name(a, table, ".", lc->name);
     if (o == NULL) return nomem(w->err);
     if (strcmp(lc->type[d], ec->type[d]) != 0 &&
         (rc = add(w, table, o, false, "%s in the database, %s in the migrations", lc->type[d],
@@ -376,13 +380,6 @@ static const char *show_columns(pw_arena *a, const pw_index *ix) {
     return pw_sb_finish(&sb);
 }
 
-static const char *index_object(pw_arena *a, const char *name) {
-    pw_strbuf sb;
-    pw_sb_init(&sb, a);
-    pw_sb_appendf(&sb, "index %s", name);
-    return pw_sb_finish(&sb);
-}
-
 /* An index named in an ADD_INDEX or REMOVE_INDEX operation. */
 typedef struct {
     const char *table;
@@ -397,7 +394,7 @@ static int describe_indexes(describer *w, index_change *v, size_t n) {
     for (size_t i = 0; i < n; i++) {
         if (v[i].done) continue;
         v[i].done = true;
-        const char *o = index_object(a, v[i].ix->name);
+        const char *o = object_name(a, "index", " ", v[i].ix->name);
         if (o == NULL) return nomem(w->err);
         /* the same name on both sides: changed */
         size_t j;
@@ -425,7 +422,7 @@ static int describe_indexes(describer *w, index_change *v, size_t n) {
             v[j].done = true;
             const char *in_db = v[i].added ? v[j].ix->name : v[i].ix->name;
             const char *in_mig = v[i].added ? v[i].ix->name : v[j].ix->name;
-            const char *ob = index_object(a, in_db);
+            const char *ob = object_name(a, "index", " ", in_db);
             if (ob == NULL) return nomem(w->err);
             if ((rc = add(w, v[i].table, ob, true, "on %s, named %s in the migrations",
                           v[i].table, in_mig)))
@@ -457,15 +454,6 @@ static int by_table(const void *x, const void *y) {
     return p->pos < q->pos ? -1 : p->pos > q->pos;
 }
 
-/* "check <name>": how a check constraint is named in a difference (NULL out
- * of memory, which add reports). */
-static const char *check_object(pw_arena *a, const char *name) {
-    pw_strbuf sb;
-    pw_sb_init(&sb, a);
-    pw_sb_appendf(&sb, "check %s", name);
-    return pw_sb_finish(&sb);
-}
-
 static int describe(describer *w, const pw_schema *L, const pw_schema *E, const pw_oplist *ops) {
     int rc;
     pw_arena *a = w->a;
@@ -492,7 +480,7 @@ static int describe(describer *w, const pw_schema *L, const pw_schema *E, const 
             break;
         case PW_OP_ADD_FIELD:
             if (lt != NULL && pw_table_find_column(lt, op->column->name) == NULL) {
-                const char *o = column_object(a, op->table, op->column->name);
+                const char *o = object_name(a, op->table, ".", op->column->name);
                 if (o == NULL) return nomem(w->err);
                 if ((rc = add(w, op->table, o, false, "in the migrations, not in the database")))
                     return rc;
@@ -503,7 +491,7 @@ static int describe(describer *w, const pw_schema *L, const pw_schema *E, const 
             break;
         case PW_OP_REMOVE_FIELD:
             if (et != NULL && pw_table_find_column(et, op->name) == NULL) {
-                const char *o = column_object(a, op->table, op->name);
+                const char *o = object_name(a, op->table, ".", op->name);
                 if (o == NULL) return nomem(w->err);
                 if ((rc = add(w, op->table, o, false, "in the database only"))) return rc;
             }
@@ -539,7 +527,7 @@ static int describe(describer *w, const pw_schema *L, const pw_schema *E, const 
             break;
         case PW_OP_ADD_CONSTRAINT:
             if (lt != NULL && pw_table_find_check(lt, op->check->name) == NULL &&
-                (rc = add(w, op->table, check_object(a, op->check->name), false,
+                (rc = add(w, op->table, object_name(a, "check", " ", op->check->name), false,
                           "on %s: CHECK (%s) in the migrations, not in the database", op->table,
                           op->check->check)))
                 return rc;
@@ -547,7 +535,7 @@ static int describe(describer *w, const pw_schema *L, const pw_schema *E, const 
         case PW_OP_REMOVE_CONSTRAINT:
             if (et != NULL && pw_table_find_check(et, op->name) == NULL && lt != NULL) {
                 const pw_check *old = pw_table_find_check(lt, op->name);
-                if ((rc = add(w, op->table, check_object(a, op->name), false,
+                if ((rc = add(w, op->table, object_name(a, "check", " ", op->name), false,
                               "on %s: CHECK (%s) in the database only", op->table,
                               old != NULL ? old->check : "?")))
                     return rc;

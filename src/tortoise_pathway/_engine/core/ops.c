@@ -122,11 +122,6 @@ static int need_table(const pw_op *op, pw_error *err) {
     return 0;
 }
 
-/* One column definition on its own: pw_column_check. */
-static int check_column(const char *table, const pw_column *c, pw_error *err) {
-    return pw_column_check(table, c, err);
-}
-
 /* For a column c about to be in table t (ADD_FIELD / ALTER_FIELD): at most
  * one primary key (other than the column named c->name itself), and a
  * foreign key to t itself must name a column of t or c itself. 0 or
@@ -203,7 +198,7 @@ static int local_alter_model(pw_arena *a, pw_table *t, const pw_op *op, pw_error
 
 static int local_add_field(pw_arena *a, pw_table *t, const pw_op *op, pw_error *err) {
     char path[PW_ERR_PATH_MAX];
-    int rc = check_column(t->name, op->column, err);
+    int rc = pw_column_check(t->name, op->column, err);
     if (rc) return rc;
     col_path(path, t->name, op->column->name);
     if (pw_table_find_column(t, op->column->name) != NULL)
@@ -247,7 +242,7 @@ static int local_remove_field(pw_table *t, const pw_op *op, pw_error *err) {
 
 static int local_alter_field(pw_arena *a, pw_table *t, const pw_op *op, pw_error *err) {
     char path[PW_ERR_PATH_MAX];
-    int rc = check_column(t->name, op->column, err);
+    int rc = pw_column_check(t->name, op->column, err);
     if (rc) return rc;
     col_path(path, t->name, op->column->name);
     long pos = pw_table_column_index(t, op->column->name);
@@ -421,7 +416,7 @@ static int apply_create_model(pw_arena *a, pw_schema *s, const pw_op *op, pw_err
      * key to table "", an index naming a column twice), so that a state never
      * holds what its reverses could not re-add. */
     for (size_t i = 0; i < m->ncolumns; i++)
-        if ((rc = check_column(m->name, m->columns[i], err)) != 0) return rc;
+        if ((rc = pw_column_check(m->name, m->columns[i], err)) != 0) return rc;
     for (size_t i = 0; i < m->nindexes; i++)
         if ((rc = check_index_def(m, m->indexes[i], err)) != 0) return rc;
     if (pw_schema_find_table(s, m->name) != NULL)
@@ -520,7 +515,7 @@ static int apply_on_table(pw_arena *a, pw_schema *s, const pw_op *op, pw_error *
         if (op->column != NULL && name_ok(op->column->name) &&
             (pw_table_find_column(t, op->column->name) != NULL) ==
                 (op->kind == PW_OP_ALTER_FIELD)) {
-            rc = check_column(t->name, op->column, err);
+            rc = pw_column_check(t->name, op->column, err);
             if (rc) return rc;
             rc = check_fk_target(s, t->name, op->column, err);
             if (rc) return rc;

@@ -174,6 +174,12 @@ void pw_sql_index_keys(pw_strbuf *sb, pw_dialect d, const pw_index *ix) {
     }
 }
 
+void pw_sql_generated(pw_strbuf *sb, pw_dialect d, const pw_column *c) {
+    if (c->generated[d] == NULL) return;
+    pw_sb_append_char(sb, ' ');
+    pw_sb_append(sb, c->generated[d]);
+}
+
 void pw_sql_check_clause(pw_strbuf *sb, pw_dialect d, const pw_check *c) {
     pw_sb_append(sb, "CONSTRAINT ");
     pw_sql_ident(sb, d, c->name);
@@ -204,8 +210,8 @@ int pw_sql_push(pw_arena *a, pw_strlist *out, pw_strbuf *sb, pw_error *err) {
 }
 
 /* Checks what a column would put into SQL text without quoting (its type for
- * d, an expression default, its generated clause for d), the fields its rendering needs, and that d can
- * spell its default. 0, PW_ERR_INVALID or PW_ERR_UNSUPPORTED (err names
+ * d, an expression default, its generated clause for d), the fields its
+ * rendering needs, and that d can spell its default. 0, PW_ERR_INVALID or PW_ERR_UNSUPPORTED (err names
  * table.column). */
 static int check_column(const char *table, const pw_column *c, pw_dialect d, pw_error *err) {
     char path[PW_ERR_PATH_MAX];

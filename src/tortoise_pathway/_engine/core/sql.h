@@ -70,6 +70,10 @@ void pw_sql_ident_list(pw_strbuf *sb, pw_dialect d, const char *const *names, si
  * has passed the dialect's checks (those of pw_sql_render_op). */
 void pw_sql_index_keys(pw_strbuf *sb, pw_dialect d, const pw_index *ix);
 
+/* Appends " <clause>" when c is a generated column on d (what follows its
+ * type in every dialect's column definition); nothing otherwise. */
+void pw_sql_generated(pw_strbuf *sb, pw_dialect d, const pw_column *c);
+
 /* Appends the table constraint of check constraint c (validated):
  * CONSTRAINT "name" CHECK (<condition>). */
 void pw_sql_check_clause(pw_strbuf *sb, pw_dialect d, const pw_check *c);

@@ -44,22 +44,20 @@ static void col_path(char *path, const char *table, const char *column) {
 }
 
 /* Appends the column definition of c:
- *   `name` TYPE [GENERATED ...] [NOT NULL|NULL] [PRIMARY KEY] [AUTO_INCREMENT] [DEFAULT v] [COMMENT '...']
+ *   `name` TYPE [GENERATED ...] [NOT NULL|NULL] [PRIMARY KEY] [AUTO_INCREMENT]
+ *   [DEFAULT v] [COMMENT '...']
  * NULL is written out for nullable columns (older servers make a bare
- * TIMESTAMP NOT NULL), but for generated ones (MariaDB refuses it there). with_pk false leaves out PRIMARY KEY (MODIFY COLUMN of
+ * TIMESTAMP NOT NULL), but for generated ones (MariaDB refuses it after the
+ * generated clause). with_pk false leaves out PRIMARY KEY (MODIFY COLUMN of
  * a column that already is the key). An auto-increment column gets no
  * DEFAULT. */
 static void column_def(pw_sql_rctx *r, const pw_column *c, bool with_pk) {
     ident(r, c->name);
     pw_sb_append_char(&r->sb, ' ');
     pw_sb_append(&r->sb, c->type[D]);
-    if (c->generated[D] != NULL) { /* MariaDB takes no NULL after it */
-        pw_sb_append_char(&r->sb, ' ');
-        pw_sb_append(&r->sb, c->generated[D]);
-        if (!c->null) pw_sb_append(&r->sb, " NOT NULL");
-    } else {
-        pw_sb_append(&r->sb, c->null ? " NULL" : " NOT NULL");
-    }
+    pw_sql_generated(&r->sb, D, c);
+    if (!c->null) pw_sb_append(&r->sb, " NOT NULL");
+    else if (c->generated[D] == NULL) pw_sb_append(&r->sb, " NULL");
     if (c->pk && with_pk) pw_sb_append(&r->sb, " PRIMARY KEY");
     if (c->pk && c->autoincrement) pw_sb_append(&r->sb, " AUTO_INCREMENT");
     if (c->def.kind != PW_DEFAULT_NONE && !(c->pk && c->autoincrement)) {
@@ -368,8 +366,8 @@ static int incoming_fks(pw_sql_rctx *r, const pw_schema *s, const pw_table *t, c
  * the key; one MODIFY COLUMN with the full new definition when type,
  * nullability, default, comment, auto-increment or the generated clause
  * changed (MySQL and MariaDB turn a column generated or plain in place);
- * DROP PRIMARY KEY for a column that stops being the key (after the MODIFY took AUTO_INCREMENT
- * away); add the unique key; add back the foreign keys that point at the
+ * DROP PRIMARY KEY for a column that stops being the key (after the MODIFY
+ * took AUTO_INCREMENT away); add the unique key; add back the foreign keys that point at the
  * column and its own, each only where fk_live allows it after the change. */
 static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *t,
                        const pw_column *old, const pw_column *c) {

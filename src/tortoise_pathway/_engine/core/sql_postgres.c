@@ -73,10 +73,7 @@ static int column_def(pw_sql_rctx *r, const char *table, const pw_column *c) {
         return 0;
     }
     pw_sb_append(&r->sb, c->type[D]);
-    if (c->generated[D] != NULL) {
-        pw_sb_append_char(&r->sb, ' ');
-        pw_sb_append(&r->sb, c->generated[D]);
-    }
+    pw_sql_generated(&r->sb, D, c);
     if (!c->null) pw_sb_append(&r->sb, " NOT NULL");
     if (c->pk) pw_sb_append(&r->sb, " PRIMARY KEY");
     if (c->def.kind != PW_DEFAULT_NONE) {
@@ -200,8 +197,8 @@ static const pw_column *find_column(pw_sql_rctx *r, const pw_table *t, const cha
 }
 
 /* CREATE TABLE with columns, then the table constraints: unique columns,
- * unique indexes, foreign keys, checks; then CREATE INDEX for the other indexes;
- * then the table comment and the column comments. */
+ * unique indexes, foreign keys, checks; then CREATE INDEX for the other
+ * indexes; then the table comment and the column comments. */
 static int create_model(pw_sql_rctx *r, const pw_table *t) {
     int rc = 0;
     size_t items = 0;

@@ -50,8 +50,8 @@ static int emit(pw_arena *a, pw_strbuf *sb, pw_strlist *out, pw_error *err) {
 /* Appends the column definition of c: the autoincrement pk as Tortoise's
  * GENERATED_SQL for SQLite (INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, the
  * only type SQLite accepts with AUTOINCREMENT), any other column as
- * "c" TYPE[ GENERATED ...][ NOT NULL][ UNIQUE][ PRIMARY KEY][ DEFAULT v], then its foreign key
- * if any. The comment is not rendered. */
+ * "c" TYPE[ GENERATED ...][ NOT NULL][ UNIQUE][ PRIMARY KEY][ DEFAULT v], then
+ * its foreign key if any. The comment is not rendered. */
 static void column_def(pw_strbuf *sb, const pw_column *c) {
     pw_sql_ident(sb, D, c->name);
     if (c->pk && c->autoincrement) {
@@ -59,10 +59,7 @@ static void column_def(pw_strbuf *sb, const pw_column *c) {
     } else {
         pw_sb_append_char(sb, ' ');
         pw_sb_append(sb, c->type[D]);
-        if (c->generated[D] != NULL) {
-            pw_sb_append_char(sb, ' ');
-            pw_sb_append(sb, c->generated[D]);
-        }
+        pw_sql_generated(sb, D, c);
         if (!c->null) pw_sb_append(sb, " NOT NULL");
         if (c->unique && !c->pk) pw_sb_append(sb, " UNIQUE");
         if (c->pk) pw_sb_append(sb, " PRIMARY KEY");
@@ -160,7 +157,8 @@ static bool has_autoincrement(const pw_table *t) {
  * that was nullable, becomes NOT NULL and has a default in the new table is
  * copied as COALESCE("c", default). Columns only in the new table are left to
  * their DEFAULT (or NULL); generated columns of the new table to their
- * expression (a column that stops being generated keeps its values). When both tables have an AUTOINCREMENT pk, the
+ * expression (a column that stops being generated keeps its values). When
+ * both tables have an AUTOINCREMENT pk, the
  * old table's sqlite_sequence value is copied to the new one before the drop.
  * Errors: those of pw_op_apply_table, or
  * PW_ERR_UNSUPPORTED when the new table would have no column. */
