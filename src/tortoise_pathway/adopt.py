@@ -76,7 +76,10 @@ async def adopt(ctx: Context, apps: list[str], questioner: Questioner | None) ->
         for app in apps:
             conn = ctx.project.connection(app)
             if conn not in databases:
-                databases[conn] = await live.read(ctx.client(conn), ctx.dialect(conn))
+                schemas = {s for a in ctx.project.apps_on(conn)
+                           for s in live.schemas_of(introspect.app_schema(a))}
+                databases[conn] = await live.read(ctx.client(conn), ctx.dialect(conn),
+                                                  schemas=schemas)
             found = databases[conn]
             result = AppAdoption(app, await _origin(ctx, conn, found, app))
             result.foreign_files = [f for f in migrations.foreign if f.parent.name == app]
@@ -237,12 +240,14 @@ async def initial_verdict(ctx: Context, m: Migration, applied: dict[Key, Applied
                           ) -> Verdict:
     """The tables ``m`` creates, which of them the database has, and (when it has all) how
     they differ from what ``m`` describes."""
-    tables = sorted(op["table"]["name"] for op in m.ops_data() if op["op"] == "create_model")
+    created = [op["table"] for op in m.ops_data() if op["op"] == "create_model"]
+    tables = sorted(t["name"] for t in created)
     if not tables:
         return Verdict("absent", tables)
     conn = ctx.project.connection(m.app)
     dialect = ctx.dialect(conn)
-    found = await live.read(ctx.client(conn), dialect, tables)
+    found = await live.read(ctx.client(conn), dialect, tables,
+                            schemas=live.schemas_of({"tables": created}))
     present = found.table_names()
     if not present:
         return Verdict("absent", tables)

@@ -106,14 +106,15 @@ async def database_drift(ctx: Context, conn: str, apps: list[str],
         else:
             history = [h for h in history if h[0] != m.label] + [(m.label, ops)]
     client = ctx.client(conn)
-    found = await live.read(client, dialect)
+    expected = _engine.replay(history)
+    found = await live.read(client, dialect, schemas=live.schemas_of(expected))
     drift.notes += found.notes
     tables = None
     others = [a for a in conn_apps if a not in apps]
     if others:
         theirs = {t["name"] for t in _engine.replay(
             migrations.history([k for k in keys if k[0] in others]))["tables"]}
-        ours = {t["name"] for t in _engine.replay(history)["tables"]}
+        ours = {t["name"] for t in expected["tables"]}
         tables = sorted((ours | set(found.table_names())) - theirs)
     result = _engine.compare(found.schema, history, dialect, tables=tables, sql=sql)
     drift.differences = result["differences"]

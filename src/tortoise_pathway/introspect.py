@@ -343,8 +343,11 @@ def model_table(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
                              "columns": columns, "indexes": unique_indexes}
     if checks:
         entry["checks"] = checks
-    result = [entry]
-    result += _m2m_tables(model, model_tables)
+    result = [entry, *_m2m_tables(model, model_tables)]
+    schema = getattr(meta, "schema", None)
+    if schema:  # Meta.schema: the model's table and its M2M tables live there
+        for t in result:
+            t["schema"] = schema
     return result
 
 
@@ -372,15 +375,13 @@ def app_schema(app: str) -> dict[str, Any]:
     model_tables = {m._meta.db_table for m in models}
     tables: list[dict[str, Any]] = []
     for model in models:
-        if getattr(model._meta, "schema", None):
-            raise ModelError(f"{model.__name__}: Meta.schema is not supported yet",
-                             path=model.__name__)
         tables += model_table(model, model_tables)
     tables.sort(key=lambda t: t["name"])
     names = [t["name"] for t in tables]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ModelError(f"app {app}: two models use table {dupes[0]}", path=dupes[0])
+        raise ModelError(f"app {app}: two models use table {dupes[0]} (in one schema or in "
+                         "two: tables are known by their name)", path=dupes[0])
     return {"tables": tables}
 
 

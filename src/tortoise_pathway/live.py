@@ -56,12 +56,26 @@ class Live:
         return [t["name"] for t in self.schema["tables"]]
 
 
-async def read(client: Any, dialect: str, tables: Iterable[str] | None = None) -> Live:
-    """The schema of the database behind ``client`` (only ``tables`` when given)."""
+async def read(client: Any, dialect: str, tables: Iterable[str] | None = None,
+               schemas: Iterable[str] = ()) -> Live:
+    """The schema of the database behind ``client`` (only ``tables`` when given): the tables
+    of the connection's own schema and, on PostgreSQL and MySQL, those of ``schemas`` (the
+    Meta.schema of models: PostgreSQL schemas, MySQL databases), which carry their schema.
+    Table names are one namespace, as in the engine: where two schemas hold one name, the
+    connection's own table is read and the other is noted."""
     wanted = set(tables) if tables is not None else None
-    reader = {"sqlite": _read_sqlite, "postgres": _read_postgres, "mysql": _read_mysql}[dialect]
-    raw = await reader(client, wanted)
+    if dialect == "sqlite":  # no schemas there
+        raw = await _read_sqlite(client, wanted)
+    else:
+        reader = _read_postgres if dialect == "postgres" else _read_mysql
+        raw = await reader(client, wanted, sorted(set(schemas)))
     return _finish(raw, dialect)
+
+
+def schemas_of(schema: dict[str, Any]) -> list[str]:
+    """The schemas (Meta.schema) an engine schema's tables live in, besides the connection's
+    own: what ``read`` must look at to see them."""
+    return sorted({t["schema"] for t in schema["tables"] if t.get("schema")})
 
 
 # ---- the shape every reader fills ------------------------------------------------------------
@@ -70,6 +84,7 @@ async def read(client: Any, dialect: str, tables: Iterable[str] | None = None) -
 class _RawTable:
     name: str
     comment: str | None = None
+    schema: str | None = None  # None: the connection's own
     #: name -> {"type", "null", "default" (text), "autoincrement", "comment", "generated"
     #: (the clause, for a generated column)}, in table order
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -93,6 +108,19 @@ class _Raw:
 
     def table(self, name: str) -> _RawTable:
         return self.tables.setdefault(name, _RawTable(name))
+
+    def placed(self, name: str, schema: str | None, own: bool) -> bool:
+        """Whether the table ``name`` found in ``schema`` (``own``: the connection's) is the
+        one read under that name: the first seen, the connection's own first (the queries
+        order it so); another of the same name is noted and skipped."""
+        t = self.tables.get(name)
+        if t is not None and t.schema != (None if own else schema):
+            self.notes.append(f"table {name} in schema {schema}: a table of that name is "
+                              f"already read in {t.schema or 'the connection schema'}; "
+                              "not compared")
+            return False
+        self.table(name).schema = None if own else schema
+        return True
 
 
 def _keep(name: str, raw: _Raw, wanted: set[str] | None) -> bool:
@@ -159,6 +187,8 @@ def _finish(raw: _Raw, dialect: str) -> Live:
             indexes.append({"name": ix_name, "columns": cols, "unique": unique, **kind})
         entry: dict[str, Any] = {"name": t.name, "comment": t.comment or None,
                                  "columns": columns, "indexes": indexes}
+        if t.schema is not None:
+            entry["schema"] = t.schema
         if t.checks:
             entry["checks"] = [{"name": n, "check": _fragment(c)} for n, c in t.checks]
         tables.append(entry)
@@ -399,10 +429,11 @@ def _sq(name: str) -> str:
 # ---- PostgreSQL ------------------------------------------------------------------------------
 
 _PG_TABLES = """
-SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class') AS comment
+SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class') AS comment, n.nspname,
+       n.nspname = current_schema() AS own
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
-ORDER BY c.relname"""
+WHERE (n.nspname = current_schema() OR n.nspname = ANY($1::text[])) AND c.relkind IN ('r', 'p')
+ORDER BY own DESC, c.relname"""
 
 _PG_COLUMNS = """
 SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS type,
@@ -435,11 +466,12 @@ SELECT c.oid, c.relname, a.attnum, a.attname FROM pg_class c
 JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.oid = ANY($1::oid[]) AND a.attnum > 0"""
 
 
-async def _read_postgres(client: Any, wanted: set[str] | None) -> _Raw:
+async def _read_postgres(client: Any, wanted: set[str] | None, schemas: list[str]) -> _Raw:
     raw = _Raw()
     names: dict[int, str] = {}
-    for row in await client.execute_query_dict(_PG_TABLES):
-        if _keep(row["relname"], raw, wanted):
+    for row in await client.execute_query_dict(_PG_TABLES, [schemas]):
+        if _keep(row["relname"], raw, wanted) and raw.placed(row["relname"], row["nspname"],
+                                                             row["own"]):
             names[row["oid"]] = row["relname"]
             raw.table(row["relname"]).comment = row["comment"]
     if not names:
@@ -510,55 +542,73 @@ async def _read_postgres(client: Any, wanted: set[str] | None) -> _Raw:
 
 # ---- MySQL / MariaDB -------------------------------------------------------------------------
 
-_MY_TABLES = """SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment FROM information_schema.TABLES
-WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME"""
+# {schemas}: the connection's database and the Meta.schema ones asked for (bound parameters)
+_MY_TABLES = """SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment, TABLE_SCHEMA AS s,
+TABLE_SCHEMA = DATABASE() AS own FROM information_schema.TABLES
+WHERE TABLE_SCHEMA IN ({schemas}) AND TABLE_TYPE = 'BASE TABLE'
+ORDER BY own DESC, TABLE_NAME"""
 
 _MY_COLUMNS = """SELECT TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type,
 IS_NULLABLE AS nullable, COLUMN_DEFAULT AS def, EXTRA AS extra, COLUMN_COMMENT AS comment,
-GENERATION_EXPRESSION AS gen FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
-ORDER BY TABLE_NAME, ORDINAL_POSITION"""
+GENERATION_EXPRESSION AS gen, TABLE_SCHEMA AS s FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA IN ({schemas}) ORDER BY TABLE_NAME, ORDINAL_POSITION"""
 
 _MY_INDEXES = """SELECT TABLE_NAME AS t, INDEX_NAME AS name, NON_UNIQUE AS non_unique,
-SEQ_IN_INDEX AS seq, COLUMN_NAME AS col, SUB_PART AS sub_part, INDEX_TYPE AS kind{expr}
-FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+SEQ_IN_INDEX AS seq, COLUMN_NAME AS col, SUB_PART AS sub_part, INDEX_TYPE AS kind{expr},
+TABLE_SCHEMA AS s FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN ({schemas})
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"""
 
 _MY_FKS = """SELECT k.TABLE_NAME AS t, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col,
-k.REFERENCED_TABLE_NAME AS ref, k.REFERENCED_COLUMN_NAME AS ref_col, r.DELETE_RULE AS rule
+k.REFERENCED_TABLE_NAME AS ref, k.REFERENCED_COLUMN_NAME AS ref_col, r.DELETE_RULE AS rule,
+k.TABLE_SCHEMA AS s
 FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r
 ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME
 AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
-WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
+WHERE k.TABLE_SCHEMA IN ({schemas}) AND k.REFERENCED_TABLE_NAME IS NOT NULL
 ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"""
 
-_MY_CHECKS = """SELECT TABLE_NAME AS t, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause
-FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()"""
+_MY_CHECKS = """SELECT TABLE_NAME AS t, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause,
+CONSTRAINT_SCHEMA AS s FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA IN ({schemas})"""
 
 _JSON_VALID = re.compile(r"^\s*json_valid\(\s*`((?:[^`]|``)+)`\s*\)\s*$", re.IGNORECASE)
 
 
-async def _read_mysql(client: Any, wanted: set[str] | None) -> _Raw:
+async def _read_mysql(client: Any, wanted: set[str] | None, schemas: list[str]) -> _Raw:
     raw = _Raw()
-    version = await client.execute_query_dict("SELECT VERSION() AS v")
+    version = await client.execute_query_dict("SELECT VERSION() AS v, DATABASE() AS db")
     raw.mariadb = "mariadb" in str(version[0]["v"]).lower()
-    for row in await client.execute_query_dict(_MY_TABLES):
-        if _keep(row["name"], raw, wanted):
+    own_db = str(version[0]["db"])
+    where = ", ".join(["DATABASE()", *("%s" for _ in schemas)])
+
+    async def rows(query: str, **fmt: str) -> list[dict[str, Any]]:
+        return list(await client.execute_query_dict(query.format(schemas=where, **fmt),
+                                                    list(schemas)))
+
+    def mine(row: dict[str, Any]) -> bool:
+        """Whether a catalog row is of a table read, in the schema it was read from."""
+        t = raw.tables.get(row["t"])
+        return t is not None and (t.schema or own_db) == row["s"]
+
+    for row in await rows(_MY_TABLES):
+        if _keep(row["name"], raw, wanted) and raw.placed(row["name"], row["s"],
+                                                          bool(row["own"])):
             raw.table(row["name"]).comment = row["comment"] or None
     json_columns: set[tuple[str, str]] = set()
     try:
-        checks = await client.execute_query_dict(_MY_CHECKS)
+        checks = await rows(_MY_CHECKS)
     except Exception:  # MySQL before 8.0.16 has no CHECK_CONSTRAINTS
         checks = []
     for chk in checks:
-        if chk["t"] not in raw.tables:
+        if not mine(chk):
             continue
         m = _JSON_VALID.match(chk["clause"] or "")
         if m:  # MariaDB's JSON: LONGTEXT with a json_valid() check
             json_columns.add((chk["t"], m.group(1).replace("``", "`")))
         else:
             raw.table(chk["t"]).checks.append((chk["name"], str(chk["clause"] or "")))
-    for c in await client.execute_query_dict(_MY_COLUMNS):
-        if c["t"] not in raw.tables:
+    for c in await rows(_MY_COLUMNS):
+        if not mine(c):
             continue
         extra = str(c["extra"] or "").lower()
         ctype = str(c["type"])
@@ -576,8 +626,8 @@ async def _read_mysql(client: Any, wanted: set[str] | None) -> _Raw:
             column["default"] = None
         raw.table(c["t"]).columns[c["name"]] = column
     fk_rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for fk in await client.execute_query_dict(_MY_FKS):
-        if fk["t"] in raw.tables:
+    for fk in await rows(_MY_FKS):
+        if mine(fk):
             fk_rows.setdefault((fk["t"], fk["name"]), []).append(fk)
     fk_names: dict[str, set[tuple[str, str]]] = {}
     for (table, name), parts in fk_rows.items():
@@ -590,9 +640,8 @@ async def _read_mysql(client: Any, wanted: set[str] | None) -> _Raw:
         fk_names.setdefault(table, set()).add((name, fk["col"]))
     indexes: dict[tuple[str, str], list[dict[str, Any]]] = {}
     # MySQL 8 has functional key parts (EXPRESSION); MariaDB has neither
-    query = _MY_INDEXES.format(expr="" if raw.mariadb else ", EXPRESSION AS expr")
-    for ix in await client.execute_query_dict(query):
-        if ix["t"] in raw.tables:
+    for ix in await rows(_MY_INDEXES, expr="" if raw.mariadb else ", EXPRESSION AS expr"):
+        if mine(ix):
             indexes.setdefault((ix["t"], ix["name"]), []).append(ix)
     for (table, name), parts in indexes.items():
         t = raw.table(table)
@@ -636,33 +685,43 @@ def _innodb_fk_index(name: str, column: str, fks: set[tuple[str, str]]) -> bool:
 _AUTO_INCREMENT = re.compile(r" AUTO_INCREMENT=\d+")
 
 
+#: between a table's schema and its name in the engine's touched tables (render.h)
+TOUCHED_SEP = "\x1f"
+
+
 async def fingerprint(client: Any, dialect: str, tables: Iterable[str]) -> str:
     """A digest of everything the catalog says of ``tables`` (absent ones included), equal
-    for equal catalogs; "" for no tables."""
-    names = sorted(set(tables))
-    if not names:
+    for equal catalogs; "" for no tables. A table in a schema of its own (Meta.schema) is
+    named ``schema + TOUCHED_SEP + name``, as the engine's ``touched`` names it."""
+    located = sorted(set(tables))
+    if not located:
         return ""
+    names = sorted({t.rpartition(TOUCHED_SEP)[2] for t in located})
     parts: list[str] = []
-    if dialect == "sqlite":
+    if dialect == "sqlite":  # no schemas there
         marks = ", ".join("?" for _ in names)
         rows = await client.execute_query_dict(
             f"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name IN ({marks}) "
             "ORDER BY type, name", names)
         parts = [f"{r['type']}|{r['name']}|{r['tbl_name']}|{r['sql']}" for r in rows]
     elif dialect == "mysql":
-        for name in names:
+        for entry in located:
+            schema, _, name = entry.rpartition(TOUCHED_SEP)
             q = _engine.quote_ident(name, "mysql")
+            if schema:
+                q = f"{_engine.quote_ident(schema, 'mysql')}.{q}"
             try:
                 rows = await client.execute_query_dict(f"SHOW CREATE TABLE {q}")
             except Exception as e:
                 if "1146" in str(e) or "doesn't exist" in str(e):
-                    parts.append(f"absent:{name}")
+                    parts.append(f"absent:{entry}")
                     continue
                 raise
             text = rows[0].get("Create Table") or str(list(rows[0].values())[-1])
             parts.append(_AUTO_INCREMENT.sub("", text))
     else:
-        live = await read(client, dialect, names)
+        schemas = {t.rpartition(TOUCHED_SEP)[0] for t in located} - {""}
+        live = await read(client, dialect, names, schemas)
         present = set(live.table_names())
         parts = [repr(live.schema), *(f"absent:{n}" for n in names if n not in present)]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()

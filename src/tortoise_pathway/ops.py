@@ -244,13 +244,18 @@ class Operation:
 
 
 class CreateModel(Operation):
+    """Creates a table; ``schema`` is Tortoise's Meta.schema (a PostgreSQL schema, a MySQL
+    database; SQLite has none), None for the connection's own."""
+
     def __init__(self, table: str, columns: Sequence[Column], *, indexes: Sequence[Index] = (),
-                 comment: str | None = None, checks: Sequence[Check] = ()) -> None:
+                 comment: str | None = None, checks: Sequence[Check] = (),
+                 schema: str | None = None) -> None:
         self.table = table
         self.columns = list(columns)
         self.indexes = list(indexes)
         self.comment = comment
         self.checks = list(checks)
+        self.schema = schema
 
     def to_dict(self) -> dict[str, Any]:
         table: dict[str, Any] = {
@@ -259,6 +264,8 @@ class CreateModel(Operation):
             "indexes": [i.to_dict() for i in self.indexes]}
         if self.checks:
             table["checks"] = [c.to_dict() for c in self.checks]
+        if self.schema is not None:
+            table["schema"] = self.schema
         return {"op": "create_model", "table": table}
 
     def describe(self) -> str:
@@ -289,17 +296,23 @@ class RenameModel(Operation):
 
 
 class AlterModel(Operation):
-    """Changes a table's comment."""
+    """Sets a table's options: its comment, and the schema it lives in (Meta.schema; None:
+    the connection's own), moving it there when that changes."""
 
-    def __init__(self, table: str, comment: str | None) -> None:
+    def __init__(self, table: str, comment: str | None = None, *,
+                 schema: str | None = None) -> None:
         self.table = table
         self.comment = comment
+        self.schema = schema
 
     def to_dict(self) -> dict[str, Any]:
-        return {"op": "alter_model", "table": self.table, "comment": self.comment}
+        d: dict[str, Any] = {"op": "alter_model", "table": self.table, "comment": self.comment}
+        if self.schema is not None:
+            d["schema"] = self.schema
+        return d
 
     def describe(self) -> str:
-        return f"Alter comment of table {self.table}"
+        return describe_alter_model(self.table, self.schema)
 
 
 class _ColumnOperation(Operation):
@@ -451,15 +464,23 @@ class RunPython(Operation):
         return f"Run Python {getattr(self.forward, '__name__', 'code')}"
 
 
+def describe_alter_model(table: str, schema: str | None) -> str:
+    """What an AlterModel says it does (the schema is named when the table has one)."""
+    if schema is None:
+        return f"Alter comment of table {table}"
+    return f"Alter comment and schema ({schema}) of table {table}"
+
+
 _FROM_DICT: dict[str, Callable[[dict[str, Any]], Operation]] = {
     "create_model": lambda d: CreateModel(
         d["table"]["name"], [Column.from_dict(c) for c in d["table"]["columns"]],
         indexes=[Index.from_dict(i) for i in d["table"].get("indexes", [])],
         comment=d["table"].get("comment"),
-        checks=[Check.from_dict(c) for c in d["table"].get("checks", [])]),
+        checks=[Check.from_dict(c) for c in d["table"].get("checks", [])],
+        schema=d["table"].get("schema")),
     "delete_model": lambda d: DeleteModel(d["table"]),
     "rename_model": lambda d: RenameModel(d["table"], d["new_name"]),
-    "alter_model": lambda d: AlterModel(d["table"], d.get("comment")),
+    "alter_model": lambda d: AlterModel(d["table"], d.get("comment"), schema=d.get("schema")),
     "add_field": lambda d: AddField(d["table"], Column.from_dict(d["column"]),
                                     fill=_default_from_data(d.get("fill"))),
     "remove_field": lambda d: RemoveField(d["table"], d["column"]),

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .ops import DIALECTS
+from .ops import DIALECTS, describe_alter_model
 
 INDENT = "    "
 
@@ -88,8 +88,10 @@ def _operation(op: Mapping[str, Any], depth: int) -> str:
     kind = op["op"]
     if kind == "create_model":
         t = op["table"]
-        lines = [f"{pad}ops.CreateModel(", f"{pad}{INDENT}{_str(t['name'])},",
-                 f"{pad}{INDENT}columns=["]
+        lines = [f"{pad}ops.CreateModel(", f"{pad}{INDENT}{_str(t['name'])},"]
+        if t.get("schema") is not None:
+            lines.append(f"{pad}{INDENT}schema={_str(t['schema'])},")
+        lines.append(f"{pad}{INDENT}columns=[")
         lines += [f"{pad}{INDENT * 2}{_column(c)}," for c in t["columns"]]
         lines.append(f"{pad}{INDENT}],")
         if t.get("indexes"):
@@ -114,7 +116,8 @@ def _operation(op: Mapping[str, Any], depth: int) -> str:
         return f"{pad}ops.RenameModel({table}, {_str(op['new_name'])}),"
     if kind == "alter_model":
         comment = "None" if op.get("comment") is None else _str(op["comment"])
-        return f"{pad}ops.AlterModel({table}, comment={comment}),"
+        schema = "" if op.get("schema") is None else f", schema={_str(op['schema'])}"
+        return f"{pad}ops.AlterModel({table}, comment={comment}{schema}),"
     if kind in ("add_field", "alter_field"):
         cls = "AddField" if kind == "add_field" else "AlterField"
         fill = "" if op.get("fill") is None else f", fill={_value(op['fill'])}"
@@ -145,7 +148,7 @@ def describe(op: Mapping[str, Any]) -> str:
     return {
         "delete_model": f"Delete table {op.get('table')}",
         "rename_model": f"Rename table {op.get('table')} to {op.get('new_name')}",
-        "alter_model": f"Alter comment of table {op.get('table')}",
+        "alter_model": describe_alter_model(str(op.get("table")), op.get("schema")),
         "add_field": f"Add column {op.get('table')}.{col_name}",
         "remove_field": f"Remove column {op.get('table')}.{col_name}",
         "alter_field": f"Alter column {op.get('table')}.{col_name}",

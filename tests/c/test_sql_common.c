@@ -263,20 +263,32 @@ TEST(test_sql_ident_list_and_fk_clause) {
 
     pw_fk fk = {.name = "fk_x", .table = "user", .column = "id", .on_delete = PW_FK_SET_NULL};
     pw_sb_reset(&sb);
-    pw_sql_fk_clause(&sb, PW_DIALECT_POSTGRES, "owner", &fk);
+    pw_sql_fk_clause(&sb, PW_DIALECT_POSTGRES, "owner", &fk, NULL);
     CHECK_STR(pw_sb_cstr(&sb), "CONSTRAINT \"fk_x\" FOREIGN KEY (\"owner\") REFERENCES \"user\" "
                                "(\"id\") ON DELETE SET NULL");
     pw_sb_reset(&sb);
     fk.on_delete = PW_FK_NO_ACTION;
-    pw_sql_fk_clause(&sb, PW_DIALECT_MYSQL, "owner", &fk);
+    pw_sql_fk_clause(&sb, PW_DIALECT_MYSQL, "owner", &fk, NULL);
     CHECK_STR(pw_sb_cstr(&sb),
               "CONSTRAINT `fk_x` FOREIGN KEY (`owner`) REFERENCES `user` (`id`) ON DELETE NO "
               "ACTION");
+    pw_sb_reset(&sb);
+    pw_sql_fk_clause(&sb, PW_DIALECT_MYSQL, "owner", &fk, "crm");
+    CHECK_STR(pw_sb_cstr(&sb),
+              "CONSTRAINT `fk_x` FOREIGN KEY (`owner`) REFERENCES `crm`.`user` (`id`) ON DELETE "
+              "NO ACTION");
+    /* SQLite has no schemas: the bare name */
+    pw_sb_reset(&sb);
+    pw_sql_table(&sb, PW_DIALECT_SQLITE, "crm", "user");
+    CHECK_STR(pw_sb_cstr(&sb), "\"user\"");
+    pw_sb_reset(&sb);
+    pw_sql_table(&sb, PW_DIALECT_POSTGRES, "c\"rm", "user");
+    CHECK_STR(pw_sb_cstr(&sb), "\"c\"\"rm\".\"user\"");
     const char *actions[] = {"CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION"};
     for (int i = 0; i < 5; i++) {
         pw_sb_reset(&sb);
         fk.on_delete = (pw_fk_action)i;
-        pw_sql_fk_clause(&sb, PW_DIALECT_SQLITE, "o", &fk);
+        pw_sql_fk_clause(&sb, PW_DIALECT_SQLITE, "o", &fk, NULL);
         const char *s = pw_sb_cstr(&sb);
         const char *tail = strstr(s, "ON DELETE ");
         CHECK(tail != NULL);

@@ -22,6 +22,9 @@ lists the differences as readable lines. What a table holds:
 - ``checks``: check constraint expressions, sorted (SQLite: the text of each named
   ``CHECK``).
 - ``comment``: the table's comment; ``options`` (MySQL): engine and collation.
+- ``schema`` (PostgreSQL): the schema the table is in when it is not ``public`` (a model's
+  ``Meta.schema``); tables are read from every schema but the system's. Table names are
+  unique across schemas in the corpus, so a table is known by its name.
 
 Normalizations, each applied to both sides alike:
 
@@ -61,8 +64,7 @@ clear of it), and what it cannot do at all:
 - A ``BinaryField`` ``db_default`` has no encoder in generate_schemas; ``Index(fields=...)``
   naming a field with a ``source_field`` indexes a column of the field's name, which does not
   exist; names longer than 64 characters fail on MySQL; foreign-key cycles between tables are
-  refused (a self-reference is fine); ``Meta.schema`` is not supported by tortoise-pathway.
-  None of these are in the corpus.
+  refused (a self-reference is fine). None of these are in the corpus.
 - ``db_index=True`` on a generated field: generate_schemas makes no index (Tortoise's own
   migrations do); we make it. The corpus indexes its generated columns through
   ``Meta.indexes``.
@@ -216,12 +218,16 @@ def _pg_comment(comment: str | None) -> str | None:
 def _postgres(db: Database) -> Catalog:
     cat: Catalog = {}
     where = ("FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-             "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')")
+             "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND "
+             "n.nspname NOT LIKE 'pg\\_%' AND c.relkind IN ('r', 'p')")
     oids: dict[int, str] = {}
-    for oid, name, comment in db.query(
-            f"SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class') {where}"):
+    for oid, name, comment, schema in db.query(
+            f"SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class'), n.nspname {where}"):
+        assert name not in cat, f"table {name} is in two schemas"
         oids[oid] = name
         cat[name] = _table(_pg_comment(comment))
+        if schema != "public":
+            cat[name]["schema"] = schema
     attnames: dict[tuple[int, int], str] = {}
     for oid, attnum, name, type_, notnull, default, comment, generated in db.query(
             "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), "
@@ -384,7 +390,7 @@ def diff(a: Catalog, b: Catalog, *, a_name: str = "generate_schemas",
                 if ca.get(key) != cb.get(key):
                     out.append(f"{name}.{col}: {key}: {show(ca.get(key))} ({a_name}) != "
                                f"{show(cb.get(key))} ({b_name})")
-        keys = ["comment", "pk", "unique", "indexes", "fks", "checks", "options"]
+        keys = ["schema", "comment", "pk", "unique", "indexes", "fks", "checks", "options"]
         if order:
             keys.insert(0, "order")
         for key in keys:

@@ -73,6 +73,13 @@ def _ident(dialect: str, name: str) -> str:
     return f"`{name}`" if dialect == "mysql" else f'"{name}"'
 
 
+def _table(dialect: str, cat: catalog.Catalog, name: str) -> str:
+    """A table of cat, qualified by its schema when it has one."""
+    schema = cat[name].get("schema")
+    return f"{_ident(dialect, schema)}.{_ident(dialect, name)}" if schema else \
+        _ident(dialect, name)
+
+
 class Rows:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -101,18 +108,19 @@ class Rows:
             values[name] = literal(self.db.dialect, col["type"], self.n)
         q = self.db.dialect
         cols = ", ".join(_ident(q, c) for c in values)
+        qtable = _table(q, cat, table)
         if values:
-            self.db.query(f"INSERT INTO {_ident(q, table)} ({cols}) VALUES "
+            self.db.query(f"INSERT INTO {qtable} ({cols}) VALUES "
                           f"({', '.join(values.values())})")
         elif q == "mysql":
-            self.db.query(f"INSERT INTO {_ident(q, table)} () VALUES ()")
+            self.db.query(f"INSERT INTO {qtable} () VALUES ()")
         else:
-            self.db.query(f"INSERT INTO {_ident(q, table)} DEFAULT VALUES")
+            self.db.query(f"INSERT INTO {qtable} DEFAULT VALUES")
         self.counts[table] = self.counts.get(table, 0) + 1
         for name in t["pk"]:
             if name not in values:
                 (last,) = self.db.query(f"SELECT max({_ident(q, name)}) FROM "
-                                        f"{_ident(q, table)}")[0]
+                                        f"{qtable}")[0]
                 values[name] = str(last)
         return values
 
@@ -128,7 +136,7 @@ class Rows:
                 del self.counts[table]
         q = self.db.dialect
         for table in cat:
-            ((count,),) = self.db.query(f"SELECT count(*) FROM {_ident(q, table)}")
+            ((count,),) = self.db.query(f"SELECT count(*) FROM {_table(q, cat, table)}")
             assert count == self.counts.get(table, 0), (
                 f"{when}: table {table} has {count} rows, expected "
                 f"{self.counts.get(table, 0)}")

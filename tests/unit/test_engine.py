@@ -1024,6 +1024,19 @@ def test_touched_tables_per_operation() -> None:
     assert _engine.touched(base, run) == [[["users", "posts"], ["posts", "articles"], []]]
 
 
+def test_touched_tables_in_a_schema_carry_it() -> None:
+    users = {**live_table("users", pk()), "schema": "crm"}
+    base = created(users, live_table("posts", pk(), col("author_id", "INT",
+                                                        fk=fk("fk_a", "users"))))
+    run = [[{"op": "alter_model", "table": "posts", "comment": None, "schema": "blog"},
+            {"op": "alter_field", "table": "users", "column": col("id", "BIGINT", pk=True,
+                                                                  autoincrement=True)},
+            {"op": "alter_model", "table": "users", "comment": None}]]
+    assert _engine.touched(base, run) == [[
+        ["posts", "blog\x1fposts"], ["crm\x1fusers", "blog\x1fposts"],
+        ["crm\x1fusers", "users", "blog\x1fposts"]]]
+
+
 def test_unique_name_round_trips_and_is_validated() -> None:
     t = live_table("users", pk(), col("email", "VARCHAR(9)", unique=True, unique_name="email"))
     assert _engine.replay(created(t))["tables"][0]["columns"][1]["unique_name"] == "email"

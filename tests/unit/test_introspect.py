@@ -477,18 +477,26 @@ def test_two_models_with_one_table(models: Models) -> None:
                 class Meta:
                     table = "same"
         """)
-    assert str(e.value) == "app models: two models use table same"
+    assert str(e.value) == ("app models: two models use table same (in one schema or in two: "
+                            "tables are known by their name)")
     assert e.value.path == "same"
 
 
-def test_meta_schema_is_refused(models: Models) -> None:
-    with pytest.raises(ModelError) as e:
-        models.schema("""
-            class A(models.Model):
-                class Meta:
-                    schema = "other"
-        """)
-    assert str(e.value) == "A: Meta.schema is not supported yet"
+def test_meta_schema_goes_with_the_table_and_its_m2m_tables(models: Models) -> None:
+    schema = models.schema("""
+        class Tag(models.Model):
+            class Meta:
+                table = "tag"
+        class Post(models.Model):
+            tags = fields.ManyToManyField("models.Tag", through="post_tag")
+            class Meta:
+                table = "post"
+                schema = "blog"
+    """)
+    tables = {t["name"]: t for t in schema["tables"]}
+    assert tables["post"]["schema"] == "blog"
+    assert tables["post_tag"]["schema"] == "blog"  # as generate_schemas places it
+    assert "schema" not in tables["tag"]
 
 
 def test_full_schema_with_tortoise_init_on_sqlite_memory(models: Models) -> None:

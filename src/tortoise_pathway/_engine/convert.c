@@ -306,7 +306,8 @@ static int read_table(pw_arena *a, PyObject *obj, pw_table **out) {
         return -1;
     }
     if (read_req_str(a, obj, "name", "<table>", &t->name) ||
-        read_opt_str(a, obj, "comment", t->name, &t->comment))
+        read_opt_str(a, obj, "comment", t->name, &t->comment) ||
+        read_opt_str(a, obj, "schema", t->name, &t->schema))
         return -1;
     PyObject *cols, *idx, *checks;
     if (get_req(obj, "columns", t->name, &cols) || fast_list(cols, t->name, "columns") ||
@@ -390,7 +391,8 @@ static int read_op(pw_arena *a, PyObject *obj, const char *label, size_t pos, pw
                    : 0;
     case PW_OP_ALTER_MODEL:
         return read_req_str(a, obj, "table", path, &op->table) ||
-                       read_opt_str(a, obj, "comment", path, &op->comment)
+                       read_opt_str(a, obj, "comment", path, &op->comment) ||
+                       read_opt_str(a, obj, "schema", path, &op->schema)
                    ? -1
                    : 0;
     case PW_OP_ADD_FIELD:
@@ -723,6 +725,7 @@ static PyObject *table_to_py(const pw_table *t) {
         PyList_SET_ITEM(idx, (Py_ssize_t)i, x);
     }
     if (set_steal(d, "name", PyUnicode_FromString(t->name)) ||
+        (t->schema != NULL && set_steal(d, "schema", PyUnicode_FromString(t->schema))) ||
         set_steal(d, "comment", str_or_none(t->comment)))
         goto fail;
     int rc1 = set_steal(d, "columns", cols);
@@ -788,7 +791,8 @@ static PyObject *op_to_py(const pw_op *op) {
         break;
     case PW_OP_ALTER_MODEL:
         if (set_steal(d, "table", PyUnicode_FromString(op->table)) ||
-            set_steal(d, "comment", str_or_none(op->comment)))
+            set_steal(d, "comment", str_or_none(op->comment)) ||
+            (op->schema != NULL && set_steal(d, "schema", PyUnicode_FromString(op->schema))))
             goto fail;
         break;
     case PW_OP_ADD_FIELD:

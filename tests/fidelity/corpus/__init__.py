@@ -64,6 +64,9 @@ SETS = [
     ModelSet("pgsearch", {"models": "pgsearch_v1"}, ("postgres",)),
     ModelSet("constraints", {"models": "constraints_v1"}),
     ModelSet("pgconstraints", {"models": "pgconstraints_v1"}, ("postgres",)),
+    # Meta.schema: another MySQL database is shared by every test database of the server;
+    # tests/integration/test_schemas.py covers MySQL with databases of its own
+    ModelSet("schemas", {"models": "schemas_v1"}, ("sqlite", "postgres")),
 ]
 
 HISTORIES = [
@@ -94,6 +97,7 @@ HISTORIES = [
     History("constraints", (Step("constraints_v1"), Step("constraints_v2"))),
     History("pgconstraints", (Step("pgconstraints_v1"), Step("pgconstraints_v2")),
             ("postgres",)),
+    History("schemas", (Step("schemas_v1"), Step("schemas_v2")), ("sqlite", "postgres")),
     History("xapp", tuple(
         Step(apps={"zeta": f"xapp_zeta_v{i}", "beta": f"xapp_beta_v{i}"}) for i in (1, 2, 3))),
 ]

@@ -125,6 +125,7 @@ int pw_schema_physical(pw_arena *a, const pw_schema *s, pw_dialect d, pw_schema 
         pw_table *pt = p->tables[i];
         if (d == PW_DIALECT_SQLITE || (pt->comment != NULL && pt->comment[0] == '\0'))
             pt->comment = NULL;
+        if (d == PW_DIALECT_SQLITE) pt->schema = NULL; /* no schemas there */
         for (size_t k = 0; k < t->ncolumns; k++) {
             int rc = physical_column(a, s, t, t->columns[k], pt->columns[k], d, err);
             if (rc) return rc;
@@ -507,7 +508,17 @@ static int describe(describer *w, const pw_schema *L, const pw_schema *E, const 
             break;
         }
         case PW_OP_ALTER_MODEL:
-            if (lt != NULL && et != NULL) {
+            if (lt != NULL && et != NULL && !streq(lt->schema, et->schema)) {
+                const char *ls = lt->schema ? object_name(a, "schema", " ", lt->schema)
+                                            : "the connection's schema";
+                const char *es = et->schema ? object_name(a, "schema", " ", et->schema)
+                                            : "the connection's schema";
+                if (ls == NULL || es == NULL) return nomem(w->err);
+                if ((rc = add(w, op->table, op->table, false,
+                              "in %s in the database, in %s in the migrations", ls, es)))
+                    return rc;
+            }
+            if (lt != NULL && et != NULL && !streq(lt->comment, et->comment)) {
                 const char *lm = show_comment(a, w->d, lt->comment);
                 const char *em = show_comment(a, w->d, et->comment);
                 if (lm == NULL || em == NULL) return nomem(w->err);

@@ -1094,9 +1094,10 @@ static int emit_alters(diff_ctx *d) {
             op.column = (pw_column *)tc;
             if ((rc = push(d, &op)) != 0) return rc;
         }
-        if (!pw_str_eq(ft->comment, tt->comment)) {
+        if (!pw_str_eq(ft->comment, tt->comment) || !pw_str_eq(ft->schema, tt->schema)) {
             pw_op op = new_op(PW_OP_ALTER_MODEL, tt->name);
             op.comment = tt->comment;
+            op.schema = tt->schema;
             if ((rc = push(d, &op)) != 0) return rc;
         }
     }

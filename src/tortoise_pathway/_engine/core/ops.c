@@ -190,9 +190,13 @@ static int check_incoming_fks(const pw_schema *s, const char *name, const pw_tab
 /* Table-local application                                                  */
 
 static int local_alter_model(pw_arena *a, pw_table *t, const pw_op *op, pw_error *err) {
-    const char *comment;
-    if (!dup_opt(a, &comment, op->comment)) return nomem(err);
+    const char *comment, *schema;
+    if (op->schema != NULL && op->schema[0] == '\0')
+        return pw_error_set(err, PW_ERR_INVALID, t->name,
+                            "alter_model of table %s has an empty schema name", t->name);
+    if (!dup_opt(a, &comment, op->comment) || !dup_opt(a, &schema, op->schema)) return nomem(err);
     t->comment = comment;
+    t->schema = schema;
     return 0;
 }
 
@@ -718,7 +722,8 @@ int pw_op_reverse(pw_arena *a, const pw_schema *before, const pw_op *op, pw_op *
     case PW_OP_ALTER_MODEL:
         if ((rc = before_table(before, op, &t, err)) != 0) goto done;
         r.kind = PW_OP_ALTER_MODEL;
-        ok = (r.table = dup(a, t->name)) != NULL && dup_opt(a, &r.comment, t->comment);
+        ok = (r.table = dup(a, t->name)) != NULL && dup_opt(a, &r.comment, t->comment) &&
+             dup_opt(a, &r.schema, t->schema);
         break;
     case PW_OP_ADD_FIELD:
         if ((rc = before_table(before, op, &t, err)) != 0) goto done;

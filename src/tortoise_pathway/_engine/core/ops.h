@@ -12,7 +12,8 @@
  *   CREATE_MODEL   model (full table definition)
  *   DELETE_MODEL   table
  *   RENAME_MODEL   table (old name), new_name
- *   ALTER_MODEL    table, comment (NULL clears it): the table comment
+ *   ALTER_MODEL    table, comment (NULL clears it), schema (NULL: the
+ *                  connection's own): the table's options, both set as given
  *   ADD_FIELD      table, column (full definition), fill (optional)
  *   REMOVE_FIELD   table, name (column name)
  *   ALTER_FIELD    table, column (new full definition; column->name says which),
@@ -68,6 +69,7 @@ typedef struct {
                            * REMOVE_CONSTRAINT check constraint */
     const char *new_name; /* RENAME_MODEL / RENAME_FIELD */
     const char *comment;  /* ALTER_MODEL */
+    const char *schema;   /* ALTER_MODEL */
     pw_table *model;      /* CREATE_MODEL */
     pw_column *column;    /* ADD_FIELD / ALTER_FIELD */
     /* ADD_FIELD / ALTER_FIELD: a one-off value for the rows that exist when a

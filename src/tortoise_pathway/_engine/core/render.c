@@ -116,6 +116,18 @@ static int add_name(pw_arena *a, pw_strlist *l, const char *name, pw_error *err)
     return pw_strlist_push(a, l, name) ? nomem(err) : 0;
 }
 
+/* Appends table `name`, in schema `schema` (NULL: the connection's own), as
+ * pw_touched_run names it. 0 or PW_ERR_NOMEM. */
+static int add_table(pw_arena *a, pw_strlist *l, const char *schema, const char *name,
+                     pw_error *err) {
+    if (name == NULL || schema == NULL) return add_name(a, l, name, err);
+    pw_strbuf sb;
+    pw_sb_init(&sb, a);
+    pw_sb_appendf(&sb, "%s%c%s", schema, PW_TOUCHED_SEP, name);
+    const char *located = pw_sb_finish(&sb);
+    return located == NULL ? nomem(err) : add_name(a, l, located, err);
+}
+
 /* The tables of state whose foreign keys point at table (itself excluded). */
 static int add_referencing(pw_arena *a, const pw_schema *state, const char *table,
                            pw_strlist *l, pw_error *err) {
@@ -124,7 +136,7 @@ static int add_referencing(pw_arena *a, const pw_schema *state, const char *tabl
         for (size_t k = 0; k < t->ncolumns; k++) {
             const pw_column *c = t->columns[k];
             if (c->fk.table == NULL || strcmp(c->fk.table, table) != 0) continue;
-            int rc = add_name(a, l, t->name, err);
+            int rc = add_table(a, l, t->schema, t->name, err);
             if (rc) return rc;
             break;
         }
@@ -145,8 +157,17 @@ int pw_touched_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, 
             const pw_op *op = &migs[i].ops[j];
             const char *table = pw_op_table(op);
             pw_strlist *l = &res[i][j];
+            const pw_table *t = table != NULL ? pw_schema_find_table(state, table) : NULL;
+            /* the table's schema: as it is before the operation, and after it */
+            const char *schema = op->kind == PW_OP_CREATE_MODEL ? op->model->schema
+                                 : t != NULL                     ? t->schema
+                                                                 : NULL;
+            const char *new_name = op->kind == PW_OP_RENAME_MODEL ? op->new_name : NULL;
+            bool moves = op->kind == PW_OP_ALTER_MODEL && !pw_str_eq(schema, op->schema);
             if (table != NULL &&
-                ((rc = add_name(a, l, table, err)) || (rc = add_name(a, l, op->kind == PW_OP_RENAME_MODEL ? op->new_name : NULL, err)) ||
+                ((rc = add_table(a, l, schema, table, err)) ||
+                 (rc = add_table(a, l, schema, new_name, err)) ||
+                 (rc = add_table(a, l, op->schema, moves ? table : NULL, err)) ||
                  (rc = add_referencing(a, state, table, l, err))))
                 return rc;
             if ((rc = pw_op_apply(a, state, op, err))) return locate(err, &migs[i], j);

@@ -54,8 +54,14 @@ typedef struct {
 int pw_render_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, size_t n,
                   pw_dialect d, bool backward, pw_op_sql ***out, pw_error *err);
 
+/* Separates a table's schema from its name in the names pw_touched_run gives
+ * ("crm\x1fcustomer"); a table of the connection's own schema is its bare
+ * name. */
+#define PW_TOUCHED_SEP '\x1f'
+
 /* The tables whose catalog the statements of each operation of a run can
- * change (forward or backward alike): the operation's table, the new name of
+ * change (forward or backward alike): the operation's table (in its schema
+ * before the operation and, when ALTER_MODEL moves it, after), the new name of
  * a renamed table, and the tables whose foreign keys point at its table
  * (MySQL drops and re-adds them around a change of the column they point
  * at). RUN_SQL and RUN_PYTHON touch none that are known. A resumed run that

@@ -247,7 +247,9 @@ pw_check *pw_check_copy(pw_arena *a, const pw_check *c) {
 pw_table *pw_table_copy(pw_arena *a, const pw_table *t) {
     pw_table *n = pw_arena_alloc(a, sizeof *n);
     if (n == NULL) return NULL;
-    if (!dup_str(a, &n->name, t->name) || !dup_str(a, &n->comment, t->comment)) return NULL;
+    if (!dup_str(a, &n->name, t->name) || !dup_str(a, &n->comment, t->comment) ||
+        !dup_str(a, &n->schema, t->schema))
+        return NULL;
     n->columns = pw_arena_calloc(a, t->ncolumns ? t->ncolumns : 1, sizeof *n->columns);
     n->indexes = pw_arena_calloc(a, t->nindexes ? t->nindexes : 1, sizeof *n->indexes);
     if (n->columns == NULL || n->indexes == NULL) return NULL;
@@ -361,7 +363,7 @@ bool pw_check_equal(const pw_check *x, const pw_check *y) {
 
 bool pw_table_equal(const pw_table *x, const pw_table *y) {
     if (!pw_str_eq(x->name, y->name) || !pw_str_eq(x->comment, y->comment) ||
-        x->ncolumns != y->ncolumns || x->nindexes != y->nindexes || x->nchecks != y->nchecks)
+        !pw_str_eq(x->schema, y->schema) || x->ncolumns != y->ncolumns || x->nindexes != y->nindexes || x->nchecks != y->nchecks)
         return false;
     for (size_t i = 0; i < x->nchecks; i++)
         if (!pw_check_equal(x->checks[i], y->checks[i])) return false;
@@ -572,6 +574,9 @@ int pw_column_check(const char *table, const pw_column *c, pw_error *err) {
 
 int pw_table_check(const pw_table *t, pw_error *err) {
     if (!name_ok(t->name)) return pw_error_set(err, PW_ERR_INVALID, NULL, "a table has no name");
+    if (t->schema != NULL && !name_ok(t->schema))
+        return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s has an empty schema name",
+                            t->name);
     size_t npk = 0;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];

@@ -134,6 +134,11 @@ typedef struct {
 
 typedef struct {
     const char *name;
+    /* Tortoise's Meta.schema: the PostgreSQL schema (MySQL database) the
+     * table lives in; NULL: the connection's own. SQLite has none (the
+     * renderers and the physical form ignore it there). Table names stay
+     * unique across schemas: the engine knows a table by its name. */
+    const char *schema;
     const char *comment; /* NULL: none */
     pw_column **columns; /* in definition order */
     size_t ncolumns, capcolumns;

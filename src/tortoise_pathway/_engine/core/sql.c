@@ -188,13 +188,30 @@ void pw_sql_check_clause(pw_strbuf *sb, pw_dialect d, const pw_check *c) {
     pw_sb_append_char(sb, ')');
 }
 
-void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_fk *fk) {
+void pw_sql_table(pw_strbuf *sb, pw_dialect d, const char *schema, const char *name) {
+    if (schema != NULL && d != PW_DIALECT_SQLITE) {
+        pw_sql_ident(sb, d, schema);
+        pw_sb_append_char(sb, '.');
+    }
+    pw_sql_ident(sb, d, name);
+}
+
+const char *pw_sql_schema_of(const pw_schema *before, const pw_table *subject,
+                             const char *table) {
+    if (subject != NULL && strcmp(subject->name, table) == 0) return subject->schema;
+    const pw_table *t = before != NULL ? pw_schema_find_table(before, table) : NULL;
+    if (t != NULL) return t->schema;
+    return subject != NULL ? subject->schema : NULL;
+}
+
+void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_fk *fk,
+                      const char *ref_schema) {
     pw_sb_append(sb, "CONSTRAINT ");
     pw_sql_ident(sb, d, fk->name);
     pw_sb_append(sb, " FOREIGN KEY (");
     pw_sql_ident(sb, d, column);
     pw_sb_append(sb, ") REFERENCES ");
-    pw_sql_ident(sb, d, fk->table);
+    pw_sql_table(sb, d, ref_schema, fk->table);
     pw_sb_append(sb, " (");
     pw_sql_ident(sb, d, fk->column);
     pw_sb_append(sb, ") ON DELETE ");
@@ -372,8 +389,10 @@ static int render_with_fill(pw_arena *a, const pw_schema *before, const pw_op *o
     int rc;
     pw_op plain = *op;
     memset(&plain.fill, 0, sizeof plain.fill);
+    const char *schema = pw_sql_schema_of(before, NULL, op->table);
     if (op->kind == PW_OP_ALTER_FIELD) {
-        if ((rc = pw_sql_fill_nulls(a, out, d, op->table, op->column->name, &op->fill, err)))
+        if ((rc = pw_sql_fill_nulls(a, out, d, schema, op->table, op->column->name, &op->fill,
+                                    err)))
             return rc;
         return render_dialect(a, before, &plain, d, out, err);
     }
@@ -391,7 +410,8 @@ static int render_with_fill(pw_arena *a, const pw_schema *before, const pw_op *o
     pw_op add = plain;
     add.column = loose;
     if ((rc = render_dialect(a, before, &add, d, out, err))) return rc;
-    if ((rc = pw_sql_fill_nulls(a, out, d, op->table, op->column->name, &op->fill, err)))
+    if ((rc = pw_sql_fill_nulls(a, out, d, schema, op->table, op->column->name, &op->fill,
+                                err)))
         return rc;
     /* the schema between the two steps: the table with the nullable column */
     memcpy(tables, before->tables, before->ntables * sizeof *tables);
@@ -448,12 +468,13 @@ static int render_dialect(pw_arena *a, const pw_schema *before, const pw_op *op,
     return pw_error_set(err, PW_ERR_INVALID, NULL, "unknown SQL dialect %d", (int)d);
 }
 
-int pw_sql_fill_nulls(pw_arena *a, pw_strlist *out, pw_dialect d, const char *table,
-                      const char *column, const pw_default *def, pw_error *err) {
+int pw_sql_fill_nulls(pw_arena *a, pw_strlist *out, pw_dialect d, const char *schema,
+                      const char *table, const char *column, const pw_default *def,
+                      pw_error *err) {
     pw_strbuf sb;
     pw_sb_init(&sb, a);
     pw_sb_append(&sb, "UPDATE ");
-    pw_sql_ident(&sb, d, table);
+    pw_sql_table(&sb, d, schema, table);
     pw_sb_append(&sb, " SET ");
     pw_sql_ident(&sb, d, column);
     pw_sb_append(&sb, " = ");
@@ -470,9 +491,17 @@ int pw_sql_rctx_nomem(pw_sql_rctx *r) {
     return pw_error_set(r->err, PW_ERR_NOMEM, NULL, "out of memory while rendering SQL");
 }
 
+const char *pw_sql_rctx_schema(const pw_sql_rctx *r, const char *table) {
+    return pw_sql_schema_of(r->before, r->subject, table);
+}
+
+void pw_sql_rctx_table(pw_sql_rctx *r, pw_dialect d, const char *table) {
+    pw_sql_table(&r->sb, d, pw_sql_rctx_schema(r, table), table);
+}
+
 void pw_sql_rctx_alter(pw_sql_rctx *r, pw_dialect d, const char *table) {
     pw_sb_append(&r->sb, "ALTER TABLE ");
-    pw_sql_ident(&r->sb, d, table);
+    pw_sql_rctx_table(r, d, table);
     pw_sb_append_char(&r->sb, ' ');
 }
 

@@ -24,6 +24,18 @@
  * for MySQL. */
 void pw_sql_ident(pw_strbuf *sb, pw_dialect d, const char *name);
 
+/* Appends the table name quoted for d, qualified by its schema when it has
+ * one ("billing"."invoice", `billing`.`invoice`); SQLite has no schemas
+ * (generate_schemas leaves Meta.schema out there): the bare name. */
+void pw_sql_table(pw_strbuf *sb, pw_dialect d, const char *schema, const char *name);
+
+/* The schema of the table named `table` while an operation on `subject` (NULL:
+ * none) renders against `before` (NULL: empty): the subject's when the name is
+ * the subject's, or is not in `before` (a name the operation gives the subject,
+ * or a foreign key of a created table to itself); else that table's. */
+const char *pw_sql_schema_of(const pw_schema *before, const pw_table *subject,
+                             const char *table);
+
 /* Appends s as a string literal for d. SQLite and PostgreSQL (with
  * standard_conforming_strings, the default since 9.1): '...' with ' doubled.
  * MySQL / MariaDB (backslash escapes on by default): ' doubled, \ doubled,
@@ -78,27 +90,39 @@ void pw_sql_generated(pw_strbuf *sb, pw_dialect d, const pw_column *c);
  * CONSTRAINT "name" CHECK (<condition>). */
 void pw_sql_check_clause(pw_strbuf *sb, pw_dialect d, const pw_check *c);
 
-/* Appends the table constraint of the foreign key fk on column (fk->table set):
+/* Appends the table constraint of the foreign key fk on column (fk->table set,
+ * in schema ref_schema, NULL: the connection's own):
  * CONSTRAINT "name" FOREIGN KEY ("column") REFERENCES "table" ("col") ON DELETE X. */
-void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_fk *fk);
+void pw_sql_fk_clause(pw_strbuf *sb, pw_dialect d, const char *column, const pw_fk *fk,
+                      const char *ref_schema);
 
 /* Appends an arena copy of sb's text to out as one statement and empties sb
  * for the next one. 0, or PW_ERR_NOMEM (also when an append to sb failed). */
 int pw_sql_push(pw_arena *a, pw_strlist *out, pw_strbuf *sb, pw_error *err);
 
 /* One operation's rendering in a dialect renderer: the arena, the output
- * list, the error record, the statement being built. */
+ * list, the error record, the statement being built, the schema before the
+ * operation and the table it works on (its definition, for CREATE_MODEL),
+ * which say the schema each table name is written with. */
 typedef struct {
     pw_arena *a;
     pw_strlist *out;
     pw_error *err;
     pw_strbuf sb;
+    const pw_schema *before;
+    const pw_table *subject;
 } pw_sql_rctx;
+
+/* Appends the table name to r->sb, qualified as pw_sql_schema_of says. */
+void pw_sql_rctx_table(pw_sql_rctx *r, pw_dialect d, const char *table);
+
+/* The schema pw_sql_schema_of gives table in r. */
+const char *pw_sql_rctx_schema(const pw_sql_rctx *r, const char *table);
 
 /* The statement in r->sb becomes the next one of r->out (see pw_sql_push). */
 int pw_sql_rctx_push(pw_sql_rctx *r);
 
-/* Appends "ALTER TABLE <table> " (quoted for d) to r->sb. */
+/* Appends "ALTER TABLE <table> " (quoted and qualified for d) to r->sb. */
 void pw_sql_rctx_alter(pw_sql_rctx *r, pw_dialect d, const char *table);
 
 /* Keeps the name of a column's own unique constraint derived from its table
@@ -130,8 +154,9 @@ int pw_sql_rctx_nomem(pw_sql_rctx *r);
  * the rows that would break a column turning NOT NULL get its new default
  * first (PostgreSQL and MySQL; SQLite's rebuild uses COALESCE instead).
  * def must not be PW_DEFAULT_NONE. 0 or PW_ERR_NOMEM. */
-int pw_sql_fill_nulls(pw_arena *a, pw_strlist *out, pw_dialect d, const char *table,
-                      const char *column, const pw_default *def, pw_error *err);
+int pw_sql_fill_nulls(pw_arena *a, pw_strlist *out, pw_dialect d, const char *schema,
+                      const char *table, const char *column, const pw_default *def,
+                      pw_error *err);
 
 /* Appends to out the statements (no trailing ';') that carry out op on a
  * database of dialect d whose schema is `before`. Operations that change no

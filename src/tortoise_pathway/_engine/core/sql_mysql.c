@@ -37,6 +37,9 @@
 
 static void ident(pw_sql_rctx *r, const char *name) { pw_sql_ident(&r->sb, D, name); }
 
+/* A table's name, qualified by its database (Meta.schema; pw_sql_rctx_table). */
+static void tident(pw_sql_rctx *r, const char *table) { pw_sql_rctx_table(r, D, table); }
+
 
 
 static void col_path(char *path, const char *table, const char *column) {
@@ -114,7 +117,7 @@ static int drop_fk(pw_sql_rctx *r, const char *table, const pw_fk *fk) {
 static int add_fk(pw_sql_rctx *r, const char *table, const pw_column *c) {
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
-    pw_sql_fk_clause(&r->sb, D, c->name, &c->fk);
+    pw_sql_fk_clause(&r->sb, D, c->name, &c->fk, pw_sql_rctx_schema(r, c->fk.table));
     return pw_sql_rctx_push(r);
 }
 
@@ -139,7 +142,7 @@ static int drop_index(pw_sql_rctx *r, const char *table, const char *name) {
     pw_sb_append(&r->sb, "DROP INDEX ");
     ident(r, name);
     pw_sb_append(&r->sb, " ON ");
-    ident(r, table);
+    tident(r, table);
     return pw_sql_rctx_push(r);
 }
 
@@ -253,7 +256,7 @@ static int create_model(pw_sql_rctx *r, const pw_schema *before, const pw_table 
     int rc;
     size_t items = 0;
     pw_sb_append(&r->sb, "CREATE TABLE ");
-    ident(r, t->name);
+    tident(r, t->name);
     pw_sb_append(&r->sb, " (");
     for (size_t i = 0; i < t->ncolumns; i++) {
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
@@ -273,7 +276,8 @@ static int create_model(pw_sql_rctx *r, const pw_schema *before, const pw_table 
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (!fk_live(&v, t->columns[i])) continue;
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
-        pw_sql_fk_clause(&r->sb, D, t->columns[i]->name, &t->columns[i]->fk);
+        const pw_fk *fk = &t->columns[i]->fk;
+        pw_sql_fk_clause(&r->sb, D, t->columns[i]->name, fk, pw_sql_rctx_schema(r, fk->table));
     }
     for (size_t i = 0; i < t->nchecks; i++) {
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
@@ -287,11 +291,33 @@ static int create_model(pw_sql_rctx *r, const pw_schema *before, const pw_table 
     return pw_sql_rctx_push(r);
 }
 
+/* The table's options: a table that moves to another database goes there
+ * with RENAME TABLE (InnoDB keeps its rows, indexes and the foreign keys on
+ * both sides); then its comment, when it changes or the table stays (an
+ * ALTER_MODEL that does not move a table sets its comment). */
+static int alter_model(pw_sql_rctx *r, const pw_table *t, const pw_op *op) {
+    int rc;
+    bool moves = !pw_str_eq(t->schema, op->schema);
+    if (moves) {
+        pw_sb_append(&r->sb, "RENAME TABLE ");
+        tident(r, t->name);
+        pw_sb_append(&r->sb, " TO ");
+        pw_sql_table(&r->sb, D, op->schema, t->name);
+        if ((rc = pw_sql_rctx_push(r))) return rc;
+        if (pw_str_eq(t->comment, op->comment)) return 0;
+    }
+    pw_sb_append(&r->sb, "ALTER TABLE ");
+    pw_sql_table(&r->sb, D, op->schema, t->name);
+    pw_sb_append(&r->sb, " COMMENT = ");
+    pw_sql_string_literal(&r->sb, D, op->comment ? op->comment : "");
+    return pw_sql_rctx_push(r);
+}
+
 static int rename_model(pw_sql_rctx *r, const pw_table *t, const char *new_name) {
     int rc;
     alter(r, t->name);
     pw_sb_append(&r->sb, "RENAME TO ");
-    ident(r, new_name);
+    tident(r, new_name); /* unqualified, it would move to the connection's database */
     if ((rc = pw_sql_rctx_push(r))) return rc;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const pw_column *c = t->columns[i];
@@ -412,7 +438,8 @@ static int alter_field(pw_sql_rctx *r, const pw_schema *before, const pw_table *
         if ((rc = pw_sql_rename_object(r, D, t->name, "INDEX", from, to))) return rc;
     }
     if (null_changed && !c->null && c->def.kind != PW_DEFAULT_NONE &&
-        (rc = pw_sql_fill_nulls(r->a, r->out, D, t->name, c->name, &c->def, r->err)))
+        (rc = pw_sql_fill_nulls(r->a, r->out, D, t->schema, t->name, c->name, &c->def,
+                                r->err)))
         return rc;
     /* an AUTO_INCREMENT column must be a key: it loses the attribute before the
      * primary key goes, and gets it after the primary key came */
@@ -461,7 +488,7 @@ static int add_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
     pw_sb_append(&r->sb, "INDEX ");
     ident(r, ix->name);
     pw_sb_append(&r->sb, " ON ");
-    ident(r, table);
+    tident(r, table);
     pw_sb_append_char(&r->sb, ' ');
     pw_sql_index_keys(&r->sb, D, ix);
     return pw_sql_rctx_push(r);
@@ -490,27 +517,28 @@ static int remove_index(pw_sql_rctx *r, const pw_schema *before, const pw_table 
 
 int pw_sql_mysql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op,
                            pw_strlist *out, pw_error *err) {
-    pw_sql_rctx r = {.a = a, .out = out, .err = err};
+    pw_sql_rctx r = {.a = a, .out = out, .err = err, .before = before};
     pw_sb_init(&r.sb, a);
     const pw_table *t = NULL;
     const pw_column *c = NULL;
-    if (op->kind == PW_OP_CREATE_MODEL) return create_model(&r, before, op->model);
+    if (op->kind == PW_OP_CREATE_MODEL) {
+        r.subject = op->model;
+        return create_model(&r, before, op->model);
+    }
     if (op->kind == PW_OP_RUN_SQL || op->kind == PW_OP_RUN_PYTHON)
         return pw_error_set(err, PW_ERR_INVALID, NULL, "%s is not rendered by a dialect",
                             pw_op_kind_name(op->kind));
     if ((t = find_table(&r, before, op->table)) == NULL) return err->code;
+    r.subject = t;
     switch (op->kind) {
     case PW_OP_DELETE_MODEL:
         pw_sb_append(&r.sb, "DROP TABLE ");
-        ident(&r, t->name);
+        tident(&r, t->name);
         return pw_sql_rctx_push(&r);
     case PW_OP_RENAME_MODEL:
         return rename_model(&r, t, op->new_name);
     case PW_OP_ALTER_MODEL:
-        alter(&r, t->name);
-        pw_sb_append(&r.sb, "COMMENT = ");
-        pw_sql_string_literal(&r.sb, D, op->comment ? op->comment : "");
-        return pw_sql_rctx_push(&r);
+        return alter_model(&r, t, op);
     case PW_OP_ADD_FIELD:
         return add_field(&r, before, t->name, op->column);
     case PW_OP_REMOVE_FIELD:

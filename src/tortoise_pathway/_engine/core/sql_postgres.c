@@ -30,6 +30,20 @@
 
 static void ident(pw_sql_rctx *r, const char *name) { pw_sql_ident(&r->sb, D, name); }
 
+/* A table's name, qualified by its schema (pw_sql_rctx_table). */
+static void tident(pw_sql_rctx *r, const char *table) { pw_sql_rctx_table(r, D, table); }
+
+/* The same, appended to another buffer than the statement's. */
+static void tident_to(pw_sql_rctx *r, pw_strbuf *sb, const char *table) {
+    pw_sql_table(sb, D, pw_sql_rctx_schema(r, table), table);
+}
+
+/* An object that lives in the schema of table (an index, a sequence): its
+ * name qualified by that schema. */
+static void in_schema_of(pw_sql_rctx *r, pw_strbuf *sb, const char *table, const char *name) {
+    pw_sql_table(sb, D, pw_sql_rctx_schema(r, table), name);
+}
+
 
 
 /* The serial pseudo-type of an integer type, or NULL when type is no
@@ -114,7 +128,7 @@ static int create_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
     pw_sb_append(&r->sb, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
     ident(r, ix->name);
     pw_sb_append(&r->sb, " ON ");
-    ident(r, table);
+    tident(r, table);
     pw_sb_append_char(&r->sb, ' ');
     if (ix->method != NULL) {
         pw_sb_append(&r->sb, "USING ");
@@ -148,14 +162,14 @@ static int add_unique(pw_sql_rctx *r, const char *table, const pw_column *c) {
 static int add_fk(pw_sql_rctx *r, const char *table, const pw_column *c) {
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
-    pw_sql_fk_clause(&r->sb, D, c->name, &c->fk);
+    pw_sql_fk_clause(&r->sb, D, c->name, &c->fk, pw_sql_rctx_schema(r, c->fk.table));
     return pw_sql_rctx_push(r);
 }
 
 /* COMMENT ON TABLE "t" IS '...' (IS NULL when comment is NULL) */
 static int comment_table(pw_sql_rctx *r, const char *table, const char *comment) {
     pw_sb_append(&r->sb, "COMMENT ON TABLE ");
-    ident(r, table);
+    tident(r, table);
     pw_sb_append(&r->sb, " IS ");
     if (comment != NULL)
         pw_sql_string_literal(&r->sb, D, comment);
@@ -168,7 +182,7 @@ static int comment_table(pw_sql_rctx *r, const char *table, const char *comment)
 static int comment_column(pw_sql_rctx *r, const char *table, const char *column,
                           const char *comment) {
     pw_sb_append(&r->sb, "COMMENT ON COLUMN ");
-    ident(r, table);
+    tident(r, table);
     pw_sb_append_char(&r->sb, '.');
     ident(r, column);
     pw_sb_append(&r->sb, " IS ");
@@ -202,8 +216,14 @@ static const pw_column *find_column(pw_sql_rctx *r, const pw_table *t, const cha
 static int create_model(pw_sql_rctx *r, const pw_table *t) {
     int rc = 0;
     size_t items = 0;
+    if (t->schema != NULL) {
+        /* as generate_schemas does before the tables of a Meta.schema */
+        pw_sb_append(&r->sb, "CREATE SCHEMA IF NOT EXISTS ");
+        ident(r, t->schema);
+        if ((rc = pw_sql_rctx_push(r))) return rc;
+    }
     pw_sb_append(&r->sb, "CREATE TABLE ");
-    ident(r, t->name);
+    tident(r, t->name);
     pw_sb_append(&r->sb, " (");
     for (size_t i = 0; i < t->ncolumns; i++) {
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
@@ -224,7 +244,8 @@ static int create_model(pw_sql_rctx *r, const pw_table *t) {
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (t->columns[i]->fk.table == NULL) continue;
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
-        pw_sql_fk_clause(&r->sb, D, t->columns[i]->name, &t->columns[i]->fk);
+        const pw_fk *fk = &t->columns[i]->fk;
+        pw_sql_fk_clause(&r->sb, D, t->columns[i]->name, fk, pw_sql_rctx_schema(r, fk->table));
     }
     for (size_t i = 0; i < t->nchecks; i++) {
         pw_sb_append(&r->sb, items++ ? ",\n    " : "\n    ");
@@ -242,6 +263,53 @@ static int create_model(pw_sql_rctx *r, const pw_table *t) {
             return rc;
     }
     return 0;
+}
+
+/* The table's options: a table that moves to another schema (made when
+ * missing, as CREATE TABLE makes it) takes its indexes, constraints and owned
+ * sequences along (SET SCHEMA); back to the connection's own schema, that is
+ * current_schema(), read when it runs:
+ *   DO 'BEGIN EXECUTE ''ALTER TABLE "s"."t" SET SCHEMA '' ||
+ *       quote_ident(current_schema()); END'
+ * Then its comment, when it changes or the table stays (an ALTER_MODEL that
+ * does not move a table sets its comment). */
+static int do_block(pw_sql_rctx *r, const char *body);
+
+static int alter_model(pw_sql_rctx *r, const pw_table *t, const pw_op *op) {
+    int rc;
+    bool moves = !pw_str_eq(t->schema, op->schema);
+    if (moves && op->schema != NULL) {
+        pw_sb_append(&r->sb, "CREATE SCHEMA IF NOT EXISTS ");
+        ident(r, op->schema);
+        if ((rc = pw_sql_rctx_push(r))) return rc;
+        alter(r, t->name);
+        pw_sb_append(&r->sb, "SET SCHEMA ");
+        ident(r, op->schema);
+        if ((rc = pw_sql_rctx_push(r))) return rc;
+    } else if (moves) {
+        pw_strbuf stmt, body;
+        pw_sb_init(&stmt, r->a);
+        pw_sb_init(&body, r->a);
+        pw_sb_append(&stmt, "ALTER TABLE ");
+        tident_to(r, &stmt, t->name);
+        pw_sb_append(&stmt, " SET SCHEMA ");
+        const char *prefix = pw_sb_cstr(&stmt);
+        if (prefix == NULL) return pw_sql_rctx_nomem(r);
+        pw_sb_append(&body, "BEGIN EXECUTE ");
+        pw_sql_string_literal(&body, D, prefix);
+        pw_sb_append(&body, " || quote_ident(current_schema()); END");
+        const char *text = pw_sb_cstr(&body);
+        if ((rc = text == NULL ? pw_sql_rctx_nomem(r) : do_block(r, text))) return rc;
+    }
+    if (moves && pw_str_eq(t->comment, op->comment)) return 0;
+    pw_sb_append(&r->sb, "COMMENT ON TABLE ");
+    pw_sql_table(&r->sb, D, op->schema, t->name);
+    pw_sb_append(&r->sb, " IS ");
+    if (op->comment != NULL)
+        pw_sql_string_literal(&r->sb, D, op->comment);
+    else
+        pw_sb_append(&r->sb, "NULL");
+    return pw_sql_rctx_push(r);
 }
 
 static int rename_model(pw_sql_rctx *r, const pw_table *t, const char *new_name) {
@@ -310,7 +378,7 @@ static int retype_sequence(pw_sql_rctx *r, const char *table, const pw_column *o
     pw_strbuf quoted, body;
     pw_sb_init(&quoted, r->a);
     pw_sb_init(&body, r->a);
-    pw_sql_ident(&quoted, D, table);
+    tident_to(r, &quoted, table);
     const char *qtable = pw_sb_cstr(&quoted);
     if (qtable == NULL) return pw_sql_rctx_nomem(r);
     pw_sb_append(&body, "DECLARE s text := pg_get_serial_sequence(");
@@ -329,7 +397,7 @@ static int retype_sequence(pw_sql_rctx *r, const char *table, const pw_column *o
 static void quoted_table_literal(pw_sql_rctx *r, pw_strbuf *b, const char *table) {
     pw_strbuf quoted;
     pw_sb_init(&quoted, r->a);
-    pw_sql_ident(&quoted, D, table);
+    tident_to(r, &quoted, table);
     const char *q = pw_sb_cstr(&quoted);
     pw_sql_string_literal(b, D, q != NULL ? q : "");
 }
@@ -349,7 +417,7 @@ static int drop_primary_key(pw_sql_rctx *r, const char *table) {
     pw_strbuf stmt;
     pw_sb_init(&stmt, r->a);
     pw_sb_append(&stmt, "ALTER TABLE ");
-    pw_sql_ident(&stmt, D, table);
+    tident_to(r, &stmt, table);
     pw_sb_append(&stmt, " DROP CONSTRAINT ");
     const char *prefix = pw_sb_cstr(&stmt);
     if (prefix == NULL) return pw_sql_rctx_nomem(r);
@@ -387,7 +455,7 @@ static int add_serial(pw_sql_rctx *r, const char *table, const pw_column *c) {
     const char *seq = pw_sql_derived_name(r->a, table, c->name, "seq");
     pw_strbuf quoted;
     pw_sb_init(&quoted, r->a);
-    pw_sql_ident(&quoted, D, seq != NULL ? seq : "");
+    in_schema_of(r, &quoted, table, seq != NULL ? seq : "");
     const char *qseq = pw_sb_cstr(&quoted);
     if (seq == NULL || qseq == NULL) return pw_sql_rctx_nomem(r);
     pw_sb_append(&r->sb, "CREATE SEQUENCE ");
@@ -395,7 +463,7 @@ static int add_serial(pw_sql_rctx *r, const char *table, const pw_column *c) {
     pw_sb_append(&r->sb, " AS ");
     pw_sb_append(&r->sb, serial_base(serial_type(c->type[D])));
     pw_sb_append(&r->sb, " OWNED BY ");
-    ident(r, table);
+    tident(r, table);
     pw_sb_append_char(&r->sb, '.');
     ident(r, c->name);
     if ((rc = pw_sql_rctx_push(r))) return rc;
@@ -409,7 +477,7 @@ static int add_serial(pw_sql_rctx *r, const char *table, const pw_column *c) {
     pw_sb_append(&r->sb, ", COALESCE(MAX(");
     ident(r, c->name);
     pw_sb_append(&r->sb, "), 0) + 1, false) FROM ");
-    ident(r, table);
+    tident(r, table);
     return pw_sql_rctx_push(r);
 }
 
@@ -456,7 +524,10 @@ static int regenerate(pw_sql_rctx *r, const pw_table *t, const pw_column *c) {
         } else {
             pw_sb_append(&r->sb, "DROP INDEX IF EXISTS ");
         }
-        ident(r, ix->name);
+        if (is_constraint(ix))
+            ident(r, ix->name);
+        else
+            in_schema_of(r, &r->sb, t->name, ix->name);
         if ((rc = pw_sql_rctx_push(r))) return rc;
     }
     alter(r, t->name);
@@ -539,7 +610,8 @@ static int alter_field(pw_sql_rctx *r, const pw_table *t, const pw_column *old,
             return rc;
     }
     if (old->null && !c->null && c->def.kind != PW_DEFAULT_NONE &&
-        (rc = pw_sql_fill_nulls(r->a, r->out, D, table, c->name, &c->def, r->err)))
+        (rc = pw_sql_fill_nulls(r->a, r->out, D, pw_sql_rctx_schema(r, table), table, c->name,
+                                &c->def, r->err)))
         return rc;
     if (old->null != c->null) {
         alter_column(r, table, c->name);
@@ -602,30 +674,34 @@ static int remove_index(pw_sql_rctx *r, const pw_table *t, const char *name) {
                             name, t->name);
     if (is_constraint(ix)) return drop_constraint(r, t->name, name);
     pw_sb_append(&r->sb, "DROP INDEX ");
-    ident(r, name);
+    in_schema_of(r, &r->sb, t->name, name);
     return pw_sql_rctx_push(r);
 }
 
 int pw_sql_postgres_render_op(pw_arena *a, const pw_schema *before, const pw_op *op,
                               pw_strlist *out, pw_error *err) {
-    pw_sql_rctx r = {.a = a, .out = out, .err = err};
+    pw_sql_rctx r = {.a = a, .out = out, .err = err, .before = before};
     pw_sb_init(&r.sb, a);
     const pw_table *t = NULL;
     const pw_column *c = NULL;
-    if (op->kind == PW_OP_CREATE_MODEL) return create_model(&r, op->model);
+    if (op->kind == PW_OP_CREATE_MODEL) {
+        r.subject = op->model;
+        return create_model(&r, op->model);
+    }
     if (op->kind == PW_OP_RUN_SQL || op->kind == PW_OP_RUN_PYTHON)
         return pw_error_set(err, PW_ERR_INVALID, NULL, "%s is not rendered by a dialect",
                             pw_op_kind_name(op->kind));
     if ((t = find_table(&r, before, op->table)) == NULL) return err->code;
+    r.subject = t;
     switch (op->kind) {
     case PW_OP_DELETE_MODEL:
         pw_sb_append(&r.sb, "DROP TABLE ");
-        ident(&r, t->name);
+        tident(&r, t->name);
         return pw_sql_rctx_push(&r);
     case PW_OP_RENAME_MODEL:
         return rename_model(&r, t, op->new_name);
     case PW_OP_ALTER_MODEL:
-        return comment_table(&r, t->name, op->comment);
+        return alter_model(&r, t, op);
     case PW_OP_ADD_FIELD:
         return add_field(&r, t->name, op->column);
     case PW_OP_REMOVE_FIELD:
