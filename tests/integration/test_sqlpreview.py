@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from tests.conftest import Database, Project
+from tests.integration.test_progress import interrupt
 
 MODELS = """
 class User(models.Model):
@@ -199,3 +200,27 @@ def test_sql_script_run_by_hand_migrates_the_database(project: Project) -> None:
     project.run("rollback", "--app", "models")
     assert project.run("migrate", "--plan").stdout.startswith(
         f"Would apply 1 migration(s) (nothing was run):\nmodels.{last}\n")
+
+
+def test_plan_of_an_interrupted_run(project: Project) -> None:
+    """A run without a transaction stopped after 2 of its 3 steps: migrate --plan shows only
+    the step left; rollback --plan only the reverse of the 2 operations done."""
+    stepwise = interrupt(project)
+    db = stepwise.db
+    before = snapshot(db)
+    progress = db.query("SELECT app, name, done, total FROM pathway_progress")
+    label = "models.99990101000000_stepwise"
+    out = stepwise.run("migrate", "--plan").stdout
+    assert out == ("Would apply 1 migration(s) (nothing was run):\n"
+                   f"{label} (resumed after the 2 step(s) its interrupted run did)\n"
+                   "    INSERT INTO needed (id) VALUES (1);\n")
+    out = stepwise.run("rollback", "--app", "models", "--plan").stdout
+    q = "`" if db.dialect == "mysql" else '"'
+    assert out.startswith("Would revert 1 migration(s) (nothing was run):\n"
+                          f"{label} (the 2 operation(s) its interrupted run completed)\n"), out
+    if db.dialect != "sqlite":  # SQLite rebuilds the table instead
+        assert f"\n    ALTER TABLE {q}users{q} DROP COLUMN {q}nick{q};\n" in out, out
+    assert out.endswith(f"    DROP TABLE {q}audit{q};\n"), out
+    assert "needed" not in out
+    assert snapshot(db) == before
+    assert db.query("SELECT app, name, done, total FROM pathway_progress") == progress
