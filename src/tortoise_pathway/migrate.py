@@ -1,6 +1,10 @@
 """migrate, rollback and showmigrations: plans over the migration graph, the SQL of each
 migration rendered by the engine, and the executor running them under the migration lock.
 
+What a command runs is worked out before anything runs (``migrate_plan``, ``rollback_plan``)
+and rendered by ``render``; preview.py prints the same plans and SQL without running them
+(``--plan``, ``sqlmigrate``, ``migrate --sql``).
+
 ``fake`` records (or removes) history rows without running anything; ``fake_initial`` records
 an app's first migration as applied when the database already holds exactly the tables it
 creates (adopt.py compares them).

@@ -101,9 +101,8 @@ async def run_migrate(args: argparse.Namespace, integrator: Any) -> int:
                                           dialect=args.dialect):
             output.line(line)
         return 0
-    for option in ("--dialect", "--from"):
-        if getattr(args, "start" if option == "--from" else "dialect"):
-            raise ConfigError(f"{option} goes with --sql")
+    if args.dialect or args.start:
+        raise ConfigError(f"{'--dialect' if args.dialect else '--from'} goes with --sql")
     if args.plan:
         _refuse(args, "--plan", "--fake", "--fake-initial")
         return await _print_plan(args, integrator, rollback=False)
