@@ -2,7 +2,8 @@
 
 A facade: it resolves the config once (config.py), owns the Context every command shares
 (context.py), and hands each call to the module that does the work: migrate.py (migrate,
-rollback, status), makemigrations.py, drift.py (check), adopt.py (adopt, --fake-initial).
+rollback, status), makemigrations.py, drift.py (check), adopt.py (adopt, --fake-initial),
+preview.py (sqlmigrate, --plan, migrate --sql).
 The CLI is a thin layer over it.
 """
 
@@ -15,6 +16,7 @@ from . import adopt as _adopt
 from . import drift as _drift
 from . import makemigrations as _makemigrations
 from . import migrate as _migrate
+from . import preview as _preview
 from .config import resolve
 from .context import Context, Reporter
 from .loader import Key, MigrationSet
@@ -24,8 +26,9 @@ MadeMigration = _makemigrations.MadeMigration
 MigrationStatus = _migrate.MigrationStatus
 CheckReport = _drift.CheckReport
 AdoptReport = _adopt.AdoptReport
+PlanPreview = _preview.PlanPreview
 
-__all__ = ["AdoptReport", "CheckReport", "MadeMigration", "MigrationStatus",
+__all__ = ["AdoptReport", "CheckReport", "MadeMigration", "MigrationStatus", "PlanPreview",
            "TortoisePathwayIntegrator", "setup_and_migrate"]
 
 
@@ -91,6 +94,26 @@ class TortoisePathwayIntegrator:
         """Every migration of the app(s) with whether it is applied, and applied rows whose
         file is missing or changed."""
         return await _migrate.status(self.ctx, self._apps(app))
+
+    async def plan(self, app: str | None = None, target: str | None = None,
+                   rollback: bool = False) -> PlanPreview:
+        """What ``migrate(app, target)`` (or ``rollback(app, target)``) would run, with each
+        migration's SQL as it would run; the databases are only read."""
+        return await _preview.plan(self.ctx, self._apps(app), target, rollback=rollback)
+
+    def sqlmigrate(self, app: str, migration: str, backward: bool = False,
+                   dialect: str | None = None) -> list[str]:
+        """The SQL script lines of one migration (a name or a unique prefix) as migrate runs
+        it, for ``dialect`` or the app's connection's. Needs no database
+        (``initialize(connect=False)``)."""
+        return _preview.sqlmigrate(self.ctx, app, migration, backward, dialect)
+
+    def sql_script(self, app: str | None = None, target: str | None = None,
+                   start: str | None = None, dialect: str | None = None) -> list[str]:
+        """One SQL script (lines) that applies the migrations, with their history rows, on a
+        database that is empty or, with ``start``, at that migration. Needs no database
+        (``initialize(connect=False)``)."""
+        return _preview.script(self.ctx, self._apps(app), target, start, dialect)
 
     def make_migrations(self, app: str | None = None, name: str | None = None,
                         empty: bool = False, dry_run: bool = False,

@@ -176,8 +176,12 @@ class MigrationSet:
         if len(matches) == 1:
             return self.migrations[matches[0]]
         if not matches:
-            raise MigrationFileError(f"app {app} has no migration named {name}",
-                                     path=f"{app}.{name}")
+            known = [k[1] for k in self.app_order(app)]
+            shown = ", ".join(known[-5:])
+            raise MigrationFileError(
+                f"app {app} has no migration named {name}", path=f"{app}.{name}",
+                hint=(f"its migrations{' end with' if len(known) > 5 else ' are'}: {shown}"
+                      if known else f"app {app} has no migrations yet"))
         names = ", ".join(sorted(k[1] for k in matches))
         raise MigrationFileError(f"{name} matches several migrations of {app}: {names}",
                                  path=f"{app}.{name}")

@@ -1,6 +1,10 @@
 """migrate, rollback and showmigrations: plans over the migration graph, the SQL of each
 migration rendered by the engine, and the executor running them under the migration lock.
 
+What a command runs is worked out before anything runs (``migrate_plan``, ``rollback_plan``)
+and rendered by ``render``; preview.py prints the same plans and SQL without running them
+(``--plan``, ``sqlmigrate``, ``migrate --sql``).
+
 ``fake`` records (or removes) history rows without running anything; ``fake_initial`` records
 an app's first migration as applied when the database already holds exactly the tables it
 creates (adopt.py compares them).
@@ -8,7 +12,8 @@ creates (adopt.py compares them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from . import _engine, adopt
 from .context import Context, one_line
@@ -37,6 +42,20 @@ class MigrationStatus:
     partial: tuple[str, int, int] | None = None
 
 
+@dataclass
+class Plan:
+    """What migrate or rollback runs, worked out before anything runs (``--plan`` prints it)."""
+
+    #: the migrations in the order they run
+    keys: list[Key] = field(default_factory=list)
+    backward: bool = False
+    #: what is said when there is nothing to run
+    nothing: str = ""
+    #: rollback of an interrupted run without a transaction: only the operations it completed
+    #: are reverted (``keys`` holds that one migration)
+    partial: bool = False
+
+
 async def migrate(ctx: Context, apps: list[str], target: str | None = None, fake: bool = False,
                   fake_initial: bool = False) -> list[Key]:
     """Applies pending migrations of ``apps``; with ``target`` (one app), brings the app
@@ -54,22 +73,22 @@ async def rollback(ctx: Context, apps: list[str], target: str | None = None,
         return await _rollback(ctx, apps, target, fake)
 
 
-async def _migrate(ctx: Context, apps: list[str], target: str | None, fake: bool,
-                   fake_initial: bool) -> list[Key]:
+def migrate_plan(ctx: Context, apps: list[str], target: str | None,
+                 applied: Collection[Key], fake: bool = False) -> Plan:
+    """What migrate runs given the applied migrations: the pending ones of ``apps``, or with
+    ``target`` (one app) the ones that bring the app exactly to it (backward when it is
+    applied). Raises what the run would raise before it changes anything."""
     migrations = ctx.set()
     if target is not None and len(apps) != 1:
         raise ConfigError("a target migration needs --app")
-    applied = await ctx.applied_rows()
-    ctx.check_files(applied)
     if target is not None:
         m = migrations.find(apps[0], target)
         if m.key in applied:
             order = migrations.app_order(apps[0])
             later = [k for k in order[order.index(m.key) + 1:] if k in applied]
             if not later:
-                ctx.report(f"{m.label} is already the latest applied migration.")
-                return []
-            return await _revert(ctx, later, applied, fake)
+                return Plan(nothing=f"{m.label} is already the latest applied migration.")
+            return _revert_plan(ctx, later, applied, fake)
         targets = [m.key]
     else:
         targets = [(a, h) for a in apps for h in migrations.heads(a)]
@@ -79,38 +98,22 @@ async def _migrate(ctx: Context, apps: list[str], target: str | None, fake: bool
                 f"{key[0]}.{key[1]} was being reverted and stopped after {p.done} of "
                 f"{p.total} steps", path=f"{key[0]}.{key[1]}",
                 hint="run rollback again to finish reverting it, then migrate")
-    plan = migrations.plan(applied, targets)
-    if not plan:
-        ctx.report("No migrations to apply.")
-        return []
-    if fake:
-        return await _fake(ctx, plan, applied, backward=False)
-    faked: list[Key] = []
-    if fake_initial:
-        faked = await adopt.fake_initial(ctx, plan, applied)
-        plan = [k for k in plan if k not in faked]
-        for k in faked:  # the rest is rendered on top of them
-            applied[k] = AppliedMigration(k[0], k[1], migrations.migrations[k].checksum, None)
-    _render(ctx, plan, applied, backward=False)
-    for key in plan:
-        await _run(ctx, migrations.migrations[key], backward=False)
-    return faked + plan
+    return Plan(migrations.plan(applied, targets), nothing="No migrations to apply.")
 
 
-async def _rollback(ctx: Context, apps: list[str], target: str | None,
-                    fake: bool) -> list[Key]:
+def rollback_plan(ctx: Context, apps: list[str], target: str | None,
+                  applied: Collection[Key], fake: bool = False) -> Plan:
+    """What rollback runs given the applied migrations (see rollback)."""
     migrations = ctx.set()
     if len(apps) != 1:
         raise ConfigError("rollback needs --app (the config has several apps: "
                           f"{', '.join(apps)})")
-    applied = await ctx.applied_rows()
-    ctx.check_files(applied)
     order = migrations.app_order(apps[0])
     done = [k for k in order if k in applied]
     partial = [k for k in order if ctx.progress_rows.get(k) and
                ctx.progress_rows[k].direction == "forward"]
     if partial and target is None and not fake:
-        return await _undo_partial(ctx, migrations.migrations[partial[-1]], applied)
+        return Plan([partial[-1]], backward=True, partial=True)
     if target is not None:
         m = migrations.find(apps[0], target)
         if m.key not in applied:
@@ -125,22 +128,71 @@ async def _rollback(ctx: Context, apps: list[str], target: str | None,
             raise NothingToDo(f"app {apps[0]} has no applied migration to roll back",
                               path=apps[0])
         roots = [done[-1]]
-    return await _revert(ctx, roots, applied, fake)
+    return _revert_plan(ctx, roots, applied, fake)
 
 
-async def _revert(ctx: Context, roots: list[Key], applied: dict[Key, AppliedMigration],
-                  fake: bool = False) -> list[Key]:
+def _revert_plan(ctx: Context, roots: list[Key], applied: Collection[Key],
+                 fake: bool) -> Plan:
+    """Reverting ``roots`` and what depends on them; refuses a migration without a way back
+    (unless only its row goes, ``fake``)."""
     migrations = ctx.set()
     plan = migrations.plan(applied, roots, backward=True)
+    if not fake:
+        for key in plan:
+            check_reversible(migrations.migrations[key])
+    return Plan(plan, backward=True)
+
+
+def check_reversible(m: Migration) -> None:
+    if not m.reversible:
+        raise IrreversibleError(
+            f"{m.label} cannot be reverted (it has an operation without a backward "
+            "step, or a custom apply() without revert()); nothing was changed",
+            path=m.label)
+
+
+async def _migrate(ctx: Context, apps: list[str], target: str | None, fake: bool,
+                   fake_initial: bool) -> list[Key]:
+    migrations = ctx.set()
+    applied = await ctx.applied_rows()
+    ctx.check_files(applied)
+    plan = migrate_plan(ctx, apps, target, applied, fake)
+    if not plan.keys:
+        ctx.report(plan.nothing)
+        return []
+    if plan.backward:
+        return await _revert(ctx, plan.keys, applied, fake)
+    keys = plan.keys
+    if fake:
+        return await _fake(ctx, keys, applied, backward=False)
+    faked: list[Key] = []
+    if fake_initial:
+        faked = await adopt.fake_initial(ctx, keys, applied)
+        keys = [k for k in keys if k not in faked]
+        for k in faked:  # the rest is rendered on top of them
+            applied[k] = AppliedMigration(k[0], k[1], migrations.migrations[k].checksum, None)
+    _render(ctx, keys, applied, backward=False)
+    for key in keys:
+        await _run(ctx, migrations.migrations[key], backward=False)
+    return faked + keys
+
+
+async def _rollback(ctx: Context, apps: list[str], target: str | None,
+                    fake: bool) -> list[Key]:
+    applied = await ctx.applied_rows()
+    ctx.check_files(applied)
+    plan = rollback_plan(ctx, apps, target, applied, fake)
+    if plan.partial:
+        return await _undo_partial(ctx, ctx.set().migrations[plan.keys[0]], applied)
+    return await _revert(ctx, plan.keys, applied, fake)
+
+
+async def _revert(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigration],
+                  fake: bool = False) -> list[Key]:
+    """Runs (or, ``fake``, only removes the rows of) a backward plan (``_revert_plan``)."""
+    migrations = ctx.set()
     if fake:
         return await _fake(ctx, plan, applied, backward=True)
-    for key in plan:
-        m = migrations.migrations[key]
-        if not m.reversible:
-            raise IrreversibleError(
-                f"{m.label} cannot be reverted (it has an operation without a backward "
-                "step, or a custom apply() without revert()); nothing was changed",
-                path=m.label)
     _render(ctx, plan, applied, backward=True)
     for key in plan:
         await _run(ctx, migrations.migrations[key], backward=True)
@@ -166,13 +218,14 @@ async def _fake(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigrati
     return plan
 
 
-def _render(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigration],
-            backward: bool) -> None:
+def _render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: bool,
+            dialect: str | None = None) -> None:
     """Asks the engine for the SQL of every migration of the plan, one call per connection:
     the run (the plan's migrations on it, in the order they apply) against the state of every
     app's migrations applied there and not in the plan, so that keys of one app pointing at
     another's tables are seen (MySQL drops and re-adds them around a change of the column
-    they point at)."""
+    they point at). ``dialect`` renders for that dialect instead of the connection's (no
+    database is needed then)."""
     migrations = ctx.set()
     in_plan = set(plan)
     for conn in ctx.project.connections(list(dict.fromkeys(k[0] for k in plan))):
@@ -183,23 +236,31 @@ def _render(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigration],
         run_keys = keys[::-1] if backward else keys  # the order they were / are applied
         base = [k for k in migrations.order()
                 if k in applied and k[0] in conn_apps and k not in in_plan]
-        dialect = ctx.dialect(conn)
+        conn_dialect = dialect or ctx.dialect(conn)
         history, run = migrations.history(base), migrations.history(run_keys)
-        sql = _engine.render(history, run, dialect, backward=backward)
+        sql = _engine.render(history, run, conn_dialect, backward=backward)
         for key, statements in zip(run_keys, sql, strict=True):
             m = migrations.migrations[key]
             if backward:
                 m.backward_sql = statements
             else:
                 m.forward_sql = statements
-        if dialect not in ("sqlite", "postgres") or not all(
+        if conn_dialect not in ("sqlite", "postgres") or not all(
                 migrations.migrations[k].atomic for k in run_keys):
             # runs without a transaction: the tables of each step, for a resumed run
             for key, tables in zip(run_keys, _engine.touched(history, run), strict=True):
                 migrations.migrations[key].touched = tables
 
 
-def render_migration(ctx: Context, m: Migration, applied: dict[Key, AppliedMigration],
+def render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: bool,
+           dialect: str | None = None) -> None:
+    """Sets the SQL of the plan's migrations (``forward_sql`` or ``backward_sql``), rendered
+    as migrate runs them on top of ``applied``; for ``dialect`` if given (no database is
+    needed then), else for each app's connection."""
+    _render(ctx, plan, applied, backward, dialect)
+
+
+def render_migration(ctx: Context, m: Migration, applied: Collection[Key],
                      backward: bool) -> None:
     """Sets m's SQL for its app's database, against the state the migrations before it that
     are applied describe."""
@@ -213,10 +274,11 @@ def _check_partial(ctx: Context, m: Migration, progress: Progress) -> None:
                                     path=m.label, hint="undo the edit first")
 
 
-async def _undo_partial(ctx: Context, m: Migration, applied: dict[Key, AppliedMigration]
-                        ) -> list[Key]:
-    """Reverts the operations an interrupted non-transactional run of ``m`` completed.
-    Refuses when it stopped inside an operation: only finishing it is precise then."""
+def partial_undo(ctx: Context, m: Migration, applied: Collection[Key]
+                 ) -> tuple[Migration, int]:
+    """The operations an interrupted non-transactional run of ``m`` completed, as a migration
+    whose ``backward_sql`` reverts them, and their count. Refuses when the run stopped inside
+    an operation: only finishing it is precise then."""
     progress = ctx.progress_rows[m.key]
     _check_partial(ctx, m, progress)
     _render(ctx, [m.key], applied, backward=False)
@@ -241,6 +303,13 @@ async def _undo_partial(ctx: Context, m: Migration, applied: dict[Key, AppliedMi
     sql = _engine.render(ctx.set().history(base), [(m.label, partial.ops_data())],
                          ctx.app_dialect(m.app), backward=True)
     partial.backward_sql = sql[0]
+    return partial, count
+
+
+async def _undo_partial(ctx: Context, m: Migration, applied: dict[Key, AppliedMigration]
+                        ) -> list[Key]:
+    """Reverts the operations an interrupted non-transactional run of ``m`` completed."""
+    partial, count = partial_undo(ctx, m, applied)
     recorder = ctx.app_recorder(m.app)
     ctx.progress(f"Reverting the {count} completed operation(s) of {m.label}...")
     partial.connection = recorder.client

@@ -187,10 +187,22 @@ class Recorder:
         return [AppliedMigration(r["app"], r["name"], r["checksum"], r["applied_at"])
                 for r in rows]
 
+    def insert_sql(self, app: str, name: str, checksum: str) -> str:
+        """The INSERT of a history row, its values written as given (parameter markers, or
+        SQL literals for a script: ``literal_row``)."""
+        c = self.cols
+        return (f"INSERT INTO {self.table} ({c['app']}, {c['name']}, {c['checksum']}) "
+                f"VALUES ({app}, {name}, {checksum})")
+
+    def literal_row(self, app: str, name: str, checksum: str) -> str:
+        """The INSERT of a history row with its values as literals of the dialect (for a
+        script people run by hand)."""
+        return self.insert_sql(*(_engine.string_literal(v, self.dialect)
+                                 for v in (app, name, checksum)))
+
     async def record_applied(self, connection: Any, app: str, name: str, checksum: str) -> None:
-        c, p = self.cols, self.dialect
-        sql = (f"INSERT INTO {self.table} ({c['app']}, {c['name']}, {c['checksum']}) "
-               f"VALUES ({placeholder(p, 1)}, {placeholder(p, 2)}, {placeholder(p, 3)})")
+        p = self.dialect
+        sql = self.insert_sql(placeholder(p, 1), placeholder(p, 2), placeholder(p, 3))
         await connection.execute_query(sql, [app, name, checksum])
 
     async def record_reverted(self, connection: Any, app: str, name: str) -> None:

@@ -27,6 +27,11 @@ class Migration(migration.Migration):
 
 @pytest.fixture
 def stepwise(project: Project) -> Project:
+    return interrupt(project)
+
+
+def interrupt(project: Project) -> Project:
+    """The project with a migration that ran 2 of its 3 steps without a transaction."""
     project.models(USER_V1)
     project.run("makemigrations", "--app", "models")
     project.run("migrate", "--app", "models")

@@ -1,8 +1,8 @@
 """The command line: ``tortoise-pathway`` / ``python -m tortoise_pathway``.
 
 One module per command family registers its sub-command (makemigrations.py, migrate.py for
-migrate and rollback, showmigrations.py, check.py, adopt.py); each is a thin call into the
-integrator. A PathwayError becomes one line on stderr (plus a hint, and the list of
+migrate and rollback, showmigrations.py, sqlmigrate.py, check.py, adopt.py); each is a thin
+call into the integrator. A PathwayError becomes one line on stderr (plus a hint, and the list of
 differences where it has one) and exit status 1; ``--traceback`` shows the stack as well.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..exceptions import NothingToDo, PathwayError
-from . import adopt, check, makemigrations, migrate, output, showmigrations
+from . import adopt, check, makemigrations, migrate, output, showmigrations, sqlmigrate
 
 DESCRIPTION = "Schema migrations for Tortoise ORM."
 
@@ -25,6 +25,9 @@ examples:
   tortoise-pathway --config myapp.config makemigrations --app models
   tortoise-pathway --config myapp.config migrate --app models
   tortoise-pathway --config myapp.config showmigrations --app models
+  tortoise-pathway --config myapp.config migrate --app models --plan
+  tortoise-pathway --config myapp.config sqlmigrate models 20240501143025
+  tortoise-pathway --config myapp.config migrate --app models --sql --dialect postgres
   tortoise-pathway --config myapp.config rollback --app models
   tortoise-pathway --config myapp.config check
   tortoise-pathway --config myapp.config adopt --app models
@@ -34,7 +37,7 @@ from the current directory. Without --config, [tool.tortoise-pathway] config = "
 ./pyproject.toml is used, else where Tortoise's CLI and Aerich look: the TORTOISE_ORM
 environment variable, [tool.tortoise] tortoise_orm, [tool.aerich] tortoise_orm."""
 
-COMMANDS = (makemigrations, migrate, showmigrations, check, adopt)
+COMMANDS = (makemigrations, migrate, showmigrations, sqlmigrate, check, adopt)
 
 
 def _common(p: argparse.ArgumentParser, default: Any) -> None:
@@ -54,12 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    def add(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
+    def add(name: str, help: str, description: str | None = None,
+            app_option: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=description or help,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         _common(p, argparse.SUPPRESS)
-        p.add_argument("--app", "-a", help="app label from TORTOISE_ORM['apps'] "
-                       "(default: every app)")
+        if app_option:
+            p.add_argument("--app", "-a", help="app label from TORTOISE_ORM['apps'] "
+                           "(default: every app)")
         return p
 
     for command in COMMANDS:

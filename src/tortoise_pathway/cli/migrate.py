@@ -1,10 +1,35 @@
-"""migrate and rollback: apply or revert migrations, or only record them (--fake)."""
+"""migrate and rollback: apply or revert migrations, only record them (--fake), show what
+would run (--plan), or write it as one SQL script to run by hand (migrate --sql)."""
 
 from __future__ import annotations
 
 import argparse
+import textwrap
 from collections.abc import Callable
 from typing import Any
+
+from ..exceptions import ConfigError
+from . import output
+
+MIGRATE_DESCRIPTION = """\
+apply pending migrations (of --app, or every app), each with its history row, under a lock
+per database; with a target, bring the app exactly to that migration (later ones are
+reverted). --plan prints what would run, migration by migration with its SQL, and changes
+nothing. --sql prints one SQL script that applies the migrations on a database by hand,
+history rows included, and opens no database."""
+
+MIGRATE_EPILOG = """\
+examples:
+  tortoise-pathway --config myapp.config migrate --app models
+  tortoise-pathway --config myapp.config migrate --app models 20240501143025_initial
+  tortoise-pathway --config myapp.config migrate --plan
+  tortoise-pathway --config myapp.config migrate --app models --sql --dialect postgres > all.sql
+  tortoise-pathway --config myapp.config migrate --app models --sql --from 20240501143025"""
+
+ROLLBACK_DESCRIPTION = """\
+revert the latest applied migration of the app, or every migration after a target (which
+stays applied); migrations of other apps that depend on them are reverted first. --plan
+prints what would be reverted, with its SQL, and changes nothing."""
 
 
 def _lock_options(p: argparse.ArgumentParser) -> None:
@@ -14,8 +39,15 @@ def _lock_options(p: argparse.ArgumentParser) -> None:
                    help="go on although an applied migration's file changed or is missing")
 
 
+def _plan_option(p: argparse.ArgumentParser, verb: str) -> None:
+    p.add_argument("--plan", "--dry-run", dest="plan", action="store_true",
+                   help=f"print the migrations that would be {verb}, each with its SQL as it "
+                        "would run, and change nothing (the database is only read)")
+
+
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    mg = add("migrate", "apply pending migrations")
+    mg = add("migrate", "apply pending migrations", MIGRATE_DESCRIPTION)
+    mg.epilog = MIGRATE_EPILOG
     _lock_options(mg)
     mg.add_argument("target", nargs="?",
                     help="bring the app to this migration (a name or a unique prefix); later "
@@ -27,19 +59,53 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
                     help="record an app's first migration as applied when the database "
                          "already has its tables exactly as it describes them; stop and list "
                          "the differences otherwise")
+    _plan_option(mg, "applied (or, down to a target, reverted)")
+    mg.add_argument("--sql", action="store_true",
+                    help="print one SQL script that applies the migrations (up to the target) "
+                         "by hand: the history table if missing, then per migration its "
+                         "statements and history row, in a transaction where the database "
+                         "has one; no database is opened; refused for migrations that run "
+                         "Python code")
+    mg.add_argument("--dialect", choices=("sqlite", "postgres", "mysql"),
+                    help="with --sql: the database the script is for (default: the dialect "
+                         "of the app's connection in the config)")
+    mg.add_argument("--from", dest="start", metavar="MIGRATION",
+                    help="with --sql: start after this migration, taking it and the "
+                         "migrations it depends on as applied (default: an empty database)")
     mg.set_defaults(handler=run_migrate)
 
-    rb = add("rollback", "revert the latest applied migration, or down to a target")
+    rb = add("rollback", "revert the latest applied migration, or down to a target",
+             ROLLBACK_DESCRIPTION)
     _lock_options(rb)
     rb.add_argument("target", nargs="?",
                     help="revert every migration after this one (which stays applied)")
     rb.add_argument("--fake", action="store_true",
                     help="remove the history rows without reverting anything (a warning line "
                          "each)")
+    _plan_option(rb, "reverted")
     rb.set_defaults(handler=run_rollback)
 
 
+def _refuse(args: argparse.Namespace, option: str, *others: str) -> None:
+    """One-line error when ``option`` is combined with an option it excludes."""
+    for other in others:
+        if getattr(args, other.lstrip("-").replace("-", "_"), None):
+            raise ConfigError(f"{option} cannot be combined with {other}")
+
+
 async def run_migrate(args: argparse.Namespace, integrator: Any) -> int:
+    if args.sql:
+        _refuse(args, "--sql", "--plan", "--fake", "--fake-initial")
+        await integrator.initialize(connect=False)
+        for line in integrator.sql_script(args.app, args.target, start=args.start,
+                                          dialect=args.dialect):
+            output.line(line)
+        return 0
+    if args.dialect or args.start:
+        raise ConfigError(f"{'--dialect' if args.dialect else '--from'} goes with --sql")
+    if args.plan:
+        _refuse(args, "--plan", "--fake", "--fake-initial")
+        return await _print_plan(args, integrator, rollback=False)
     await integrator.initialize()
     await integrator.migrate(args.app, args.target, fake=args.fake,
                              fake_initial=args.fake_initial)
@@ -47,6 +113,24 @@ async def run_migrate(args: argparse.Namespace, integrator: Any) -> int:
 
 
 async def run_rollback(args: argparse.Namespace, integrator: Any) -> int:
+    if args.plan:
+        _refuse(args, "--plan", "--fake")
+        return await _print_plan(args, integrator, rollback=True)
     await integrator.initialize()
     await integrator.rollback(args.app, args.target, fake=args.fake)
+    return 0
+
+
+async def _print_plan(args: argparse.Namespace, integrator: Any, rollback: bool) -> int:
+    await integrator.initialize(connect=False)  # reads the history; creates nothing
+    preview = await integrator.plan(args.app, args.target, rollback=rollback)
+    if not preview.migrations:
+        output.line(preview.nothing)
+        return 0
+    verb = "revert" if preview.backward else "apply"
+    output.line(f"Would {verb} {len(preview.migrations)} migration(s) (nothing was run):")
+    for m in preview.migrations:
+        output.line(f"{m.label}" + (f" ({m.note})" if m.note else ""))
+        for line in m.lines or ["-- no statements"]:
+            output.line(textwrap.indent(line, "    "))
     return 0
