@@ -59,10 +59,12 @@ class Context:
 
     # ---- set-up ------------------------------------------------------------------------
 
-    async def initialize(self, connect: bool = True, apps: list[str] | None = None) -> None:
-        """Initialises Tortoise with the config (models included), loads the migration files;
-        with ``connect``, makes sure the database of each app (of ``apps``, default: every
-        app) answers and has its history table."""
+    async def initialize(self, connect: bool = True, apps: list[str] | None = None,
+                         heads_ok: bool = False) -> None:
+        """Initialises Tortoise with the config (models included), loads the migration files
+        (an app with two heads is an error unless ``heads_ok``: a merge is being made); with
+        ``connect``, makes sure the database of each app (of ``apps``, default: every app)
+        answers and has its history table."""
         from tortoise import Tortoise
 
         if not self.initialized:
@@ -74,7 +76,7 @@ class Context:
                 raise tortoise_error(e) from e
             self.initialized = True
         self.migrations = loader.load(self.migrations_dir, self.project.apps)
-        self.migrations.check()
+        self.migrations.check(heads_ok)
         if connect and not self.connected:
             for conn in self.project.connections(apps):
                 await self.recorder(conn).ensure_table()

@@ -60,6 +60,16 @@ class MultipleHeadsError(GraphError):
     """An app has two or more latest migrations."""
 
 
+class MergeConflictError(GraphError):
+    """The branches of an app change the same objects: no merge migration can join them;
+    ``details`` names each pair of operations that collide, one line each."""
+
+    def __init__(self, message: str, details: list[str], path: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, path=path, hint=hint)
+        self.details = details
+
+
 class MigrationFileError(PathwayError):
     """A migration file cannot be loaded: syntax error, exception, no Migration class."""
 

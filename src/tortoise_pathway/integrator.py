@@ -2,8 +2,8 @@
 
 A facade: it resolves the config once (config.py), owns the Context every command shares
 (context.py), and hands each call to the module that does the work: migrate.py (migrate,
-rollback, status), makemigrations.py, drift.py (check), adopt.py (adopt, --fake-initial),
-preview.py (sqlmigrate, --plan, migrate --sql).
+rollback, status), makemigrations.py, merge.py (makemigrations --merge), drift.py (check),
+adopt.py (adopt, --fake-initial), preview.py (sqlmigrate, --plan, migrate --sql).
 The CLI is a thin layer over it.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 from . import adopt as _adopt
 from . import drift as _drift
 from . import makemigrations as _makemigrations
+from . import merge as _merge
 from . import migrate as _migrate
 from . import preview as _preview
 from .config import resolve
@@ -27,9 +28,10 @@ MigrationStatus = _migrate.MigrationStatus
 CheckReport = _drift.CheckReport
 AdoptReport = _adopt.AdoptReport
 PlanPreview = _preview.PlanPreview
+Merged = _merge.Merged
 
-__all__ = ["AdoptReport", "CheckReport", "MadeMigration", "MigrationStatus", "PlanPreview",
-           "TortoisePathwayIntegrator", "setup_and_migrate"]
+__all__ = ["AdoptReport", "CheckReport", "MadeMigration", "Merged", "MigrationStatus",
+           "PlanPreview", "TortoisePathwayIntegrator", "setup_and_migrate"]
 
 
 class TortoisePathwayIntegrator:
@@ -62,10 +64,11 @@ class TortoisePathwayIntegrator:
 
     # ---- set-up ------------------------------------------------------------------------
 
-    async def initialize(self, connect: bool = True) -> None:
+    async def initialize(self, connect: bool = True, heads_ok: bool = False) -> None:
         """Loads the models and the migration files; with ``connect``, also checks each
-        database and makes sure its history table exists."""
-        await self.ctx.initialize(connect, self._apps(None))
+        database and makes sure its history table exists. An app with several heads (latest
+        migrations) is an error, unless ``heads_ok`` (to call ``merge_migrations``)."""
+        await self.ctx.initialize(connect, self._apps(None), heads_ok)
 
     async def close(self) -> None:
         """Closes every connection Tortoise opened."""
@@ -125,6 +128,14 @@ class TortoisePathwayIntegrator:
         return _makemigrations.make_migrations(self.ctx, self._apps(app), name=name,
                                                empty=empty, dry_run=dry_run,
                                                questioner=questioner)
+
+    def merge_migrations(self, app: str | None = None, name: str | None = None,
+                         dry_run: bool = False) -> list[Merged]:
+        """Writes a merge migration (depending on every head, no operations) for each app
+        whose migrations have several heads; raises MergeConflictError, naming each pair of
+        operations, when their branches change the same objects. Needs
+        ``initialize(connect=False, heads_ok=True)`` first."""
+        return _merge.merge(self.ctx, self._apps(app), name=name, dry_run=dry_run)
 
     async def check(self, app: str | None = None, sql: bool = False) -> CheckReport:
         """Model changes without a migration, and every difference between each database and

@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from . import _engine
-from .exceptions import GraphError, MigrationFileError
+from .exceptions import GraphError, MigrationFileError, MultipleHeadsError
 from .migration import Migration
 
 Key = tuple[str, str]
@@ -138,11 +138,14 @@ class MigrationSet:
         self.nodes = [(k[0], k[1], self.deps[k]) for k in sorted(self.migrations)]
         self._order = None
 
-    def check(self) -> None:
-        """Raises on a missing dependency, a cycle, or an app with two heads."""
+    def check(self, heads_ok: bool = False) -> None:
+        """Raises on a missing dependency, a cycle, or (unless ``heads_ok``: a merge is what
+        is being made) an app with two heads."""
         try:
             _engine.check_graph(self.nodes)
         except GraphError as e:
+            if heads_ok and isinstance(e, MultipleHeadsError):
+                return
             raise type(e)(e.message, path=e.path, hint=_graph_hint(e)) from None
 
     def order(self) -> list[Key]:
@@ -190,7 +193,8 @@ class MigrationSet:
 def _graph_hint(e: GraphError) -> str | None:
     name = type(e).__name__
     if name == "MultipleHeadsError":
-        return "make the newer migration depend on the other one, then run again"
+        return ("run makemigrations --merge to write a migration that merges them (or make "
+                "the newer migration depend on the other one)")
     if name == "MissingDependencyError":
         return "restore the missing migration file or fix the dependencies list"
     if name == "CycleError":

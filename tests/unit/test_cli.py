@@ -211,7 +211,8 @@ def test_two_heads_in_one_app(project: Project) -> None:
         one_error(run(project, command),
                   "app models has 2 heads: 20240102000000_b, 20240102000001_c; make one depend "
                   "on the other",
-                  "make the newer migration depend on the other one, then run again")
+                  ("run makemigrations --merge to write a migration that merges them (or make "
+                  "the newer migration depend on the other one)"))
 
 
 def test_a_bad_rename_spec(project: Project) -> None:

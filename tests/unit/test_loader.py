@@ -257,7 +257,8 @@ def test_check_multiple_heads_with_hint(tmp_path: Path) -> None:
         mset.check()
     assert str(e.value) == "app models has 2 heads: 0002_b, 0002_c; make one depend on the other"
     assert e.value.path == "models"
-    assert e.value.hint == "make the newer migration depend on the other one, then run again"
+    assert e.value.hint == ("run makemigrations --merge to write a migration that merges "
+                            "them (or make the newer migration depend on the other one)")
     assert mset.heads("models") == ["0002_b", "0002_c"]
 
 

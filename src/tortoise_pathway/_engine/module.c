@@ -17,6 +17,7 @@
 #include "convert.h"
 #include "diff.h"
 #include "graph.h"
+#include "merge.h"
 #include "module.h"
 #include "ops.h"
 #include "render.h"
@@ -661,6 +662,40 @@ done:
     return result;
 }
 
+static PyObject *engine_merge_conflicts(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *left_obj, *right_obj, *result = NULL;
+    if (!PyArg_ParseTuple(args, "OO:merge_conflicts", &left_obj, &right_obj)) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_migration_ops *left, *right;
+    size_t nl, nr, n;
+    pw_conflict *out;
+    pw_error err;
+    if (pw_from_py_history(a, left_obj, &left, &nl) ||
+        pw_from_py_history(a, right_obj, &right, &nr))
+        goto done;
+    if (pw_merge_conflicts(a, left, nl, right, nr, &out, &n, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; result != NULL && i < n; i++) {
+        PyObject *item = Py_BuildValue("(sznnnn)", out[i].table, out[i].object,
+                                       (Py_ssize_t)out[i].left_mig, (Py_ssize_t)out[i].left_op,
+                                       (Py_ssize_t)out[i].right_mig,
+                                       (Py_ssize_t)out[i].right_op);
+        if (item == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, (Py_ssize_t)i, item);
+    }
+done:
+    pw_arena_free(a);
+    return result;
+}
+
 static PyMethodDef engine_methods[] = {
     {"replay", engine_replay, METH_VARARGS,
      "replay(history) -> schema: apply every migration's operations from an empty schema."},
@@ -672,6 +707,9 @@ static PyMethodDef engine_methods[] = {
      "plan(nodes, applied, targets, backward=False) -> migration keys in execution order."},
     {"order", engine_order, METH_VARARGS, "order(nodes) -> every key, dependencies first."},
     {"heads", engine_heads, METH_VARARGS, "heads(nodes) -> {app: [leaf names]}."},
+    {"merge_conflicts", engine_merge_conflicts, METH_VARARGS,
+     "merge_conflicts(left, right) -> [(table, object, left_mig, left_op, right_mig, "
+     "right_op)]: the operations of two branches that collide."},
     {"check_graph", engine_check_graph, METH_VARARGS,
      "check_graph(nodes): raise on a missing dependency, a cycle or an app with two heads."},
     {"quote_ident", engine_quote_ident, METH_VARARGS, "quote_ident(name, dialect) -> str."},

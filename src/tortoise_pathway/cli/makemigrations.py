@@ -1,4 +1,5 @@
-"""makemigrations [--check]: the models against the migrations, a new file per changed app."""
+"""makemigrations [--check | --merge]: the models against the migrations, a new file per changed
+app; --merge joins the heads of branches."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from ..exceptions import ConfigError
 from . import output
 
 
@@ -27,6 +29,11 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
                     help="a one-off value for existing rows when a column becomes NOT NULL "
                          "without a default (repeatable; default: the field's Python "
                          "default, else asked on a terminal)")
+    mk.add_argument("--merge", action="store_true",
+                    help="an app whose migrations were made on separate branches has several "
+                         "latest migrations (heads): write a migration that depends on all "
+                         "of them; refused, naming each conflict, when the branches change "
+                         "the same table, column, index or check")
     mk.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
                     help="declare a rename instead of a drop + add: TABLE=NEW_TABLE or "
                          "TABLE.COLUMN=NEW_COLUMN (repeatable)")
@@ -36,6 +43,8 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 async def run(args: argparse.Namespace, integrator: Any) -> int:
     from ..questioner import Questioner
 
+    if args.merge:
+        return await _merge(args, integrator)
     check = args.check
     interactive = not args.no_input and not check and sys.stdin.isatty()
     questioner = Questioner(interactive=interactive, renames=args.rename, fills=args.fill)
@@ -61,4 +70,19 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
         output.note("error: the models have changes that no migration holds; run "
                     "makemigrations to write them")
         return 1
+    return 0
+
+
+async def _merge(args: argparse.Namespace, integrator: Any) -> int:
+    if args.check or args.empty or args.rename or args.fill:
+        raise ConfigError("--merge takes only --app, --name and --dry-run")
+    await integrator.initialize(connect=False, heads_ok=True)
+    made = integrator.merge_migrations(args.app, name=args.name, dry_run=args.dry_run)
+    if not made:
+        output.line("No migrations to merge: every app has one latest migration.")
+    for m in made:
+        verb = "Would write" if args.dry_run else "Merged"
+        output.line(f"{verb} '{m.app}': {', '.join(m.heads)}")
+        if m.path is not None:
+            output.line(f"  {m.path}")
     return 0
