@@ -429,15 +429,24 @@ class RemoveConstraint(Operation):
 
 
 class RunSQL(Operation):
-    """Raw SQL: ``RunSQL("UPDATE ...", backward="UPDATE ...")``; no backward: irreversible."""
+    """Raw SQL: ``RunSQL("UPDATE ...", backward="UPDATE ...")``; no backward: irreversible.
 
-    def __init__(self, forward: str, backward: str | None = None) -> None:
+    ``elidable=True`` (as in Django) marks SQL that only matters to databases that ran it
+    as it came (a data fix, a backfill): folding a history for a squash drops it. Otherwise
+    it is kept, and no operation is moved across it."""
+
+    def __init__(self, forward: str, backward: str | None = None, *,
+                 elidable: bool = False) -> None:
         self.forward = forward
         self.backward = backward
         self.reversible = backward is not None
+        self.elidable = elidable
 
     def to_dict(self) -> dict[str, Any]:
-        return {"op": "run_sql", "forward": self.forward, "backward": self.backward}
+        d: dict[str, Any] = {"op": "run_sql", "forward": self.forward, "backward": self.backward}
+        if self.elidable:
+            d["elidable"] = True
+        return d
 
     def describe(self) -> str:
         return "Run SQL"
@@ -448,17 +457,23 @@ PythonCode = Callable[..., Any]
 
 class RunPython(Operation):
     """Python code: ``RunPython(forward, backward=None)``; each callable gets the connection
-    and may be sync or async. No backward: irreversible."""
+    and may be sync or async. No backward: irreversible. ``elidable=True``: dropped when a
+    history is folded for a squash (see RunSQL)."""
 
-    def __init__(self, forward: PythonCode, backward: PythonCode | None = None) -> None:
+    def __init__(self, forward: PythonCode, backward: PythonCode | None = None, *,
+                 elidable: bool = False) -> None:
         if not callable(forward) or (backward is not None and not callable(backward)):
             raise TypeError("RunPython needs callables")
         self.forward = forward
         self.backward = backward
         self.reversible = backward is not None
+        self.elidable = elidable
 
     def to_dict(self) -> dict[str, Any]:
-        return {"op": "run_python", "reversible": self.reversible}
+        d: dict[str, Any] = {"op": "run_python", "reversible": self.reversible}
+        if self.elidable:
+            d["elidable"] = True
+        return d
 
     def describe(self) -> str:
         return f"Run Python {getattr(self.forward, '__name__', 'code')}"
@@ -491,7 +506,8 @@ _FROM_DICT: dict[str, Callable[[dict[str, Any]], Operation]] = {
     "remove_index": lambda d: RemoveIndex(d["table"], d["index"]),
     "add_constraint": lambda d: AddConstraint(d["table"], Check.from_dict(d["constraint"])),
     "remove_constraint": lambda d: RemoveConstraint(d["table"], d["constraint"]),
-    "run_sql": lambda d: RunSQL(d["forward"], d.get("backward")),
+    "run_sql": lambda d: RunSQL(d["forward"], d.get("backward"),
+                                elidable=d.get("elidable", False)),
 }
 
 

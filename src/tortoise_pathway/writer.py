@@ -108,7 +108,8 @@ def _operation(op: Mapping[str, Any], depth: int) -> str:
         return "\n".join(lines)
     if kind == "run_sql":
         backward = "" if op.get("backward") is None else f", backward={_str(op['backward'])}"
-        return f"{pad}ops.RunSQL({_str(op['forward'])}{backward}),"
+        elidable = ", elidable=True" if op.get("elidable") else ""
+        return f"{pad}ops.RunSQL({_str(op['forward'])}{backward}{elidable}),"
     table = _str(op["table"]) if "table" in op else ""
     if kind == "delete_model":
         return f"{pad}ops.DeleteModel({table}),"

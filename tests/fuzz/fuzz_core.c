@@ -17,7 +17,8 @@
  *      pw_schema_check;
  *   3. a random history of operations generated against the state they
  *      apply to, each through pw_op_reverse and pw_op_apply, the whole list
- *      again through pw_ops_apply_all;
+ *      again through pw_ops_apply_all; the operations that applied through
+ *      pw_optimize (and the whole list, failures included);
  *   4. the history (plus hostile operations) split into migrations, rendered
  *      by pw_render_run forward and backward for the three dialects, and
  *      random operations through pw_sql_render_op;
@@ -34,6 +35,10 @@
  *     failing one leaves it unchanged; applying op then its reverse gives a
  *     schema with no diff against the one before;
  *   - pw_ops_apply_all fails exactly at the first operation that fails alone;
+ *   - pw_optimize of operations that apply succeeds, gives no more of them and
+ *     no elidable step, and a list that applies from the same start to the
+ *     same schema, the same each time; of a list where one fails, it fails
+ *     at that operation as pw_ops_apply_all does;
  *   - when from and to pass pw_schema_check and pw_diff(from, to) succeeds,
  *     its operations apply to a copy of from, and the diff of the result
  *     against to is empty; rendering them fails only with UNSUPPORTED;
@@ -67,6 +72,7 @@
 #include "error.h"
 #include "graph.h"
 #include "ops.h"
+#include "optimize.h"
 #include "render.h"
 #include "schema.h"
 #include "sql.h"
@@ -613,9 +619,11 @@ static pw_op gen_op(fz *f, const pw_schema *s) {
         op.sql_backward = coin(f, 160) ? from_pool(f, &P_SQL) : NULL;
         if (op.sql_forward == NULL) op.sql_forward = "SELECT 1";
         if (hostile(f) && coin(f, 30)) op.sql_forward = NULL;
+        op.elidable = coin(f, 80);
         break;
     case PW_OP_RUN_PYTHON:
         op.reversible = coin(f, 160);
+        op.elidable = coin(f, 80);
         break;
     }
     if ((op.kind == PW_OP_ADD_FIELD || op.kind == PW_OP_ALTER_FIELD || hostile(f)) && coin(f, 90))
@@ -862,6 +870,7 @@ static void trace_op(const char *what, const pw_op *op) {
         tq(op->sql_backward);
     }
     if (op->kind == PW_OP_RUN_PYTHON) fprintf(stderr, " reversible=%d", op->reversible);
+    if (op->elidable) fputs(" elidable", stderr);
     if (op->fill.kind != PW_DEFAULT_NONE) {
         fputs(" fill:", stderr);
         trace_default(&op->fill);
@@ -1126,6 +1135,53 @@ static int apply_checked(fz *f, pw_schema *s, const pw_op *op) {
         PROP(rrc == PW_ERR_IRREVERSIBLE, "the reverse of an applicable op exists or is irreversible");
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* 3b. Optimizing                                                           */
+
+/* pw_optimize on the operations of hist that applied (from base, one after
+ * the other): it succeeds (its own check that the result gives the same
+ * schema included), gives no more operations, no elidable step, and a list
+ * that applies from base to the schema the operations give; the same input
+ * gives the same output. On the whole of hist when some operation failed: it
+ * fails as pw_ops_apply_all does, at the same operation. */
+static void fuzz_optimize(fz *f, const pw_schema *base, const pw_op *hist, size_t n,
+                          long first_fail) {
+    pw_error err;
+    pw_op *ok = must(pw_arena_calloc(f->a, n ? n : 1, sizeof *ok));
+    size_t nok = 0;
+    pw_schema *want = copy_schema(f, base);
+    for (size_t i = 0; i < n; i++)
+        if (pw_op_apply(f->a, want, &hist[i], &err) == 0) ok[nok++] = hist[i];
+    pw_oplist out = {0}, again = {0};
+    pw_error_clear(&err);
+    int rc = pw_optimize(f->a, base, ok, nok, &out, &err);
+    trace_rc("optimize", rc, &err);
+    check_err(rc, &err, "pw_optimize");
+    if (rc != 0) fail("pw_optimize failed on operations that apply: %s%s", err.message, "");
+    for (size_t i = 0; i < out.len; i++) trace_op("  optimized", &out.items[i]);
+    PROP(out.len <= nok, "pw_optimize gives no more operations");
+    for (size_t i = 0; i < out.len; i++)
+        PROP(!out.items[i].elidable, "pw_optimize drops elidable steps");
+    pw_schema *got = copy_schema(f, base);
+    rc = pw_ops_apply_all(f->a, got, out.items, out.len, &err);
+    check_err(rc, &err, "pw_ops_apply_all(optimized)");
+    PROP(rc == 0, "the optimized operations apply");
+    PROP(schema_same(got, want), "the optimized operations give the same schema");
+    rc = pw_optimize(f->a, base, ok, nok, &again, &err);
+    PROP(rc == 0 && again.len == out.len, "pw_optimize is deterministic");
+    for (size_t i = 0; i < out.len; i++)
+        PROP(again.items[i].kind == out.items[i].kind, "pw_optimize is deterministic");
+    if (first_fail < 0) return;
+    pw_oplist bad = {0};
+    pw_error_clear(&err);
+    rc = pw_optimize(f->a, base, hist, n, &bad, &err);
+    check_err(rc, &err, "pw_optimize(failing)");
+    char want_msg[48];
+    snprintf(want_msg, sizeof want_msg, "operation %ld (", first_fail + 1);
+    PROP(rc != 0 && strncmp(err.message, want_msg, strlen(want_msg)) == 0,
+         "pw_optimize refuses operations that do not apply, naming the first");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1446,6 +1502,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                  "pw_ops_apply_all stops at the first failing operation");
         }
     }
+
+    /* 3b: the optimizer on the operations that applied, and on the whole list */
+    fuzz_optimize(&f, base, hist, n, first_fail);
 
     /* 4: the operations that applied, sometimes with hostile ones kept */
     {

@@ -197,6 +197,9 @@ OPERATIONS: list[tuple[ops.Operation, dict[str, Any], str]] = [
      "Run SQL"),
     (ops.RunSQL("UPDATE x SET y = 1"),
      {"op": "run_sql", "forward": "UPDATE x SET y = 1", "backward": None}, "Run SQL"),
+    (ops.RunSQL("UPDATE x SET y = 1", elidable=True),
+     {"op": "run_sql", "forward": "UPDATE x SET y = 1", "backward": None, "elidable": True},
+     "Run SQL"),
 ]
 
 
@@ -265,6 +268,9 @@ def test_run_python() -> None:
     assert op.to_dict() == {"op": "run_python", "reversible": False}
     assert op.describe() == "Run Python fill"
     assert ops.RunPython(fill, fill).to_dict() == {"op": "run_python", "reversible": True}
+    assert ops.RunPython(fill, elidable=True).to_dict() == {
+        "op": "run_python", "reversible": False, "elidable": True}
+    assert ops.RunPython(fill).elidable is False and ops.RunSQL("X").elidable is False
     with pytest.raises(TypeError, match="RunPython needs callables"):
         ops.RunPython("UPDATE x")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="RunPython needs callables"):

@@ -435,11 +435,15 @@ static int read_op(pw_arena *a, PyObject *obj, const char *label, size_t pos, pw
                    : 0;
     case PW_OP_RUN_SQL:
         return read_req_str(a, obj, "forward", path, &op->sql_forward) ||
-                       read_opt_str(a, obj, "backward", path, &op->sql_backward)
+                       read_opt_str(a, obj, "backward", path, &op->sql_backward) ||
+                       read_bool(obj, "elidable", path, &op->elidable)
                    ? -1
                    : 0;
     case PW_OP_RUN_PYTHON:
-        return read_bool(obj, "reversible", path, &op->reversible);
+        return read_bool(obj, "reversible", path, &op->reversible) ||
+                       read_bool(obj, "elidable", path, &op->elidable)
+                   ? -1
+                   : 0;
     }
     return pw_raise_invalid(path, "%s: unknown operation", path);
 }
@@ -838,9 +842,11 @@ static PyObject *op_to_py(const pw_op *op) {
         if (set_steal(d, "forward", PyUnicode_FromString(op->sql_forward)) ||
             set_steal(d, "backward", str_or_none(op->sql_backward)))
             goto fail;
+        if (op->elidable && set_steal(d, "elidable", PyBool_FromLong(1))) goto fail;
         break;
     case PW_OP_RUN_PYTHON:
         if (set_steal(d, "reversible", PyBool_FromLong(op->reversible))) goto fail;
+        if (op->elidable && set_steal(d, "elidable", PyBool_FromLong(1))) goto fail;
         break;
     }
     return d;

@@ -20,6 +20,7 @@
 #include "merge.h"
 #include "module.h"
 #include "ops.h"
+#include "optimize.h"
 #include "render.h"
 #include "sql.h"
 
@@ -696,6 +697,29 @@ done:
     return result;
 }
 
+static PyObject *engine_optimize(PyObject *self, PyObject *args, PyObject *kwargs) {
+    (void)self;
+    static char *kwlist[] = {"ops", "start_state", NULL};
+    PyObject *ops_obj, *start_obj = Py_None, *result = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O:optimize", kwlist, &ops_obj, &start_obj))
+        return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_schema *start = NULL;
+    pw_oplist ops = {0}, out = {0};
+    pw_error err;
+    if (pw_from_py_ops(a, ops_obj, "optimize", &ops)) goto done;
+    if (start_obj != Py_None && pw_from_py_schema(a, start_obj, &start)) goto done;
+    if (pw_optimize(a, start, ops.items, ops.len, &out, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = pw_to_py_ops(out.items, out.len);
+done:
+    pw_arena_free(a);
+    return result;
+}
+
 static PyMethodDef engine_methods[] = {
     {"replay", engine_replay, METH_VARARGS,
      "replay(history) -> schema: apply every migration's operations from an empty schema."},
@@ -729,6 +753,9 @@ static PyMethodDef engine_methods[] = {
      "name, the live names of those tables)."},
     {"touched", engine_touched, METH_VARARGS,
      "touched(history, run) -> per migration, per operation, the tables its statements touch."},
+    {"optimize", (PyCFunction)(void (*)(void))engine_optimize, METH_VARARGS | METH_KEYWORDS,
+     "optimize(ops, start_state=None) -> the operations folded into fewer with the same "
+     "effect on the schema from start_state (a schema; None: the empty one)."},
     {NULL, NULL, 0, NULL}};
 
 static int engine_traverse(PyObject *m, visitproc visit, void *arg) {

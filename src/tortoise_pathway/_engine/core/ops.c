@@ -821,6 +821,7 @@ int pw_op_reverse(pw_arena *a, const pw_schema *before, const pw_op *op, pw_op *
             goto done;
         }
         r.kind = PW_OP_RUN_SQL;
+        r.elidable = op->elidable;
         ok = dup_opt(a, &r.sql_forward, op->sql_backward) &&
              dup_opt(a, &r.sql_backward, op->sql_forward);
         break;
@@ -832,6 +833,7 @@ int pw_op_reverse(pw_arena *a, const pw_schema *before, const pw_op *op, pw_op *
         }
         r.kind = PW_OP_RUN_PYTHON;
         r.reversible = true;
+        r.elidable = op->elidable;
         break;
     }
     if (!ok) {

@@ -23,8 +23,10 @@
  *   REMOVE_INDEX   table, name (index name)
  *   ADD_CONSTRAINT    table, check (full definition)
  *   REMOVE_CONSTRAINT table, name (check constraint name)
- *   RUN_SQL        sql_forward, sql_backward (NULL: irreversible); no schema change
- *   RUN_PYTHON     reversible; no schema change (the Python shell runs the code)
+ *   RUN_SQL        sql_forward, sql_backward (NULL: irreversible), elidable; no
+ *                  schema change
+ *   RUN_PYTHON     reversible, elidable; no schema change (the Python shell runs
+ *                  the code)
  */
 #ifndef PW_OPS_H
 #define PW_OPS_H
@@ -82,6 +84,11 @@ typedef struct {
     const char *sql_forward;  /* RUN_SQL: one or more statements */
     const char *sql_backward; /* RUN_SQL: NULL when irreversible */
     bool reversible;          /* RUN_PYTHON */
+    /* RUN_SQL / RUN_PYTHON: the step only matters to databases that ran it as it
+     * came (a data fix, a one-off backfill), so folding the history for a
+     * squash drops it (pw_optimize), as Django's elidable=True. False: it is
+     * kept, and nothing is moved across it. */
+    bool elidable;
 } pw_op;
 
 typedef struct {
