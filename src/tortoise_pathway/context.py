@@ -154,6 +154,17 @@ class Context:
                 else:
                     self.progress_rows[key] = p
         self.connected = self.connected or not read_only
+        if self.migrations is not None:
+            # a squashed migration whose replaced migrations are all applied counts as
+            # applied, and gets its own row (the replaced files may then go)
+            for key in self.migrations.use_replacements(rows):
+                if key in rows:
+                    continue
+                m = self.migrations.migrations[key]
+                if not read_only:
+                    recorder = self.app_recorder(key[0])
+                    await recorder.record_applied(recorder.client, key[0], key[1], m.checksum)
+                rows[key] = AppliedMigration(key[0], key[1], m.checksum, None)
         return rows
 
     @contextlib.asynccontextmanager
@@ -174,8 +185,10 @@ class Context:
         for key in sorted(applied):
             if key[0] not in self.project.apps:
                 continue
-            m = migrations.migrations.get(key)
+            m = migrations.loaded.get(key)
             label = f"{key[0]}.{key[1]}"
+            if m is None and migrations.accounted(key):
+                continue  # replaced by a squashed migration, its file deleted
             if m is None:
                 raise ChangedMigrationError(
                     f"applied migration {label} has no file in {self.migrations_dir / key[0]}",

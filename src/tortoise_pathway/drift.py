@@ -79,7 +79,7 @@ async def database_drift(ctx: Context, conn: str, apps: list[str],
     conn_apps = ctx.project.apps_on(conn)
     drift = Drift(conn, dialect, [a for a in conn_apps if a in apps])
     keys = [k for k in migrations.order() if k[0] in conn_apps and k in applied]
-    missing = sorted(k for k in applied if k[0] in conn_apps and k not in migrations.migrations)
+    missing = sorted(k for k in applied if k[0] in conn_apps and not migrations.accounted(k))
     for k in missing:
         drift.problems.append(f"applied migration {k[0]}.{k[1]} has no file: the state it "
                               "left cannot be compared")

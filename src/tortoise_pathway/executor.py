@@ -68,13 +68,18 @@ class Executor:
 
     async def _body(self, migration: Migration, connection: Any, backward: bool) -> None:
         migration.connection = connection
+        # a squashed migration's row comes and goes with those of the migrations it replaces;
+        # its own is written first and deleted last (while it is there, the squashed
+        # migration is used and counts as applied, whatever rows of theirs there are)
+        rows = [(migration.app, migration.name, migration.checksum), *migration.replaced_rows]
         if backward:
             await migration.revert()
-            await self.recorder.record_reverted(connection, migration.app, migration.name)
+            for app, name, _ in reversed(rows):
+                await self.recorder.record_reverted(connection, app, name)
         else:
             await migration.apply()
-            await self.recorder.record_applied(connection, migration.app, migration.name,
-                                               migration.checksum)
+            for app, name, checksum in rows:
+                await self.recorder.record_applied(connection, app, name, checksum)
 
     async def _run_atomic(self, migration: Migration, backward: bool) -> None:
         sqlite = self.dialect == "sqlite"

@@ -3,7 +3,8 @@
 A facade: it resolves the config once (config.py), owns the Context every command shares
 (context.py), and hands each call to the module that does the work: migrate.py (migrate,
 rollback, status), makemigrations.py, merge.py (makemigrations --merge), drift.py (check),
-adopt.py (adopt, --fake-initial), preview.py (sqlmigrate, --plan, migrate --sql).
+adopt.py (adopt, --fake-initial), preview.py (sqlmigrate, --plan, migrate --sql),
+squash.py (squashmigrations).
 The CLI is a thin layer over it.
 """
 
@@ -18,6 +19,7 @@ from . import makemigrations as _makemigrations
 from . import merge as _merge
 from . import migrate as _migrate
 from . import preview as _preview
+from . import squash as _squash
 from .config import resolve
 from .context import Context, Reporter
 from .loader import Key, MigrationSet
@@ -29,9 +31,10 @@ CheckReport = _drift.CheckReport
 AdoptReport = _adopt.AdoptReport
 PlanPreview = _preview.PlanPreview
 Merged = _merge.Merged
+Squashed = _squash.Squashed
 
 __all__ = ["AdoptReport", "CheckReport", "MadeMigration", "Merged", "MigrationStatus",
-           "PlanPreview", "TortoisePathwayIntegrator", "setup_and_migrate"]
+           "PlanPreview", "Squashed", "TortoisePathwayIntegrator", "setup_and_migrate"]
 
 
 class TortoisePathwayIntegrator:
@@ -136,6 +139,13 @@ class TortoisePathwayIntegrator:
         operations, when their branches change the same objects. Needs
         ``initialize(connect=False, heads_ok=True)`` first."""
         return _merge.merge(self.ctx, self._apps(app), name=name, dry_run=dry_run)
+
+    def squash_migrations(self, app: str, end: str, start: str | None = None,
+                          name: str | None = None) -> Squashed:
+        """Writes one migration that replaces app's migrations from ``start`` (default: the
+        first) to ``end``, their operations folded by the optimizer. Needs
+        ``initialize(connect=False)`` first."""
+        return _squash.squash(self.ctx, app, end, start=start, name=name)
 
     async def check(self, app: str | None = None, sql: bool = False) -> CheckReport:
         """Model changes without a migration, and every difference between each database and

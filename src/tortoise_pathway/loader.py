@@ -113,6 +113,12 @@ def load_file(path: Path, app: str) -> tuple[Migration, list[Key]]:
                     checksum=hashlib.sha256(source).hexdigest())
     deps = _normalize_dependencies(cls.dependencies, app, path)
     try:
+        replaces = _normalize_dependencies(cls.replaces, app, path)
+    except MigrationFileError:
+        raise MigrationFileError(f"{path}: replaces must list (app, name) pairs or names",
+                                 path=str(path)) from None
+    migration.replaced = replaces
+    try:
         migration.ops_data()
     except Exception as e:
         raise MigrationFileError(f"{path}: invalid operation: {e}", path=str(path)) from e
@@ -120,23 +126,82 @@ def load_file(path: Path, app: str) -> tuple[Migration, list[Key]]:
 
 
 class MigrationSet:
-    """Every loaded migration of the apps asked for, and the graph over them."""
+    """Every loaded migration of the apps asked for, and the graph over them.
+
+    A squashed migration (``replaces``) and the migrations it replaces are never both in the
+    graph (``migrations``, ``deps``, ``nodes``): where none of the replaced ones is applied,
+    or all are, the squashed one stands for them (and counts as applied when they are), else
+    the replaced ones are used until they all are (unless it is applied itself); once their
+    files are gone it is a
+    migration like any other. ``use_replacements`` decides, given what is applied
+    (``load`` decides as for an empty database); dependencies on the side left out are moved
+    to the side in use. ``loaded`` keeps every file."""
 
     def __init__(self, migrations: dict[Key, Migration], deps: dict[Key, list[Key]],
                  foreign: list[Path] | None = None) -> None:
-        self.migrations = migrations
-        self.deps = deps
+        #: every migration file loaded, and its own dependencies
+        self.loaded = dict(migrations)
+        self.loaded_deps = dict(deps)
         #: files of the migrations folders that are another tool's (Aerich's), left alone
         self.foreign: list[Path] = foreign if foreign is not None else []
-        self.nodes = [(k[0], k[1], deps[k]) for k in sorted(migrations)]
+        self.migrations: dict[Key, Migration] = {}
+        self.deps: dict[Key, list[Key]] = {}
+        self.nodes: list[tuple[str, str, list[Key]]] = []
         self._order: list[Key] | None = None
+        #: replaced migration -> the squashed migration that replaces it
+        self.replaced_by: dict[Key, Key] = {}
+        self._applied: set[Key] = set()
+        self.use_replacements(())
+
+    def use_replacements(self, applied: Iterable[Key]) -> list[Key]:
+        """Puts in the graph each squashed migration or the migrations it replaces, as
+        ``applied`` says (see the class); returns the squashed migrations in use whose
+        replaced migrations are all applied (they count as applied)."""
+        done = self._applied = set(applied)
+        migrations, remap, complete = dict(self.loaded), {}, []
+        self.replaced_by = {}
+        for key in sorted(self.loaded):
+            m = self.loaded[key]
+            for r in m.replaced:
+                self.replaced_by[r] = key
+            present = [r for r in m.replaced if r in self.loaded]
+            m.replaced_rows = []
+            for r in m.replaced:
+                if r not in self.loaded:  # deleted: a dependency on it means this one
+                    remap[r] = key
+            if not present:
+                continue
+            applied_now = [r for r in present if r in done]
+            if applied_now and len(applied_now) < len(present) and key not in done:
+                del migrations[key]  # the replaced ones until they all are applied
+                remap[key] = present[-1]
+                continue
+            for r in present:
+                migrations.pop(r, None)
+                remap[r] = key
+            m.replaced_rows = [(r[0], r[1], self.loaded[r].checksum) for r in present]
+            if applied_now:
+                complete.append(key)
+        self.migrations = migrations
+        self.deps = {k: list(dict.fromkeys(remap.get(d, d) for d in self.loaded_deps[k]))
+                     for k in migrations}
+        self._rebuild()
+        return complete
+
+    def accounted(self, key: Key) -> bool:
+        """Whether an applied migration is known: in the graph, or replaced by a squashed
+        migration in the graph (whose file may be all that is left)."""
+        return key in self.migrations or self.replaced_by.get(key) in self.migrations
+
+    def _rebuild(self) -> None:
+        self.nodes = [(k[0], k[1], self.deps[k]) for k in sorted(self.migrations)]
+        self._order = None
 
     def add(self, migration: Migration, deps: list[Key]) -> None:
         """Adds a migration just written (the graph is built anew)."""
-        self.migrations[migration.key] = migration
-        self.deps[migration.key] = deps
-        self.nodes = [(k[0], k[1], self.deps[k]) for k in sorted(self.migrations)]
-        self._order = None
+        self.loaded[migration.key] = migration
+        self.loaded_deps[migration.key] = deps
+        self.use_replacements(self._applied)
 
     def check(self, heads_ok: bool = False) -> None:
         """Raises on a missing dependency, a cycle, or (unless ``heads_ok``: a merge is what

@@ -40,6 +40,8 @@ class MigrationStatus:
     changed: bool = False
     #: (direction, steps done, steps in all) of an interrupted non-transactional run
     partial: tuple[str, int, int] | None = None
+    #: a squashed migration in use: how many migrations it stands for
+    replaces: int = 0
 
 
 @dataclass
@@ -359,7 +361,8 @@ async def status(ctx: Context, apps: list[str]) -> list[MigrationStatus]:
             changed = bool(row and row.checksum != migrations.migrations[key].checksum)
             p = ctx.progress_rows.get(key)
             out.append(MigrationStatus(a, key[1], row is not None, changed=changed,
-                                       partial=(p.direction, p.done, p.total) if p else None))
-        for key in sorted(k for k in applied if k[0] == a and k not in migrations.migrations):
+                                       partial=(p.direction, p.done, p.total) if p else None,
+                                       replaces=len(migrations.migrations[key].replaced_rows)))
+        for key in sorted(k for k in applied if k[0] == a and not migrations.accounted(k)):
             out.append(MigrationStatus(a, key[1], True, file_missing=True))
     return out

@@ -33,6 +33,9 @@ class Migration:
     operations: ClassVar[list[Operation]] = []
     #: False for migrations whose statements cannot run inside a transaction.
     atomic: ClassVar[bool] = True
+    #: a squashed migration: the migrations it stands for, (app, name) or names of its app
+    #: (squashmigrations writes it; the loader uses it or them, see MigrationSet)
+    replaces: ClassVar[list[Any]] = []
 
     def __init__(self, app: str = "", name: str = "", path: Path | None = None,
                  checksum: str = "") -> None:
@@ -52,6 +55,11 @@ class Migration:
         self.skip_steps = 0
         #: awaited with (steps done, steps in all) after each step (set by the executor)
         self.after_step: Callable[[int, int], Awaitable[None]] | None = None
+        #: the migrations a squashed migration replaces (``replaces``, normalized)
+        self.replaced: list[tuple[str, str]] = []
+        #: a squashed migration in use: the (app, name, checksum) of the migrations it
+        #: replaces whose files are there; their history rows come and go with its own
+        self.replaced_rows: list[tuple[str, str, str]] = []
 
     @property
     def key(self) -> tuple[str, str]:

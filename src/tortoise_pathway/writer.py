@@ -165,8 +165,8 @@ def describe(op: Mapping[str, Any]) -> str:
 
 
 def render(operations: Sequence[Mapping[str, Any]], dependencies: Sequence[tuple[str, str]],
-           title: str) -> str:
-    """The text of a migration file."""
+           title: str, replaces: Sequence[tuple[str, str]] = ()) -> str:
+    """The text of a migration file (``replaces``: of a squashed migration)."""
     # A title with a quote, a backslash or a control character (e.g. from --name) is written
     # as an escaped one-line string: inside triple quotes it could end the string early.
     plain = '"' not in title and "\\" not in title and title.replace("\n", "").isprintable()
@@ -180,6 +180,10 @@ def render(operations: Sequence[Mapping[str, Any]], dependencies: Sequence[tuple
         out.append(f"{INDENT}]")
     else:
         out.append(f"{INDENT}dependencies: list = []")
+    if replaces:
+        out.append(f"{INDENT}replaces = [")
+        out += [f"{INDENT * 2}({_str(a)}, {_str(n)})," for a, n in replaces]
+        out.append(f"{INDENT}]")
     if operations:
         out.append(f"{INDENT}operations = [")
         out += [_operation(op, 2) for op in operations]

@@ -339,3 +339,79 @@ def test_aerich_files_are_left_alone(tmp_path: Path) -> None:
     assert loader.is_aerich_migration(AERICH_FILE.encode())
     assert not loader.is_aerich_migration(
         AERICH_FILE.encode() + b"\nclass Migration(migration.Migration):\n    pass\n")
+
+
+# ---- squashed migrations: which side of a replacement is in the graph ----------------------
+
+def squashed_set(tmp_path: Path, originals: bool = True) -> loader.MigrationSet:
+    """models: 0001 <- 0002 <- 0003, squashed by 0001_squashed (0001, 0002); 0003 depends on
+    0002; app other's 0001 depends on models.0001."""
+    d = tmp_path / "models"
+    if originals:
+        write(d, "0001.py", migration_source())
+        write(d, "0002.py", migration_source('["0001"]'))
+    write(d, "0003.py", migration_source('["0002"]'))
+    write(d, "0001_squashed.py", HEADER + textwrap.dedent("""\
+        class Migration(migration.Migration):
+            dependencies: list = []
+            replaces = ["0001", ("models", "0002")]
+            operations: list = []
+        """))
+    write(tmp_path / "other", "0001.py", migration_source('[("models", "0001")]'))
+    return loader.load(tmp_path, ["models", "other"])
+
+
+def test_squashed_migration_stands_for_unapplied_ones(tmp_path: Path) -> None:
+    s = squashed_set(tmp_path)
+    s.check()
+    assert s.app_order("models") == [("models", "0001_squashed"), ("models", "0003")]
+    # dependencies on the replaced migrations move to it
+    assert s.deps[("models", "0003")] == [("models", "0001_squashed")]
+    assert s.deps[("other", "0001")] == [("models", "0001_squashed")]
+    assert s.migrations[("models", "0001_squashed")].replaced_rows == [
+        ("models", "0001", s.loaded[("models", "0001")].checksum),
+        ("models", "0002", s.loaded[("models", "0002")].checksum)]
+    assert s.accounted(("models", "0001")) and s.accounted(("models", "0002"))
+
+
+def test_squashed_migration_counts_as_applied_when_all_replaced_are(tmp_path: Path) -> None:
+    s = squashed_set(tmp_path)
+    assert s.use_replacements([("models", "0001"), ("models", "0002")]) == [
+        ("models", "0001_squashed")]
+    assert ("models", "0002") not in s.migrations
+
+
+def test_some_replaced_applied_keeps_the_originals(tmp_path: Path) -> None:
+    s = squashed_set(tmp_path)
+    assert s.use_replacements([("models", "0001")]) == []
+    s.check()
+    assert s.app_order("models") == [("models", "0001"), ("models", "0002"), ("models", "0003")]
+    assert ("models", "0001_squashed") not in s.migrations
+    assert s.deps[("other", "0001")] == [("models", "0001")]
+    # unless the squashed migration itself is applied (its row is written first)
+    s.use_replacements([("models", "0001"), ("models", "0001_squashed")])
+    assert ("models", "0001") not in s.migrations
+    assert ("models", "0001_squashed") in s.migrations
+
+
+def test_squashed_migration_without_its_replaced_files(tmp_path: Path) -> None:
+    s = squashed_set(tmp_path, originals=False)
+    # other.0001 still names models.0001 (replaced): it now depends on the squashed one;
+    # models.0003 names 0002, also replaced
+    s.use_replacements([])
+    s.check()
+    assert s.deps[("other", "0001")] == [("models", "0001_squashed")]
+    assert s.deps[("models", "0003")] == [("models", "0001_squashed")]
+    assert s.migrations[("models", "0001_squashed")].replaced_rows == []
+    assert s.accounted(("models", "0002"))
+    assert not s.accounted(("models", "0009"))
+
+
+def test_replaces_of_a_bad_shape(tmp_path: Path) -> None:
+    write(tmp_path / "models", "0001.py", HEADER + textwrap.dedent("""\
+        class Migration(migration.Migration):
+            replaces = [42]
+        """))
+    with pytest.raises(MigrationFileError) as e:
+        loader.load(tmp_path, ["models"])
+    assert "replaces must list (app, name) pairs or names" in str(e.value)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..exceptions import NothingToDo, PathwayError
-from . import adopt, check, makemigrations, migrate, output, showmigrations, sqlmigrate
+from . import adopt, check, makemigrations, migrate, output, showmigrations, sqlmigrate, squash
 
 DESCRIPTION = "Schema migrations for Tortoise ORM."
 
@@ -37,7 +37,7 @@ from the current directory. Without --config, [tool.tortoise-pathway] config = "
 ./pyproject.toml is used, else where Tortoise's CLI and Aerich look: the TORTOISE_ORM
 environment variable, [tool.tortoise] tortoise_orm, [tool.aerich] tortoise_orm."""
 
-COMMANDS = (makemigrations, migrate, showmigrations, sqlmigrate, check, adopt)
+COMMANDS = (makemigrations, migrate, showmigrations, sqlmigrate, squash, check, adopt)
 
 
 def _common(p: argparse.ArgumentParser, default: Any) -> None:
