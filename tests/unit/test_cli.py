@@ -245,6 +245,21 @@ def test_unreachable_database(project: Project) -> None:
     assert "Migrations for 'models':" in ok(project, "makemigrations")
 
 
+def test_sqlite_file_that_cannot_be_opened(project: Project) -> None:
+    """aiosqlite stops the thread of a connection that failed to open without waiting for
+    it; ended after the event loop, it used to print a traceback under the error (a race:
+    run a few times)."""
+    (project.root / "proj" / "config.py").write_text(
+        'TORTOISE_ORM = {"connections": {"default": "sqlite:///no/such/dir/db.sqlite3"}, '
+        '"apps": {"models": {"models": ["proj.models"]}}}\n')
+    for _ in range(4):
+        one_error(run(project, "migrate"),
+                  r"cannot use database connection 'default' \(sqlite\): unable to open "
+                  "database file",
+                  "check that the database server runs, the database exists and the "
+                  "credentials in the config are right")
+
+
 def test_target_migration_that_does_not_exist(project: Project) -> None:
     ok(project, "makemigrations")
     one_error(run(project, "migrate", "--app", "models", "20990101"),

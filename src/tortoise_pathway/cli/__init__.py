@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from typing import Any
@@ -88,6 +89,21 @@ async def _run(args: argparse.Namespace) -> int:
         return code
     finally:
         await integrator.close()
+        await _sqlite_threads_done()
+
+
+async def _sqlite_threads_done(limit: float = 2.0) -> None:
+    """Waits (briefly) for aiosqlite's worker threads to end while the event loop still
+    runs: a connection that failed to open stops its thread without waiting for it, and a
+    thread that finishes after the loop closed prints a traceback ("Event loop is closed")
+    over the one-line error."""
+    import threading
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and any(
+            t.is_alive() and t.name.endswith("(_connection_worker_thread)")
+            for t in threading.enumerate()):
+        await asyncio.sleep(0.01)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
