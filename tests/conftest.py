@@ -195,7 +195,8 @@ class Project:
         (self.root / "proj" / f"{app}.py").write_text(
             "from tortoise import fields, models\n\n" + textwrap.dedent(source))
 
-    def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, ok: bool | None = True) -> subprocess.CompletedProcess[str]:
+        """Runs the CLI; ``ok``: it must succeed (True), fail (False), or either (None)."""
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         proc = subprocess.run(
             [sys.executable, "-m", "tortoise_pathway", "--config", "proj.config", *args],
@@ -203,7 +204,7 @@ class Project:
         if ok and proc.returncode != 0:
             raise AssertionError(f"command {args} failed ({proc.returncode}):\n"
                                  f"{proc.stdout}\n{proc.stderr}")
-        if not ok and proc.returncode == 0:
+        if ok is False and proc.returncode == 0:
             raise AssertionError(f"command {args} succeeded but should fail:\n{proc.stdout}")
         return proc
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import _engine, writer
 from .context import Context
 from .exceptions import ConfigError, UnsupportedError
-from .loader import Key
+from .loader import Key, MigrationSet
 from .ops import RunPython
 
 
@@ -59,12 +59,29 @@ def squash(ctx: Context, app: str, end: str, start: str | None = None,
     deps: list[Key] = []
     for k in keys:
         deps += [d for d in migrations.deps[k] if d not in keys and d not in deps]
+    _refuse_cycle(migrations, keys, deps)
     stamp = first[1].split("_", 1)[0]
     file_name = f"{stamp}_{writer.slugify(name)}" if name else f"{stamp}_squashed_{last[1]}"
     title = f"Squashed {len(keys)} migrations of {app}: {first[1]} to {last[1]}."
     text = writer.render(folded, deps, title, replaces=keys)
     path = writer.write(ctx.migrations_dir / app, file_name, text)
     return Squashed(app, path, keys, len(ops), len(folded))
+
+
+def _refuse_cycle(migrations: MigrationSet, keys: list[Key], deps: list[Key]) -> None:
+    """One migration standing for the range depends on all the range's outside dependencies;
+    one of them that itself depends on a migration of the range would close a cycle (another
+    app's migration between two of the range's)."""
+    inside = set(keys)
+    for d in deps:
+        back = [k for k in migrations.plan([], [d]) if k in inside]
+        if back:
+            raise UnsupportedError(
+                f"cannot squash {keys[0][1]}..{keys[-1][1]}: {d[0]}.{d[1]} depends on "
+                f"{back[-1][0]}.{back[-1][1]} of the range while the range depends on it, "
+                "so one migration standing for the range would make a dependency cycle",
+                path=f"{keys[0][0]}.{keys[-1][1]}",
+                hint=f"squash the migrations before {d[0]}.{d[1]} is needed, or after it")
 
 
 def _refuse_code(ctx: Context, keys: list[Key]) -> None:
