@@ -28,7 +28,7 @@ HISTORY: list[list[ops.Operation]] = [
         ops.AddField("users", ops.Column("age", "INT", null=True)),
         ops.RenameField("users", "email", "mail"),
         ops.RunSQL("UPDATE users SET age = 0", elidable=True),
-        ops.AlterField("users", ops.Column("age", "SMALLINT", default=0)),
+        ops.AlterField("users", ops.Column("age", "SMALLINT"), fill=0),
         ops.AddIndex("users", ops.Index("idx_users_age", ["age"])),
         ops.AddField("posts", ops.Column("title", "VARCHAR(100)", default="")),
     ],
@@ -48,8 +48,8 @@ def flat(history: list[list[ops.Operation]]) -> list[dict[str, Any]]:
 def test_folds_a_history_into_its_tables() -> None:
     data = flat(HISTORY)
     folded = _engine.optimize(data)
-    # two tables made as they end up, and the rename of posts, which the key of no
-    # other table needs: everything else folded into the creations
+    # two tables made as they end up: everything else folded into their creations (the
+    # rename of posts too, as no key of another table names posts)
     assert [op["op"] for op in folded] == ["create_model", "create_model"]
     users, articles = folded[0]["table"], folded[1]["table"]
     assert users["name"] == "users" and users["comment"] == "People"
@@ -70,11 +70,11 @@ def test_folds_from_a_start_state() -> None:
     folded = _engine.optimize(rest, start)
     assert _engine.replay([flat(HISTORY[:1]), folded]) == _engine.replay([flat(HISTORY)])
     # the tables of the start state are changed, not made: the elidable SQL is dropped, so
-    # add_field folds with the alter_field after it; the index comes and goes; renames stay,
-    # and so does an alter_field under the table's new name (a rename is not folded into
-    # the operations after it)
+    # add_field folds with the alter_field after it (the rows get the fill the alter gave
+    # them); the index comes and goes; renames stay, and so does an alter_field under the
+    # table's new name (a rename is not folded into the operations after it)
     assert folded == [
-        ops.AddField("users", ops.Column("age", "SMALLINT", default=0)).to_dict(),
+        ops.AddField("users", ops.Column("age", "SMALLINT"), fill=0).to_dict(),
         ops.RenameField("users", "email", "mail").to_dict(),
         ops.AddField("posts", ops.Column("title", "VARCHAR(100)", default="")).to_dict(),
         ops.RenameModel("posts", "articles").to_dict(),
@@ -97,6 +97,18 @@ def test_run_sql_and_run_python_are_barriers_unless_elidable() -> None:
                              remove], start) == []
     assert _engine.optimize([add, ops.RunPython(print, elidable=True).to_dict(), remove],
                             start) == []
+
+
+def test_rows_of_an_existing_table_keep_their_values() -> None:
+    start = _engine.replay([flat(HISTORY[:1])])
+    # the rows get 7 from the default; a folded add_field with default 8 would give them 8
+    data = [ops.AddField("users", ops.Column("n", "INT", default=7)).to_dict(),
+            ops.AlterField("users", ops.Column("n", "INT", default=8)).to_dict()]
+    assert _engine.optimize(data, start) == data
+    # without a default of its own, the folded add_field fills them with 7
+    data[1] = ops.AlterField("users", ops.Column("n", "BIGINT")).to_dict()
+    assert _engine.optimize(data, start) == [
+        ops.AddField("users", ops.Column("n", "BIGINT"), fill=7).to_dict()]
 
 
 def test_a_foreign_key_in_between_keeps_a_rename_out_of_the_creation() -> None:
