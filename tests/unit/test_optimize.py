@@ -3,6 +3,7 @@ spell them, folded into fewer, with the same schema as ``_engine.replay`` builds
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,46 @@ def test_a_foreign_key_in_between_keeps_a_rename_out_of_the_creation() -> None:
     ]
     assert _engine.optimize(data) == data
     assert _engine.replay([data])["tables"][1]["columns"][1]["fk"]["column"] == "uid"
+
+
+def sqlite_catalog(history: list[list[dict[str, Any]]], run: list[dict[str, Any]],
+                   rows: str = "") -> dict[str, Any]:
+    """Runs the SQLite statements of `history` then `rows` then `run` in a new database;
+    returns its catalog (columns, indexes, foreign keys per table) and rows."""
+    conn = sqlite3.connect(":memory:")
+    for per_op in _engine.render([], history, "sqlite")[0] if history else []:
+        for sql in per_op:
+            conn.execute(sql)
+    if rows:
+        conn.executescript(rows)
+    for per_op in _engine.render(history, [run], "sqlite")[0]:
+        for sql in per_op:
+            conn.execute(sql)
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    out: dict[str, Any] = {}
+    for t in tables:
+        out[t] = {
+            "columns": conn.execute(f'PRAGMA table_info("{t}")').fetchall(),
+            "indexes": sorted(r[1:3] for r in conn.execute(f'PRAGMA index_list("{t}")')),
+            "fks": conn.execute(f'PRAGMA foreign_key_list("{t}")').fetchall(),
+            "rows": conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall(),
+        }
+    return out
+
+
+def test_the_folded_sql_builds_the_same_sqlite_database() -> None:
+    data = flat(HISTORY)
+    folded = _engine.optimize(data)
+    assert len(folded) < len(data)
+    assert sqlite_catalog([], folded) == sqlite_catalog([], data)
+    # from a start state whose tables have rows: the rows end the same
+    first = flat(HISTORY[:1])
+    rest = flat(HISTORY[1:])
+    folded = _engine.optimize(rest, _engine.replay([first]))
+    rows = ("INSERT INTO users (email) VALUES ('a@x'), ('b@x');"
+            "INSERT INTO posts (author_id) VALUES (1), (2);")
+    assert sqlite_catalog([first], folded, rows) == sqlite_catalog([first], rest, rows)
 
 
 def test_the_result_writes_and_loads_back(tmp_path: Path) -> None:
