@@ -3,6 +3,7 @@ spell them, folded into fewer, with the same schema as ``_engine.replay`` builds
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ HISTORY: list[list[ops.Operation]] = [
         ops.AddField("users", ops.Column("age", "INT", null=True)),
         ops.RenameField("users", "email", "mail"),
         ops.RunSQL("UPDATE users SET age = 0", elidable=True),
-        ops.AlterField("users", ops.Column("age", "SMALLINT", default=0)),
+        ops.AlterField("users", ops.Column("age", "SMALLINT"), fill=0),
         ops.AddIndex("users", ops.Index("idx_users_age", ["age"])),
         ops.AddField("posts", ops.Column("title", "VARCHAR(100)", default="")),
     ],
@@ -48,8 +49,8 @@ def flat(history: list[list[ops.Operation]]) -> list[dict[str, Any]]:
 def test_folds_a_history_into_its_tables() -> None:
     data = flat(HISTORY)
     folded = _engine.optimize(data)
-    # two tables made as they end up, and the rename of posts, which the key of no
-    # other table needs: everything else folded into the creations
+    # two tables made as they end up: everything else folded into their creations (the
+    # rename of posts too, as no key of another table names posts)
     assert [op["op"] for op in folded] == ["create_model", "create_model"]
     users, articles = folded[0]["table"], folded[1]["table"]
     assert users["name"] == "users" and users["comment"] == "People"
@@ -70,11 +71,11 @@ def test_folds_from_a_start_state() -> None:
     folded = _engine.optimize(rest, start)
     assert _engine.replay([flat(HISTORY[:1]), folded]) == _engine.replay([flat(HISTORY)])
     # the tables of the start state are changed, not made: the elidable SQL is dropped, so
-    # add_field folds with the alter_field after it; the index comes and goes; renames stay,
-    # and so does an alter_field under the table's new name (a rename is not folded into
-    # the operations after it)
+    # add_field folds with the alter_field after it (the rows get the fill the alter gave
+    # them); the index comes and goes; renames stay, and so does an alter_field under the
+    # table's new name (a rename is not folded into the operations after it)
     assert folded == [
-        ops.AddField("users", ops.Column("age", "SMALLINT", default=0)).to_dict(),
+        ops.AddField("users", ops.Column("age", "SMALLINT"), fill=0).to_dict(),
         ops.RenameField("users", "email", "mail").to_dict(),
         ops.AddField("posts", ops.Column("title", "VARCHAR(100)", default="")).to_dict(),
         ops.RenameModel("posts", "articles").to_dict(),
@@ -99,6 +100,18 @@ def test_run_sql_and_run_python_are_barriers_unless_elidable() -> None:
                             start) == []
 
 
+def test_rows_of_an_existing_table_keep_their_values() -> None:
+    start = _engine.replay([flat(HISTORY[:1])])
+    # the rows get 7 from the default; a folded add_field with default 8 would give them 8
+    data = [ops.AddField("users", ops.Column("n", "INT", default=7)).to_dict(),
+            ops.AlterField("users", ops.Column("n", "INT", default=8)).to_dict()]
+    assert _engine.optimize(data, start) == data
+    # without a default of its own, the folded add_field fills them with 7
+    data[1] = ops.AlterField("users", ops.Column("n", "BIGINT")).to_dict()
+    assert _engine.optimize(data, start) == [
+        ops.AddField("users", ops.Column("n", "BIGINT"), fill=7).to_dict()]
+
+
 def test_a_foreign_key_in_between_keeps_a_rename_out_of_the_creation() -> None:
     data = [
         ops.CreateModel("users", [ops.Column("id", "INT", pk=True)]).to_dict(),
@@ -110,6 +123,46 @@ def test_a_foreign_key_in_between_keeps_a_rename_out_of_the_creation() -> None:
     ]
     assert _engine.optimize(data) == data
     assert _engine.replay([data])["tables"][1]["columns"][1]["fk"]["column"] == "uid"
+
+
+def sqlite_catalog(history: list[list[dict[str, Any]]], run: list[dict[str, Any]],
+                   rows: str = "") -> dict[str, Any]:
+    """Runs the SQLite statements of `history` then `rows` then `run` in a new database;
+    returns its catalog (columns, indexes, foreign keys per table) and rows."""
+    conn = sqlite3.connect(":memory:")
+    for per_op in _engine.render([], history, "sqlite")[0] if history else []:
+        for sql in per_op:
+            conn.execute(sql)
+    if rows:
+        conn.executescript(rows)
+    for per_op in _engine.render(history, [run], "sqlite")[0]:
+        for sql in per_op:
+            conn.execute(sql)
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    out: dict[str, Any] = {}
+    for t in tables:
+        out[t] = {
+            "columns": conn.execute(f'PRAGMA table_info("{t}")').fetchall(),
+            "indexes": sorted(r[1:3] for r in conn.execute(f'PRAGMA index_list("{t}")')),
+            "fks": conn.execute(f'PRAGMA foreign_key_list("{t}")').fetchall(),
+            "rows": conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall(),
+        }
+    return out
+
+
+def test_the_folded_sql_builds_the_same_sqlite_database() -> None:
+    data = flat(HISTORY)
+    folded = _engine.optimize(data)
+    assert len(folded) < len(data)
+    assert sqlite_catalog([], folded) == sqlite_catalog([], data)
+    # from a start state whose tables have rows: the rows end the same
+    first = flat(HISTORY[:1])
+    rest = flat(HISTORY[1:])
+    folded = _engine.optimize(rest, _engine.replay([first]))
+    rows = ("INSERT INTO users (email) VALUES ('a@x'), ('b@x');"
+            "INSERT INTO posts (author_id) VALUES (1), (2);")
+    assert sqlite_catalog([first], folded, rows) == sqlite_catalog([first], rest, rows)
 
 
 def test_the_result_writes_and_loads_back(tmp_path: Path) -> None:

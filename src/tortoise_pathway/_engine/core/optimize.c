@@ -309,30 +309,60 @@ static bool table_has_text(const pw_table *t) {
     return false;
 }
 
-/* Whether column c cannot be added NOT NULL to a table with rows without a
- * one-off fill (what render_with_fill gives one to). */
-static bool needs_fill(const pw_column *c) {
-    return !c->null && !c->pk && c->def.kind == PW_DEFAULT_NONE && !pw_column_is_generated(c);
+/* Whether a NOT NULL change of column c fills NULLs with the operation's
+ * one-off fill (what pw_sql_render_op does on every dialect). */
+static bool takes_fill(const pw_column *c) {
+    return !c->null && !c->pk && !pw_column_is_generated(c);
 }
 
-/* The fill of an add_field / alter_field (first, column `was`) followed by
- * an alter_field (second, new column `now`) folded into one: the first's,
- * else the second's, else, for an add_field whose new column needs a fill,
- * the first column's default (what the rows got). False: do not fold (the
- * first fill gave the rows values a nullable column would not keep). */
-static bool folded_fill(const pw_op *first, const pw_op *second, pw_default *out) {
-    const pw_column *now = second->column;
-    if (first->fill.kind != PW_DEFAULT_NONE) {
-        if (now->null) return false;
-        *out = first->fill;
-        return true;
+static bool same_generated(const pw_column *x, const pw_column *y) {
+    for (int d = 0; d < PW_DIALECT_COUNT; d++)
+        if (!pw_str_eq(x->generated[d], y->generated[d])) return false;
+    return true;
+}
+
+/* add_field x (column c, fill fx) then alter_field y (column n, fill fy)
+ * folded into add_field n with *fill: true when the rows a table has get the
+ * values the two steps give them. Those get c's default, else fx, then fy
+ * where still NULL; the folded step gives n's default, else the fill. A
+ * generated n computes them either way; a generated c does not fold (what a
+ * column turning plain keeps of computed values depends on the database). */
+static bool add_alter_fill(const pw_op *x, const pw_op *y, pw_default *fill) {
+    const pw_column *c = x->column, *n = y->column;
+    pw_default v;
+    memset(fill, 0, sizeof *fill);
+    memset(&v, 0, sizeof v);
+    if (pw_column_is_generated(n)) return true;
+    if (pw_column_is_generated(c)) return false;
+    if (c->def.kind != PW_DEFAULT_NONE) v = c->def;
+    else if (takes_fill(c)) v = x->fill;
+    if (v.kind == PW_DEFAULT_NONE && takes_fill(n)) v = y->fill;
+    if (n->def.kind != PW_DEFAULT_NONE) return pw_default_equal(&n->def, &v);
+    if (v.kind == PW_DEFAULT_NONE) return true;
+    if (!takes_fill(n)) return false; /* the rows would lose v */
+    *fill = v;
+    return true;
+}
+
+/* alter_field x (c0 -> c1, fill fx) then alter_field y (c1 -> c2, fill fy)
+ * folded into one from c0 to c2 with *fill: true when the rows get the same
+ * values. Only NULLs of a nullable c0 are filled: by fx when c1 takes it
+ * (then c2 must take the fold's fill, or the rows would lose fx), else by fy
+ * when c2 takes it. A generated c1 unlike both c0 and c2 (values computed in
+ * between, kept or not by the database) does not fold; c0 unknown neither. */
+static bool alter_alter_fill(const pw_column *c0, const pw_op *x, const pw_op *y,
+                             pw_default *fill) {
+    const pw_column *c1 = x->column, *c2 = y->column;
+    memset(fill, 0, sizeof *fill);
+    if (c0 == NULL) return false;
+    if (!same_generated(c1, c0) && !same_generated(c1, c2)) return false;
+    if (!c0->null) return true;
+    if (takes_fill(c1) && x->fill.kind != PW_DEFAULT_NONE) {
+        if (!takes_fill(c2)) return false;
+        *fill = x->fill;
+    } else if (takes_fill(c2)) {
+        *fill = y->fill;
     }
-    if (second->fill.kind != PW_DEFAULT_NONE) {
-        *out = second->fill;
-        return true;
-    }
-    memset(out, 0, sizeof *out);
-    if (first->kind == PW_OP_ADD_FIELD && needs_fill(now)) *out = first->column->def;
     return true;
 }
 
@@ -410,7 +440,8 @@ static int fold_into_create(pw_arena *a, const pw_op *x, const op_info *xi, cons
     pw_error_clear(&ignored);
     /* y applied after x, so it applies to the model; if it does not (which
      * the replay rules out), the pair is left alone. */
-    if (pw_op_apply_table(a, m, y, &ignored) != 0) return ignored.code == PW_ERR_NOMEM ? nomem(err) : 0;
+    if (pw_op_apply_table(a, m, y, &ignored) != 0)
+        return ignored.code == PW_ERR_NOMEM ? nomem(err) : 0;
     r->op = *x;
     r->op.model = m;
     r->op.table = m->name;
@@ -481,7 +512,7 @@ static int fold(pw_arena *a, const pw_op *x, const op_info *xi, const pw_op *y,
                    str_is(y->column->name, x->column->name)) {
             r->op = *x;
             r->op.column = y->column;
-            if (!folded_fill(x, y, &r->op.fill)) return 0;
+            if (!add_alter_fill(x, y, &r->op.fill)) return 0;
             r->kind = FOLD_ONE;
         } else if (y->kind == PW_OP_RENAME_FIELD && str_is(y->name, x->column->name) &&
                    y->new_name != NULL) {
@@ -495,12 +526,12 @@ static int fold(pw_arena *a, const pw_op *x, const op_info *xi, const pw_op *y,
         if (x->column == NULL) return 0;
         if (y->kind == PW_OP_ALTER_FIELD && y->column != NULL &&
             str_is(y->column->name, x->column->name)) {
-            if (xi->old != NULL && pw_column_equal(xi->old, y->column)) {
-                r->kind = FOLD_BOTH;
+            r->op = *y;
+            if (!alter_alter_fill(xi->old, x, y, &r->op.fill)) return 0;
+            if (pw_column_equal(xi->old, y->column)) {
+                r->kind = FOLD_BOTH; /* back to where it was, the rows too */
                 return 0;
             }
-            r->op = *y;
-            if (!folded_fill(x, y, &r->op.fill)) return 0;
             r->kind = FOLD_ONE;
             if ((rc = union_info(a, xi, yi, &r->info, err)) != 0) return rc;
             r->info.old = xi->old;
@@ -623,54 +654,69 @@ static bool same_schema(const pw_schema *x, const pw_schema *y) {
     return true;
 }
 
+/* Re-sets err, filled by a replay of the folded list, as the optimizer's own
+ * failure: PW_ERR_INVALID, the replay's message after "optimize: ". Keeps
+ * PW_ERR_NOMEM as it is. Returns the code. */
+static int optimizer_bug(pw_error *err, int rc) {
+    if (rc == PW_ERR_NOMEM) return rc;
+    char msg[PW_ERR_MESSAGE_MAX], path[PW_ERR_PATH_MAX];
+    memcpy(msg, err->message, sizeof msg);
+    memcpy(path, err->path, sizeof path);
+    msg[sizeof msg - 1] = '\0';
+    path[sizeof path - 1] = '\0';
+    return pw_error_set(err, PW_ERR_INVALID, path,
+                        "optimize: a folded operation does not apply (a bug of the "
+                        "optimizer): %.900s",
+                        msg);
+}
+
 int pw_optimize(pw_arena *a, const pw_schema *start, const pw_op *ops, size_t n, pw_oplist *out,
                 pw_error *err) {
     int rc = 0;
-    pw_schema *empty = NULL, *want = NULL, *got = NULL;
+    pw_schema *want = NULL, *got = NULL;
+    pw_oplist res = {0};
     work w = {NULL, NULL, 0};
-    if (start == NULL) {
-        if ((empty = pw_schema_new(a)) == NULL) return nomem(err);
-        start = empty;
+    if (start == NULL && (start = pw_schema_new(a)) == NULL) {
+        rc = nomem(err);
+        goto done;
     }
     /* The schema the input gives; an operation that does not apply is the
      * caller's error, located in the input as given. */
-    if ((want = pw_schema_copy(a, start)) == NULL) return nomem(err);
-    if ((rc = pw_ops_apply_all(a, want, ops, n, err)) != 0) return rc;
+    if ((want = pw_schema_copy(a, start)) == NULL) {
+        rc = nomem(err);
+        goto done;
+    }
+    if ((rc = pw_ops_apply_all(a, want, ops, n, err)) != 0) goto done;
 
     w.ops = pw_arena_calloc(a, n ? n : 1, sizeof *w.ops);
     w.info = pw_arena_calloc(a, n ? n : 1, sizeof *w.info);
-    if (w.ops == NULL || w.info == NULL) return nomem(err);
+    if (w.ops == NULL || w.info == NULL) {
+        rc = nomem(err);
+        goto done;
+    }
     for (size_t i = 0; i < n; i++) {
         bool elidable = (ops[i].kind == PW_OP_RUN_SQL || ops[i].kind == PW_OP_RUN_PYTHON) &&
                         ops[i].elidable;
         if (!elidable) w.ops[w.len++] = ops[i];
     }
     for (;;) {
-        if ((rc = analyze(a, start, &w, &got, err)) != 0) goto broken;
+        if ((rc = analyze(a, start, &w, &got, err)) != 0) {
+            rc = optimizer_bug(err, rc);
+            goto done;
+        }
         bool changed = false;
-        if ((rc = one_pass(a, &w, &changed, err)) != 0) return rc;
+        if ((rc = one_pass(a, &w, &changed, err)) != 0) goto done;
         if (!changed) break;
     }
     if (!same_schema(want, got)) {
         rc = pw_error_set(err, PW_ERR_INVALID, NULL,
                           "optimize: the folded operations do not give the schema the "
                           "operations give (a bug of the optimizer)");
-        return rc;
+        goto done;
     }
     for (size_t i = 0; i < w.len; i++)
-        if ((rc = pw_oplist_push(a, out, &w.ops[i], err)) != 0) return rc;
-    return 0;
-broken:
-    if (rc == PW_ERR_NOMEM) return rc;
-    {
-        char msg[PW_ERR_MESSAGE_MAX], path[PW_ERR_PATH_MAX];
-        memcpy(msg, err->message, sizeof msg);
-        memcpy(path, err->path, sizeof path);
-        msg[sizeof msg - 1] = '\0';
-        path[sizeof path - 1] = '\0';
-        return pw_error_set(err, PW_ERR_INVALID, path,
-                            "optimize: a folded operation does not apply (a bug of the "
-                            "optimizer): %.900s",
-                            msg);
-    }
+        if ((rc = pw_oplist_push(a, &res, &w.ops[i], err)) != 0) goto done;
+    *out = res;
+done:
+    return rc;
 }

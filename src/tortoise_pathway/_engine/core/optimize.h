@@ -33,7 +33,8 @@
  *   add_field c       + rename_field c->d      -> add_field d
  *   alter_field c     + alter_field c          -> alter_field c (the second
  *                                                 definition; nothing when it is
- *                                                 the column as it was before both)
+ *                                                 the column as it was before both,
+ *                                                 its rows included)
  *   alter_field c     + remove_field c         -> remove_field c
  *   rename_field a->b + rename_field b->c      -> rename_field a->c (nothing when c is a)
  *   rename_field a->b + remove_field b         -> remove_field a
@@ -50,18 +51,30 @@
  *     text that may name columns (a check constraint, an index on
  *     expressions or with a condition, a generated column): CREATE TABLE
  *     would meet that text before the change;
- *   - add_field / alter_field + alter_field when the first has a one-off fill
- *     and the second makes the column nullable (the rows would lose the values
- *     the fill gave them); otherwise the fold keeps the first fill, else the
- *     second, else, when the new column needs one, the first column's default
- *     (what the existing rows were given);
+ *   - add_field / alter_field + alter_field when the rows a table already has
+ *     would not get the values the two steps give them: a folded add_field
+ *     gets the fill that gives them (the first column's default or fill,
+ *     else the second fill) and is not made when its own default, or a
+ *     nullable column, would give them another; a folded alter_field keeps
+ *     the first fill (when it filled NULLs of a nullable column and the new
+ *     column takes a fill), else the second; a generated definition that the
+ *     rows would pass through or leave (values computed, then kept or not by
+ *     the database) is not folded;
  *   - remove_field + add_field of the same name, remove_index + add_index,
  *     remove_constraint + add_constraint (the object would move to the end of
- *     its list), rename + alter (which definition names the column?).
- * RUN_SQL and RUN_PYTHON touch everything: nothing moves across them, unless
- * elidable, and an elidable one is dropped. SQL text (check conditions,
- * index expressions and conditions, generated clauses) is taken to name every
- * column of its table. Two create_model, two add_field of one table, two
+ *     its list);
+ *   - a rename followed by operations under the new name (rename_field +
+ *     alter_field, rename_model + add_field...), which Django does not fold
+ *     either: the pair stays as written.
+ * A create_model absorbs operations without regard to rows: a table made in
+ * the list has none but what a RUN_SQL / RUN_PYTHON puts there, and nothing
+ * moves across those. RUN_SQL and RUN_PYTHON touch everything: nothing moves
+ * across them, unless elidable, and an elidable one is dropped. SQL text
+ * (check conditions, index expressions and conditions, generated clauses) is
+ * taken to use every column of its table. An operation that changes a column
+ * (adds, drops, alters, renames it) and one that uses it (an index on it, a
+ * foreign key to it, SQL text of its table) never change places; two that
+ * only use it may. Two create_model, two add_field of one table, two
  * add_index of one table, two add_constraint of one table never change
  * places (the order of tables, columns, indexes or checks would change).
  */
@@ -131,8 +144,8 @@ bool pw_refs_name(const pw_reflist *r, const char *table, const char *column);
 
 /* Folds ops[0..n) (applied from start; NULL: the empty schema) by the rules
  * above until none applies, elidable RUN_SQL / RUN_PYTHON dropped. out (empty
- * on entry) receives the result: operations left as they were share what
- * they point to with ops; folded ones are arena copies. Deterministic: the
+ * on entry; left so on error) receives the result: operations left as they
+ * were share what they point to with ops; folded ones are arena copies. Deterministic: the
  * same input gives the same output. Neither start nor ops is changed.
  * Errors: an operation of the input that does not apply gives its error with
  * "operation N (kind): " prefixed, N counting from 1 (as pw_ops_apply_all);
