@@ -1475,3 +1475,35 @@ TEST(test_diff_fk_column_following_a_renamed_table) {
     CHECK_STR(as.log, "");
     pw_arena_free(a);
 }
+
+TEST(test_diff_identity_derived_names_follow_without_asking) {
+    /* The through table of Customer.tags, named after customers, and its key
+     * named after it too: renamed with the table, certain. */
+    pw_arena *a = pw_arena_new();
+    pw_schema *from = shop(a, false), *to = shop(a, false);
+    T(to, "customers")->name = "clients";
+    C(to, "orders", "customer_id")->fk.table = "clients";
+    pw_table *t = tb_table(a, from, "customers_tag");
+    t->model = "models.Customer.tags";
+    tb_fk(a, t, "customers_id", "customers");
+    t = tb_table(a, to, "clients_tag");
+    t->model = "models.Customer.tags";
+    tb_fk(a, t, "clients_id", "clients")->fk.name = "fk_clients_tag_clients_id";
+    CHECK(diff_ok(a, from, to, NULL, NULL,
+                  "rename_model customers->clients; rename_model customers_tag->clients_tag; "
+                  "rename_field clients_tag.customers_id->clients_id; "
+                  "alter_field clients_tag.clients_id",
+                  NULL));
+    /* A through table whose name does not follow (through="memberships"):
+     * its key is asked about. */
+    T(from, "customers_tag")->name = "memberships";
+    T(to, "clients_tag")->name = "memberships";
+    asker as = {.yes = {"customers_id->clients_id"}};
+    CHECK(diff_ok(a, from, to, ask_cb, &as,
+                  "rename_model customers->clients; "
+                  "rename_field memberships.customers_id->clients_id; "
+                  "alter_field memberships.clients_id",
+                  NULL));
+    CHECK_STR(as.log, "column:memberships.customers_id->clients_id");
+    pw_arena_free(a);
+}

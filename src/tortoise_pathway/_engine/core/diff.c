@@ -88,6 +88,7 @@ typedef struct {
     bool *col_removed; /* dropped tables: column removed before DELETE_MODEL */
     bool *ix_removed;  /* dropped tables: index removed before DELETE_MODEL */
     bool *fk_dropped;  /* per column: foreign key dropped in step 0 (NULL: none) */
+    bool by_identity;  /* renamed to `to` because both carry one model identity */
 } from_info;
 
 typedef struct {
@@ -473,6 +474,7 @@ static int match_identities(diff_ctx *d) {
         if (cf != 1 || ct != 1) continue;
         size_t j = tv[p].idx;
         d->fi[i].to = (long)j;
+        d->fi[i].by_identity = true;
         d->ti[j].from = (long)i;
         pw_op op = new_op(PW_OP_RENAME_MODEL, ft->name);
         op.new_name = d->to->tables[j]->name;
@@ -522,6 +524,21 @@ static bool fk_follows_rename(const diff_ctx *d, const pw_column *fc, const pw_c
     pw_column same = *tc;
     same.fk.name = fc->fk.name;
     return column_matches(d, fc, &same, tc->name, NULL, NULL);
+}
+
+/* A certain column rename: in the table pair ft -> tt, paired by identity, a
+ * foreign-key column following its target's rename (fk_follows_rename) where
+ * that target is paired by identity too and the table's own name changes as
+ * the target's does. Those are names derived from the target's: the through
+ * table of a ManyToManyField, "customers_tag", and its key "customers_id",
+ * which Tortoise names after the model's table, become "clients_tag" and
+ * "clients_id" when that table becomes "clients". */
+static bool derived_follows_rename(const diff_ctx *d, const pw_table *ft, const pw_table *tt,
+                                   const pw_column *fc, const pw_column *tc) {
+    if (!fk_follows_rename(d, fc, tc)) return false;
+    long i = find_from(d, fc->fk.table);
+    if (i < 0 || !d->fi[i].by_identity) return false;
+    return renamed_alike(ft->name, tt->name, fc->fk.table, d->to->tables[d->fi[i].to]->name);
 }
 
 static int match_tables(diff_ctx *d) {
@@ -581,8 +598,47 @@ static int match_tables(diff_ctx *d) {
     return 0;
 }
 
+/* The column renames of the matched pair whose `to` table is j: with
+ * certain, those of names derived from a renamed table
+ * (derived_follows_rename), asked of no one; else the candidates, asked
+ * (from columns, then to columns). */
+static int rename_columns(diff_ctx *d, size_t j, bool certain) {
+    int rc;
+    to_info *ti = &d->ti[j];
+    from_info *fi = &d->fi[ti->from];
+    const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
+    for (size_t c = 0; c < ft->ncolumns; c++) {
+        if (fi->col_to[c] >= 0) continue;
+        const pw_column *fc = ft->columns[c];
+        for (size_t k = 0; k < tt->ncolumns; k++) {
+            if (ti->col_from[k] >= 0) continue;
+            const pw_column *tc = tt->columns[k];
+            if (certain) {
+                if (!derived_follows_rename(d, ft, tt, fc, tc)) continue;
+            } else {
+                if (!column_matches(d, fc, tc, tc->name, NULL, NULL) &&
+                    !fk_follows_rename(d, fc, tc))
+                    continue;
+                bool yes;
+                if ((rc = ask(d, PW_RENAME_COLUMN, tt->name, fc->name, tc->name, tc, &yes)) != 0)
+                    return rc;
+                if (!yes) continue;
+            }
+            fi->col_to[c] = (long)k;
+            ti->col_from[k] = (long)c;
+            pw_op op = new_op(PW_OP_RENAME_FIELD, tt->name);
+            op.name = fc->name;
+            op.new_name = tc->name;
+            if ((rc = push(d, &op)) != 0) return rc;
+            break;
+        }
+    }
+    return 0;
+}
+
 /* Name matches of columns and indexes in every matched pair, then the
- * column renames (pairs in to order; from columns, then to columns). */
+ * column renames, pair by pair in to order: in a pair renamed by identity the
+ * certain renames of derived names first, then the questions. */
 static int match_columns(diff_ctx *d) {
     int rc;
     for (size_t j = 0; j < d->to->ntables; j++) {
@@ -618,34 +674,11 @@ static int match_columns(diff_ctx *d) {
         d->fi[i].ix_removed = alloc_n(d, ft->nindexes, sizeof(bool));
         if (d->fi[i].col_removed == NULL || d->fi[i].ix_removed == NULL) return nomem(d);
     }
-    if (d->cb == NULL) return 0;
     for (size_t j = 0; j < d->to->ntables; j++) {
-        to_info *ti = &d->ti[j];
-        if (ti->from < 0) continue;
-        from_info *fi = &d->fi[ti->from];
-        const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
-        for (size_t c = 0; c < ft->ncolumns; c++) {
-            if (fi->col_to[c] >= 0) continue;
-            const pw_column *fc = ft->columns[c];
-            for (size_t k = 0; k < tt->ncolumns; k++) {
-                if (ti->col_from[k] >= 0) continue;
-                const pw_column *tc = tt->columns[k];
-                if (!column_matches(d, fc, tc, tc->name, NULL, NULL) &&
-                    !fk_follows_rename(d, fc, tc))
-                    continue;
-                bool yes;
-                rc = ask(d, PW_RENAME_COLUMN, tt->name, fc->name, tc->name, tc, &yes);
-                if (rc != 0) return rc;
-                if (!yes) continue;
-                fi->col_to[c] = (long)k;
-                ti->col_from[k] = (long)c;
-                pw_op op = new_op(PW_OP_RENAME_FIELD, tt->name);
-                op.name = fc->name;
-                op.new_name = tc->name;
-                if ((rc = push(d, &op)) != 0) return rc;
-                break;
-            }
-        }
+        if (d->ti[j].from < 0) continue;
+        if (d->fi[d->ti[j].from].by_identity && (rc = rename_columns(d, j, true)) != 0)
+            return rc;
+        if (d->cb != NULL && (rc = rename_columns(d, j, false)) != 0) return rc;
     }
     return 0;
 }

@@ -60,7 +60,14 @@
  * on either side (a table created by a migration written before identities
  * were recorded) pairs nothing; such a table is a rename candidate only as
  * below. Identities alone never make an operation: a table matched by name
- * whose identity differs (a renamed class) is left as it is. */
+ * whose identity differs (a renamed class) is left as it is.
+ * Certain column renames (RENAME_FIELD, no callback either): in a table
+ * renamed by identity whose name changes as the name of a table it points at
+ * (renamed by identity too) does, a foreign-key column to that table whose
+ * name changes the same way, equal otherwise (the constraint's name aside):
+ * names Tortoise derives from the model's table, as the through table
+ * "customers_tag" of a ManyToManyField and its key "customers_id" become
+ * "clients_tag" and "clients_id" when "customers" becomes "clients". */
 typedef enum { PW_RENAME_TABLE = 0, PW_RENAME_COLUMN = 1 } pw_rename_kind;
 
 /* Asked once per candidate pair: a table only in `from` and a table only in
