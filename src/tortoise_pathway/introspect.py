@@ -164,6 +164,13 @@ def _column(model: Any, field_name: str, column: str) -> tuple[dict[str, Any], b
     return col, wants_index
 
 
+def model_identity(model: Any) -> str:
+    """The identity of a model's table: ``app.ClassName`` (``models.Customer``). The diff
+    takes a table whose identity stays while its name changes (a new ``Meta.table``) for a
+    certain rename."""
+    return f"{model._meta.app}.{model.__name__}"
+
+
 def _m2m_tables(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
     meta = model._meta
     tables = []
@@ -194,7 +201,10 @@ def _m2m_tables(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
             cols = [field.backward_key, field.forward_key]
             indexes.append({"name": index_name("uidx", through, cols), "columns": cols,
                             "unique": True})
-        tables.append({"name": through, "comment": field.description or None,
+        # the through table Tortoise makes is the owning model's field's: renamed with it
+        # (its default name follows the model's table)
+        tables.append({"name": through, "model": f"{model_identity(model)}.{name}",
+                       "comment": field.description or None,
                        "columns": columns, "indexes": indexes})
     return tables
 
@@ -339,7 +349,8 @@ def model_table(model: Any, model_tables: set[str]) -> list[dict[str, Any]]:
         if ix["name"] not in seen:
             seen.add(ix["name"])
             unique_indexes.append(ix)
-    entry: dict[str, Any] = {"name": table, "comment": meta.table_description or None,
+    entry: dict[str, Any] = {"name": table, "model": model_identity(model),
+                             "comment": meta.table_description or None,
                              "columns": columns, "indexes": unique_indexes}
     if checks:
         entry["checks"] = checks

@@ -37,7 +37,8 @@ def make_migrations(ctx: Context, apps: list[str], name: str | None = None,
                     title: str | None = None) -> list[MadeMigration]:
     """Writes a migration per app whose models differ from what its migrations build.
     Renames are asked of ``questioner`` (default: none are assumed, so a renamed table or
-    column becomes a drop and an add). ``targets`` (app -> schema) replaces the models'
+    column becomes a drop and an add), but for the certain ones the engine finds by model
+    identity (a model's table whose name changed). ``targets`` (app -> schema) replaces the models'
     schema of those apps (adopt writes a database's baseline so); ``title`` is the first line
     of the files. Needs the context initialised (models loaded) first."""
     if questioner is not None and not questioner.field_names:

@@ -245,17 +245,24 @@ class Operation:
 
 class CreateModel(Operation):
     """Creates a table; ``schema`` is Tortoise's Meta.schema (a PostgreSQL schema, a MySQL
-    database; SQLite has none), None for the connection's own."""
+    database; SQLite has none), None for the connection's own. ``model`` is the identity of
+    the model the table belongs to (``"models.Customer"``; ``"models.Customer.tags"`` for the
+    through table of a ManyToManyField): no SQL, but a later change of the model's table
+    name is then a certain rename. None (files written before it was recorded): unknown."""
 
     def __init__(self, table: str, columns: Sequence[Column], *, indexes: Sequence[Index] = (),
                  comment: str | None = None, checks: Sequence[Check] = (),
-                 schema: str | None = None) -> None:
+                 schema: str | None = None, model: str | None = None) -> None:
+        if model is not None and (not isinstance(model, str) or not model):
+            raise ValueError(f"table {table}: model is a non-empty identity such as "
+                             "'models.Customer'")
         self.table = table
         self.columns = list(columns)
         self.indexes = list(indexes)
         self.comment = comment
         self.checks = list(checks)
         self.schema = schema
+        self.model = model
 
     def to_dict(self) -> dict[str, Any]:
         table: dict[str, Any] = {
@@ -266,6 +273,8 @@ class CreateModel(Operation):
             table["checks"] = [c.to_dict() for c in self.checks]
         if self.schema is not None:
             table["schema"] = self.schema
+        if self.model is not None:
+            table["model"] = self.model
         return {"op": "create_model", "table": table}
 
     def describe(self) -> str:
@@ -492,7 +501,7 @@ _FROM_DICT: dict[str, Callable[[dict[str, Any]], Operation]] = {
         indexes=[Index.from_dict(i) for i in d["table"].get("indexes", [])],
         comment=d["table"].get("comment"),
         checks=[Check.from_dict(c) for c in d["table"].get("checks", [])],
-        schema=d["table"].get("schema")),
+        schema=d["table"].get("schema"), model=d["table"].get("model")),
     "delete_model": lambda d: DeleteModel(d["table"]),
     "rename_model": lambda d: RenameModel(d["table"], d["new_name"]),
     "alter_model": lambda d: AlterModel(d["table"], d.get("comment"), schema=d.get("schema")),

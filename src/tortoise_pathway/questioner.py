@@ -1,5 +1,6 @@
 """Questions makemigrations asks: was this a rename? Interactive on a terminal, answered by
-flags (``--rename``) otherwise; with ``--no-input`` it never guesses.
+flags (``--rename``) otherwise; with ``--no-input`` it never guesses. Renames the model
+identity makes certain (a model's new ``Meta.table``) are never asked: the engine does them.
 
 A rename answered no (or not asked) becomes a drop and an add; the command then warns that the
 dropped data will be lost.

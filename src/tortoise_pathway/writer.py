@@ -91,6 +91,8 @@ def _operation(op: Mapping[str, Any], depth: int) -> str:
         lines = [f"{pad}ops.CreateModel(", f"{pad}{INDENT}{_str(t['name'])},"]
         if t.get("schema") is not None:
             lines.append(f"{pad}{INDENT}schema={_str(t['schema'])},")
+        if t.get("model") is not None:
+            lines.append(f"{pad}{INDENT}model={_str(t['model'])},")
         lines.append(f"{pad}{INDENT}columns=[")
         lines += [f"{pad}{INDENT * 2}{_column(c)}," for c in t["columns"]]
         lines.append(f"{pad}{INDENT}],")

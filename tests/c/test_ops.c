@@ -1276,3 +1276,37 @@ TEST(test_ops_reverse_of_create_then_state_checks) {
     CHECK_INT(pw_schema_check(s, &err), 0);
     pw_arena_free(a);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Model identities                                                       */
+
+TEST(test_ops_model_identity_is_kept) {
+    pw_arena *a = pw_arena_new();
+    pw_schema *s = pw_schema_new(a);
+    pw_error err;
+    pw_table *m = tb_table(a, NULL, "customers");
+    m->model = "models.Customer";
+    tb_pk(a, m);
+    pw_op op = tb_op(PW_OP_CREATE_MODEL, NULL);
+    op.model = m;
+    CHECK_INT(pw_op_apply(a, s, &op, &err), 0);
+    CHECK_STR(s->tables[0]->model, "models.Customer");
+    CHECK(s->tables[0]->model != m->model); /* copied into the state */
+    op = tb_op(PW_OP_RENAME_MODEL, "customers");
+    op.new_name = "clients";
+    CHECK_INT(pw_op_apply(a, s, &op, &err), 0);
+    CHECK_STR(s->tables[0]->model, "models.Customer");
+    /* DELETE_MODEL's reverse creates the table with its identity. */
+    pw_op rev;
+    op = tb_op(PW_OP_DELETE_MODEL, "clients");
+    CHECK_INT(pw_op_reverse(a, s, &op, &rev, &err), 0);
+    CHECK_STR(rev.model->model, "models.Customer");
+    /* An empty identity is invalid. */
+    m = tb_table(a, NULL, "other");
+    m->model = "";
+    tb_pk(a, m);
+    op = tb_op(PW_OP_CREATE_MODEL, NULL);
+    op.model = m;
+    CHECK_INT(pw_op_apply(a, s, &op, &err), PW_ERR_INVALID);
+    pw_arena_free(a);
+}

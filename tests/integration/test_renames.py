@@ -1,5 +1,7 @@
 """Renames: declared with --rename (never guessed with --no-input), applied with the rows,
-indexes and foreign keys kept, and reverted."""
+indexes and foreign keys kept, and reverted. A table whose model keeps its class is renamed
+for certain (tests/integration/test_model_renames.py); one created by a migration written
+before model identities were recorded is not."""
 
 from __future__ import annotations
 
@@ -39,10 +41,14 @@ def test_declared_renames_keep_rows(project: Project) -> None:
     db.query("INSERT INTO books (author_id, title) VALUES (1, 'notes')")
     project.models(V2)
 
-    # without --rename and without a terminal: drop + add, with a warning
+    # without --rename and without a terminal: the table is renamed (the model keeps its
+    # class: certain), the renamed columns are a drop + add, with a warning
     dry = project.run("makemigrations", "--app", "models", "--no-input", "--dry-run")
-    assert "Delete table authors" in dry.stdout and "Create table writers" in dry.stdout
-    assert "warning: table authors is dropped: its rows will be lost" in dry.stderr
+    assert "Rename table authors to writers" in dry.stdout
+    assert "Delete table" not in dry.stdout and "Create table" not in dry.stdout
+    assert "Remove column writers.name" in dry.stdout
+    assert "warning: column writers.name is dropped: its data will be lost" in dry.stderr
+    assert "warning: column books.title is dropped: its data will be lost" in dry.stderr
     assert len(project.migration_files()) == 1
 
     out = project.run("makemigrations", "--app", "models", "--no-input",
@@ -73,3 +79,19 @@ def test_declared_renames_keep_rows(project: Project) -> None:
     project.run("rollback", "--app", "models")
     assert db.query("SELECT name FROM authors") == [("ada",)]
     assert db.query("SELECT title FROM books") == [("notes",)]
+
+
+def test_a_table_without_identity_is_not_renamed_for_certain(project: Project) -> None:
+    """A migration written before model identities were recorded (no ``model=``): a new
+    Meta.table is a drop and a create without a question, as before."""
+    project.models(V1)
+    project.run("makemigrations", "--app", "models")
+    initial = project.migration_files()[0]
+    text = initial.read_text()
+    assert 'model="models.Author",' in text
+    initial.write_text("\n".join(line for line in text.splitlines()
+                                 if not line.strip().startswith("model=")) + "\n")
+    project.models(V1.replace('table = "authors"', 'table = "writers"'))
+    dry = project.run("makemigrations", "--app", "models", "--no-input", "--dry-run")
+    assert "Delete table authors" in dry.stdout and "Create table writers" in dry.stdout
+    assert "warning: table authors is dropped: its rows will be lost" in dry.stderr

@@ -391,6 +391,24 @@ def test_diff_without_callback_never_renames() -> None:
     ]
 
 
+def test_a_model_identity_makes_a_table_rename_certain() -> None:
+    """The same "model" in the state and the target under another name: renamed without a
+    callback and without a question; the state keeps the identity; without it on the state
+    side, as before; an identity difference alone gives nothing."""
+    old = dict(users(), model="models.User")
+    new = dict(users(), model="models.User", name="accounts")
+    ask = Recorder(False)
+    for callback in (None, ask):
+        ops = _engine.diff([[create(old)]], {"tables": [new]}, ask_rename=callback)
+        assert ops == [{"op": "rename_model", "table": "users", "new_name": "accounts"}]
+    assert ask.calls == []
+    state = _engine.replay([[create(old)], ops])
+    assert state["tables"][0]["model"] == "models.User"
+    assert names(_engine.diff([[create(users())]], {"tables": [new]})) == [
+        ("create_model", "accounts"), ("delete_model", "users"), ("add_index", "accounts")]
+    assert _engine.diff([[create(old)]], {"tables": [dict(old, model="models.Account")]}) == []
+
+
 # ---- rename questions ---------------------------------------------------------------
 
 class Recorder:

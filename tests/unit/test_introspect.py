@@ -669,3 +669,24 @@ def test_an_unknown_constraint_is_refused(models: Models) -> None:
                     constraints = ["a > 0"]
             """, "sqlite")
     assert "A.Meta.constraints: str is not a constraint Tortoise knows" in str(e.value)
+
+
+def test_model_identity(models: Models) -> None:
+    """Each model's table carries "app.ClassName", the through table of a ManyToManyField
+    "app.ClassName.field" (the owning model's); other apps' names are their own."""
+    t = models.tables(USERS)
+    assert t["users"]["model"] == "models.User"
+    assert t["group"]["model"] == "models.Group"
+    assert t["user_group"]["model"] == "models.User.groups"
+    shop = models.tables("""
+        class Customer(models.Model):
+            id = fields.IntField(primary_key=True)
+            class Meta:
+                table = "clients"
+    """)
+    assert shop["clients"]["model"] == "models.Customer"
+    other = {x["name"]: x for x in models.schema("""
+        class Item(models.Model):
+            id = fields.IntField(primary_key=True)
+    """, app="shop")["tables"]}
+    assert other["item"]["model"] == "shop.Item"

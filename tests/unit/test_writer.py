@@ -423,3 +423,26 @@ def test_check_constraints_are_written_and_round_trip(tmp_path: Path) -> None:
     assert table["checks"] == [{"name": "note_set", "check": "note <> ''"}]
     assert [writer.describe(op) for op in operations[1:]] == [
         "Add check note_set on t", "Remove check price_positive from t"]
+
+
+def test_model_identity_is_written_and_round_trips(tmp_path: Path) -> None:
+    """CreateModel(..., model="models.Customer"): written after the name (and schema), loaded
+    back, kept by the engine's state through a rename; left out when unknown, and a file
+    without it (written before identities were recorded) still loads and replays."""
+    table = {"name": "customers", "model": "models.Customer", "comment": None,
+             "columns": [col("id", pk=True, autoincrement=True)], "indexes": []}
+    ops = [{"op": "create_model", "table": table},
+           {"op": "rename_model", "table": "customers", "new_name": "clients"}]
+    text = writer.render(ops, [], "identity")
+    assert '    "customers",\n            model="models.Customer",\n' in text
+    assert text == writer.render(ops, [], "identity")
+    migration, _ = load_text(tmp_path, text)
+    assert migration.ops_data() == ops
+    state = _engine.replay([migration.ops_data()])
+    assert state["tables"][0]["name"] == "clients"
+    assert state["tables"][0]["model"] == "models.Customer"
+    old = {k: v for k, v in table.items() if k != "model"}
+    text = writer.render([{"op": "create_model", "table": old}], [], "old")
+    assert "model=" not in text
+    migration, _ = load_text(tmp_path / "old", text)
+    assert "model" not in _engine.replay([migration.ops_data()])["tables"][0]

@@ -307,7 +307,8 @@ static int read_table(pw_arena *a, PyObject *obj, pw_table **out) {
     }
     if (read_req_str(a, obj, "name", "<table>", &t->name) ||
         read_opt_str(a, obj, "comment", t->name, &t->comment) ||
-        read_opt_str(a, obj, "schema", t->name, &t->schema))
+        read_opt_str(a, obj, "schema", t->name, &t->schema) ||
+        read_opt_str(a, obj, "model", t->name, &t->model))
         return -1;
     PyObject *cols, *idx, *checks;
     if (get_req(obj, "columns", t->name, &cols) || fast_list(cols, t->name, "columns") ||
@@ -730,6 +731,7 @@ static PyObject *table_to_py(const pw_table *t) {
     }
     if (set_steal(d, "name", PyUnicode_FromString(t->name)) ||
         (t->schema != NULL && set_steal(d, "schema", PyUnicode_FromString(t->schema))) ||
+        (t->model != NULL && set_steal(d, "model", PyUnicode_FromString(t->model))) ||
         set_steal(d, "comment", str_or_none(t->comment)))
         goto fail;
     int rc1 = set_steal(d, "columns", cols);

@@ -714,6 +714,7 @@ int pw_adopt_baseline(pw_arena *a, const pw_schema *live, const pw_schema *targe
         pw_table *bt = pw_table_copy(a, lt);
         if (bt == NULL) return nomem(err);
         bt->name = tt->name;
+        bt->model = tt->model; /* the models' identity: later renames of it are certain */
         if (d == PW_DIALECT_SQLITE) bt->comment = tt->comment;
         for (size_t k = 0; k < bt->ncolumns; k++) {
             pw_column *bc = bt->columns[k];

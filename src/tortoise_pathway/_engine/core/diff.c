@@ -13,7 +13,8 @@
  * How it works. Every decision is taken first, then the operations are
  * emitted step by step:
  *   - tables are matched by name (sorted name arrays, so lookups are
- *     O(log n)); confirmed table renames extend the match;
+ *     O(log n)), then the rest by model identity (certain renames), and
+ *     confirmed table renames extend the match;
  *   - inside each matched pair, columns and indexes are matched by name,
  *     then column renames are asked;
  *   - comparisons between a `from` object and a `to` object go through the
@@ -87,6 +88,7 @@ typedef struct {
     bool *col_removed; /* dropped tables: column removed before DELETE_MODEL */
     bool *ix_removed;  /* dropped tables: index removed before DELETE_MODEL */
     bool *fk_dropped;  /* per column: foreign key dropped in step 0 (NULL: none) */
+    bool by_identity;  /* renamed to `to` because both carry one model identity */
 } from_info;
 
 typedef struct {
@@ -416,6 +418,129 @@ static int emit_dangling_fk_drops(diff_ctx *d) {
     return 0;
 }
 
+/* The first position in v[0..n) (sorted by name) whose name is not below
+ * key; *count receives how many entries from there are named key. */
+static size_t lower_bound(const name_ix *v, size_t n, const char *key, size_t *count) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v[mid].name, key) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t k = lo;
+    while (k < n && strcmp(v[k].name, key) == 0) k++;
+    *count = k - lo;
+    return lo;
+}
+
+/* The model identities of the tables of s that the names left unmatched
+ * (matched: d->fi / d->ti), sorted into *out (*n entries). */
+static int unmatched_identities(diff_ctx *d, const pw_schema *s, bool to_side, name_ix **out,
+                                size_t *n) {
+    name_ix *v = alloc_n(d, s->ntables, sizeof *v);
+    if (v == NULL) return nomem(d);
+    size_t m = 0;
+    for (size_t i = 0; i < s->ntables; i++) {
+        long other = to_side ? d->ti[i].from : d->fi[i].to;
+        if (other >= 0 || s->tables[i]->model == NULL) continue;
+        v[m].name = s->tables[i]->model;
+        v[m++].idx = i;
+    }
+    if (m > 1) qsort(v, m, sizeof *v, cmp_name_ix);
+    *out = v;
+    *n = m;
+    return 0;
+}
+
+/* Certain renames (step 1, before any question): a table only in `from` and
+ * a table only in `to` that carry the same model identity, each the one table
+ * of its side to carry it among those the names leave unmatched. A table
+ * whose name is kept is matched by its name whatever its identity says (a
+ * renamed class keeps its table; the state may hold the old identity), so an
+ * identity never takes a table away from its name. `from` order. */
+static int match_identities(diff_ctx *d) {
+    int rc;
+    name_ix *fv, *tv;
+    size_t nf, nt;
+    if ((rc = unmatched_identities(d, d->to, true, &tv, &nt)) != 0) return rc;
+    if (nt == 0) return 0;
+    if ((rc = unmatched_identities(d, d->from, false, &fv, &nf)) != 0) return rc;
+    for (size_t i = 0; i < d->from->ntables; i++) {
+        const pw_table *ft = d->from->tables[i];
+        if (d->fi[i].to >= 0 || ft->model == NULL) continue;
+        size_t cf, ct;
+        lower_bound(fv, nf, ft->model, &cf);
+        size_t p = lower_bound(tv, nt, ft->model, &ct);
+        if (cf != 1 || ct != 1) continue;
+        size_t j = tv[p].idx;
+        d->fi[i].to = (long)j;
+        d->fi[i].by_identity = true;
+        d->ti[j].from = (long)i;
+        pw_op op = new_op(PW_OP_RENAME_MODEL, ft->name);
+        op.new_name = d->to->tables[j]->name;
+        if ((rc = push(d, &op)) != 0) return rc;
+    }
+    return 0;
+}
+
+/* The part of x and of y left once their longest common prefix and then
+ * their longest common suffix (not overlapping it) are taken off: x[*p ..
+ * *p + *xl), y[*p .. *p + *yl). */
+static void differing_part(const char *x, const char *y, size_t *p, size_t *xl, size_t *yl) {
+    size_t lx = strlen(x), ly = strlen(y), pre = 0, suf = 0;
+    while (pre < lx && pre < ly && x[pre] == y[pre]) pre++;
+    while (suf < lx - pre && suf < ly - pre && x[lx - 1 - suf] == y[ly - 1 - suf]) suf++;
+    *p = pre;
+    *xl = lx - pre - suf;
+    *yl = ly - pre - suf;
+}
+
+/* Whether the name old_c becomes new_c the way the table name old_t became
+ * new_t: customer_id -> client_id for customer -> client (or customers ->
+ * clients), author_id -> writer_id for authors -> writers. */
+static bool renamed_alike(const char *old_c, const char *new_c, const char *old_t,
+                          const char *new_t) {
+    size_t cp, cx, cy, tp, tx, ty;
+    differing_part(old_c, new_c, &cp, &cx, &cy);
+    differing_part(old_t, new_t, &tp, &tx, &ty);
+    return cx == tx && cy == ty && memcmp(old_c + cp, old_t + tp, cx) == 0 &&
+           memcmp(new_c + cp, new_t + tp, cy) == 0;
+}
+
+/* A rename candidate beyond equal-but-for-the-name: the `from` column fc has
+ * a foreign key to a table renamed by this diff, and the `to` column tc is
+ * named after the new name as fc after the old one (customer_id -> client_id
+ * when customer -> client). Their constraint names may differ (Tortoise
+ * derives them from both names); all else must be equal, seen through the
+ * renames. */
+static bool fk_follows_rename(const diff_ctx *d, const pw_column *fc, const pw_column *tc) {
+    if (fc->fk.table == NULL || tc->fk.table == NULL || fc->name == NULL || tc->name == NULL)
+        return false;
+    long i = find_from(d, fc->fk.table);
+    if (i < 0 || d->fi[i].to < 0) return false;
+    const char *nt = d->to->tables[d->fi[i].to]->name;
+    if (strcmp(nt, fc->fk.table) == 0 || !renamed_alike(fc->name, tc->name, fc->fk.table, nt))
+        return false;
+    pw_column same = *tc;
+    same.fk.name = fc->fk.name;
+    return column_matches(d, fc, &same, tc->name, NULL, NULL);
+}
+
+/* A certain column rename: in the table pair ft -> tt, paired by identity, a
+ * foreign-key column following its target's rename (fk_follows_rename) where
+ * that target is paired by identity too and the table's own name changes as
+ * the target's does. Those are names derived from the target's: the through
+ * table of a ManyToManyField, "customers_tag", and its key "customers_id",
+ * which Tortoise names after the model's table, become "clients_tag" and
+ * "clients_id" when that table becomes "clients". */
+static bool derived_follows_rename(const diff_ctx *d, const pw_table *ft, const pw_table *tt,
+                                   const pw_column *fc, const pw_column *tc) {
+    if (!fk_follows_rename(d, fc, tc)) return false;
+    long i = find_from(d, fc->fk.table);
+    if (i < 0 || !d->fi[i].by_identity) return false;
+    return renamed_alike(ft->name, tt->name, fc->fk.table, d->to->tables[d->fi[i].to]->name);
+}
+
 static int match_tables(diff_ctx *d) {
     int rc;
     if ((rc = sort_tables(d, d->from, "source", &d->from_sorted)) != 0) return rc;
@@ -429,6 +554,7 @@ static int match_tables(diff_ctx *d) {
         d->ti[j].from = i;
         if (i >= 0) d->fi[i].to = (long)j;
     }
+    if ((rc = match_identities(d)) != 0) return rc;
     if (d->cb == NULL) return 0;
     /* Table renames: from order, then to order; each pair asked once. Only
      * tables of equal shape can be candidates, so the `to` side is bucketed
@@ -472,8 +598,47 @@ static int match_tables(diff_ctx *d) {
     return 0;
 }
 
+/* The column renames of the matched pair whose `to` table is j: with
+ * certain, those of names derived from a renamed table
+ * (derived_follows_rename), asked of no one; else the candidates, asked
+ * (from columns, then to columns). */
+static int rename_columns(diff_ctx *d, size_t j, bool certain) {
+    int rc;
+    to_info *ti = &d->ti[j];
+    from_info *fi = &d->fi[ti->from];
+    const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
+    for (size_t c = 0; c < ft->ncolumns; c++) {
+        if (fi->col_to[c] >= 0) continue;
+        const pw_column *fc = ft->columns[c];
+        for (size_t k = 0; k < tt->ncolumns; k++) {
+            if (ti->col_from[k] >= 0) continue;
+            const pw_column *tc = tt->columns[k];
+            if (certain) {
+                if (!derived_follows_rename(d, ft, tt, fc, tc)) continue;
+            } else {
+                if (!column_matches(d, fc, tc, tc->name, NULL, NULL) &&
+                    !fk_follows_rename(d, fc, tc))
+                    continue;
+                bool yes;
+                if ((rc = ask(d, PW_RENAME_COLUMN, tt->name, fc->name, tc->name, tc, &yes)) != 0)
+                    return rc;
+                if (!yes) continue;
+            }
+            fi->col_to[c] = (long)k;
+            ti->col_from[k] = (long)c;
+            pw_op op = new_op(PW_OP_RENAME_FIELD, tt->name);
+            op.name = fc->name;
+            op.new_name = tc->name;
+            if ((rc = push(d, &op)) != 0) return rc;
+            break;
+        }
+    }
+    return 0;
+}
+
 /* Name matches of columns and indexes in every matched pair, then the
- * column renames (pairs in to order; from columns, then to columns). */
+ * column renames, pair by pair in to order: in a pair renamed by identity the
+ * certain renames of derived names first, then the questions. */
 static int match_columns(diff_ctx *d) {
     int rc;
     for (size_t j = 0; j < d->to->ntables; j++) {
@@ -509,32 +674,11 @@ static int match_columns(diff_ctx *d) {
         d->fi[i].ix_removed = alloc_n(d, ft->nindexes, sizeof(bool));
         if (d->fi[i].col_removed == NULL || d->fi[i].ix_removed == NULL) return nomem(d);
     }
-    if (d->cb == NULL) return 0;
     for (size_t j = 0; j < d->to->ntables; j++) {
-        to_info *ti = &d->ti[j];
-        if (ti->from < 0) continue;
-        from_info *fi = &d->fi[ti->from];
-        const pw_table *ft = d->from->tables[ti->from], *tt = d->to->tables[j];
-        for (size_t c = 0; c < ft->ncolumns; c++) {
-            if (fi->col_to[c] >= 0) continue;
-            const pw_column *fc = ft->columns[c];
-            for (size_t k = 0; k < tt->ncolumns; k++) {
-                if (ti->col_from[k] >= 0) continue;
-                const pw_column *tc = tt->columns[k];
-                if (!column_matches(d, fc, tc, tc->name, NULL, NULL)) continue;
-                bool yes;
-                rc = ask(d, PW_RENAME_COLUMN, tt->name, fc->name, tc->name, tc, &yes);
-                if (rc != 0) return rc;
-                if (!yes) continue;
-                fi->col_to[c] = (long)k;
-                ti->col_from[k] = (long)c;
-                pw_op op = new_op(PW_OP_RENAME_FIELD, tt->name);
-                op.name = fc->name;
-                op.new_name = tc->name;
-                if ((rc = push(d, &op)) != 0) return rc;
-                break;
-            }
-        }
+        if (d->ti[j].from < 0) continue;
+        if (d->fi[d->ti[j].from].by_identity && (rc = rename_columns(d, j, true)) != 0)
+            return rc;
+        if (d->cb != NULL && (rc = rename_columns(d, j, false)) != 0) return rc;
     }
     return 0;
 }

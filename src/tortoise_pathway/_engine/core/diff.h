@@ -13,7 +13,8 @@
  *      diff creates without the referenced column (not in `to`, or added
  *      after the table) or renames a table lacking it to (that could not
  *      happen while the key points there);
- *   1. RENAME_MODEL, RENAME_FIELD that the callback confirmed;
+ *   1. RENAME_MODEL of tables the model identity pairs (certain: asked of
+ *      no one), then RENAME_MODEL, RENAME_FIELD that the callback confirmed;
  *   2. REMOVE_INDEX of indexes that are gone or changed, then
  *      REMOVE_CONSTRAINT of check constraints that are gone or changed;
  *   3. CREATE_MODEL of new tables, referenced tables first; a foreign-key
@@ -51,12 +52,35 @@
 #include "ops.h"
 #include "schema.h"
 
+/* Matching tables. A table keeps its match by name. Among the tables the
+ * names leave unmatched, a `from` table and a `to` table that carry the same
+ * model identity (pw_table.model), each the only one of its side to carry
+ * it, are one table renamed: RENAME_MODEL, with or without a callback (a
+ * model that keeps its class and gets a new Meta.table). An identity missing
+ * on either side (a table created by a migration written before identities
+ * were recorded) pairs nothing; such a table is a rename candidate only as
+ * below. Identities alone never make an operation: a table matched by name
+ * whose identity differs (a renamed class) is left as it is.
+ * Certain column renames (RENAME_FIELD, no callback either): in a table
+ * renamed by identity whose name changes as the name of a table it points at
+ * (renamed by identity too) does, a foreign-key column to that table whose
+ * name changes the same way, equal otherwise (the constraint's name aside):
+ * names Tortoise derives from the model's table, as the through table
+ * "customers_tag" of a ManyToManyField and its key "customers_id" become
+ * "clients_tag" and "clients_id" when "customers" becomes "clients". */
 typedef enum { PW_RENAME_TABLE = 0, PW_RENAME_COLUMN = 1 } pw_rename_kind;
 
 /* Asked once per candidate pair: a table only in `from` and a table only in
- * `to` that are equal but for their names (and the names inside foreign keys
- * and indexes that follow from it), or, inside one table, a column only in
- * `from` and one only in `to` that are equal but for the name.
+ * `to` (neither paired by identity) that are equal but for their names (and
+ * the names inside foreign keys and indexes that follow from it), or, inside
+ * one table (matched by name, identity or a confirmed rename), a column only
+ * in `from` and one only in `to` that are equal but for the name, or equal
+ * but for the name and the foreign-key constraint's name when the key's
+ * table is renamed and the column's name changes as the table's does
+ * (customer_id -> client_id for customer -> client or customers -> clients:
+ * what is left of both pairs of names once their common prefix and suffix
+ * are taken off is the same). Without a callback nothing is asked and no
+ * such candidate is renamed.
  * table: the table (its `to` name for columns); column: the `to` column for
  * PW_RENAME_COLUMN, NULL for tables. Sets *yes. Returns 0, or non-zero to
  * abort the diff (pw_diff then returns PW_ERR_CALLBACK).

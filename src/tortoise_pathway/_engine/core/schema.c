@@ -248,7 +248,7 @@ pw_table *pw_table_copy(pw_arena *a, const pw_table *t) {
     pw_table *n = pw_arena_alloc(a, sizeof *n);
     if (n == NULL) return NULL;
     if (!dup_str(a, &n->name, t->name) || !dup_str(a, &n->comment, t->comment) ||
-        !dup_str(a, &n->schema, t->schema))
+        !dup_str(a, &n->schema, t->schema) || !dup_str(a, &n->model, t->model))
         return NULL;
     n->columns = pw_arena_calloc(a, t->ncolumns ? t->ncolumns : 1, sizeof *n->columns);
     n->indexes = pw_arena_calloc(a, t->nindexes ? t->nindexes : 1, sizeof *n->indexes);
@@ -363,7 +363,8 @@ bool pw_check_equal(const pw_check *x, const pw_check *y) {
 
 bool pw_table_equal(const pw_table *x, const pw_table *y) {
     if (!pw_str_eq(x->name, y->name) || !pw_str_eq(x->comment, y->comment) ||
-        !pw_str_eq(x->schema, y->schema) || x->ncolumns != y->ncolumns || x->nindexes != y->nindexes || x->nchecks != y->nchecks)
+        !pw_str_eq(x->schema, y->schema) || !pw_str_eq(x->model, y->model) ||
+        x->ncolumns != y->ncolumns || x->nindexes != y->nindexes || x->nchecks != y->nchecks)
         return false;
     for (size_t i = 0; i < x->nchecks; i++)
         if (!pw_check_equal(x->checks[i], y->checks[i])) return false;
@@ -576,6 +577,9 @@ int pw_table_check(const pw_table *t, pw_error *err) {
     if (!name_ok(t->name)) return pw_error_set(err, PW_ERR_INVALID, NULL, "a table has no name");
     if (t->schema != NULL && !name_ok(t->schema))
         return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s has an empty schema name",
+                            t->name);
+    if (t->model != NULL && !name_ok(t->model))
+        return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s has an empty model identity",
                             t->name);
     size_t npk = 0;
     for (size_t i = 0; i < t->ncolumns; i++) {

@@ -139,6 +139,14 @@ typedef struct {
      * renderers and the physical form ignore it there). Table names stay
      * unique across schemas: the engine knows a table by its name. */
     const char *schema;
+    /* The identity of the model the table belongs to: "app.ClassName" for a
+     * model's own table, "app.ClassName.field" for the through table of a
+     * ManyToManyField (the owning model's); NULL: unknown (a table made by a
+     * migration written before identities were recorded, a database read
+     * from its catalog). Not SQL: no renderer reads it. The diff takes a
+     * table only in `from` and a table only in `to` with the same identity
+     * for a certain rename (diff.h). Kept through RENAME_MODEL. */
+    const char *model;
     const char *comment; /* NULL: none */
     pw_column **columns; /* in definition order */
     size_t ncolumns, capcolumns;
@@ -206,7 +214,7 @@ bool pw_column_is_generated(const pw_column *c);
 bool pw_column_own_unique(const pw_column *c);
 
 /* Structural equality. Names included; for tables, columns and indexes are
- * compared in order. NULL strings equal only NULL. Expression defaults are
+ * compared in order, and the model identity too. NULL strings equal only NULL. Expression defaults are
  * equal when their text is equal for every dialect. */
 bool pw_default_equal(const pw_default *x, const pw_default *y);
 bool pw_fk_equal(const pw_fk *x, const pw_fk *y);
