@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     print(f"\nmigrate from empty, SQLite, Python {sys.version.split()[0]}, median of "
           f"{args.repeat}:\n")
-    print(f"| history | wall s | CPU s | files |\n|---|---:|---:|---:|")
+    print("| history | wall s | CPU s | files |\n|---|---:|---:|---:|")
     for label, path, rows in cases:
         walls, cpus = [], []
         for _ in range(args.repeat):
