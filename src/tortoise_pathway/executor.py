@@ -71,15 +71,15 @@ class Executor:
         # a squashed migration's row comes and goes with those of the migrations it replaces;
         # its own is written first and deleted last (while it is there, the squashed
         # migration is used and counts as applied, whatever rows of theirs there are)
-        rows = [(migration.app, migration.name, migration.checksum), *migration.replaced_rows]
+        own = [(migration.app, migration.name, migration.checksum)] if migration.recorded else []
+        rows = own + migration.replaced_rows
         if backward:
             await migration.revert()
             for app, name, _ in reversed(rows):
                 await self.recorder.record_reverted(connection, app, name)
         else:
             await migration.apply()
-            for app, name, checksum in rows:
-                await self.recorder.record_applied(connection, app, name, checksum)
+            await self.recorder.record_applied_many(connection, rows)
 
     async def _run_atomic(self, migration: Migration, backward: bool) -> None:
         sqlite = self.dialect == "sqlite"

@@ -28,6 +28,8 @@ from .exceptions import (
 from .executor import Executor
 from .loader import Key
 from .migration import Migration
+from .ops import RunPython, RunSQL
+from .ops import from_dict as ops_from_dict
 from .recorder import AppliedMigration, Progress
 
 
@@ -173,10 +175,92 @@ async def _migrate(ctx: Context, apps: list[str], target: str | None, fake: bool
         keys = [k for k in keys if k not in faked]
         for k in faked:  # the rest is rendered on top of them
             applied[k] = AppliedMigration(k[0], k[1], migrations.migrations[k].checksum, None)
-    _render(ctx, keys, applied, backward=False)
-    for key in keys:
+    rest = await _initial_schema(ctx, keys, applied)
+    _render(ctx, rest, applied, backward=False)
+    for key in rest:
         await _run(ctx, migrations.migrations[key], backward=False)
     return faked + keys
+
+
+def _schema_only(m: Migration) -> bool:
+    """Whether m only changes the schema (no SQL or code of its own)."""
+    return m.atomic and not m.overrides_apply() and not any(
+        isinstance(op, (RunSQL, RunPython)) for op in m.operations)
+
+
+def initial_runs(ctx: Context, plan: list[Key], applied: Collection[Key]
+                 ) -> list[tuple[str, list[Key]]]:
+    """The migrations of the plan that migrate creates at once, per connection: on a database
+    where nothing of its apps is applied yet (and no run was interrupted) and that rolls DDL
+    back (SQLite, PostgreSQL), the plan's leading run of two or more migrations that only
+    change the schema. Their combined effect is one schema the engine already knows (the
+    replay of their operations): its tables are created directly, in one transaction with
+    the history rows of them all, instead of one migration after another (each ALTER of
+    which SQLite, for one, pays by re-reading its whole schema)."""
+    migrations = ctx.set()
+    runs = []
+    for conn in ctx.project.connections(list(dict.fromkeys(k[0] for k in plan))):
+        conn_apps = set(ctx.project.apps_on(conn))
+        if ctx.dialect(conn) not in ("sqlite", "postgres") or any(
+                k[0] in conn_apps for k in [*applied, *ctx.progress_rows]):
+            continue
+        lead: list[Key] = []
+        for k in plan:
+            if k[0] not in conn_apps:
+                continue
+            if not _schema_only(migrations.migrations[k]):
+                break
+            lead.append(k)
+        if len(lead) >= 2:
+            runs.append((conn, lead))
+    return runs
+
+
+def initial_batch(ctx: Context, keys: list[Key], dialect: str) -> Migration:
+    """A migration (not in the graph, writing no row of its own) that creates the schema the
+    migrations ``keys`` (from an empty database) end with, and records their rows."""
+    migrations = ctx.set()
+    # the tables the replay ends with, in an order that creates each key's target first (a
+    # cycle of keys: one of them added after)
+    operations = _engine.diff([], _engine.replay(migrations.history(keys)))
+    sql = _engine.render([], [("the initial schema", operations)], dialect)[0]
+    first, last = migrations.migrations[keys[0]], migrations.migrations[keys[-1]]
+    batch_cls = type("InitialSchema", (Migration,),
+                     {"operations": [ops_from_dict(op) for op in operations]})
+    batch = batch_cls(app=first.app, name=f"{first.name}..{last.name}")
+    batch.forward_sql = sql
+    batch.recorded = False
+    batch.replaced_rows = [(k[0], k[1], migrations.migrations[k].checksum) for k in keys]
+    return batch
+
+
+def initial_label(ctx: Context, keys: list[Key]) -> str:
+    first, last = ctx.set().migrations[keys[0]], ctx.set().migrations[keys[-1]]
+    return f"the schema of {len(keys)} migrations ({first.label} to {last.label}) at once"
+
+
+async def _initial_schema(ctx: Context, plan: list[Key],
+                          applied: dict[Key, AppliedMigration]) -> list[Key]:
+    """Creates the schema of each of ``initial_runs`` at once and records their rows;
+    returns the rest of the plan, to run one by one."""
+    migrations = ctx.set()
+    done: set[Key] = set()
+    for conn, keys in initial_runs(ctx, plan, applied):
+        recorder = ctx.recorder(conn)
+        batch = initial_batch(ctx, keys, recorder.dialect)
+        what = initial_label(ctx, keys)
+        ctx.progress(f"Creating {what}...")
+        executor = Executor(recorder.client, recorder.dialect, recorder)
+        try:
+            seconds = await executor.run(batch, backward=False)
+        except PathwayError:
+            ctx.report(f"Creating {what}... FAILED")
+            raise
+        ctx.report(f"Creating {what}... OK ({seconds * 1000:.0f} ms)")
+        for k in keys:
+            applied[k] = AppliedMigration(k[0], k[1], migrations.migrations[k].checksum, None)
+        done.update(keys)
+    return [k for k in plan if k not in done]
 
 
 async def _rollback(ctx: Context, apps: list[str], target: str | None,

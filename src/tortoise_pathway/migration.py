@@ -57,6 +57,10 @@ class Migration:
         self.after_step: Callable[[int, int], Awaitable[None]] | None = None
         #: the migrations a squashed migration replaces (``replaces``, normalized)
         self.replaced: list[tuple[str, str]] = []
+        #: whether running it writes (or deletes) its own history row: not for the schema
+        #: migrate builds at once on an empty database (migrate.py), which records the rows
+        #: of the migrations it stands for (``replaced_rows``)
+        self.recorded = True
         #: a squashed migration in use: the (app, name, checksum) of the migrations it
         #: replaces whose files are there; their history rows come and go with its own
         self.replaced_rows: list[tuple[str, str, str]] = []

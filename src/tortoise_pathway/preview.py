@@ -42,6 +42,8 @@ class PlanPreview:
 
     backward: bool = False
     migrations: list[Planned] = field(default_factory=list)
+    #: how many migrations that is (an empty database's leading ones are one entry)
+    count: int = 0
     #: what the command says when there is nothing to run
     nothing: str = ""
 
@@ -108,10 +110,22 @@ async def plan(ctx: Context, apps: list[str], target: str | None = None,
         out.migrations.append(Planned(
             m.label, migration_lines(done, ctx.app_dialect(m.app), backward=True),
             f"the {count} operation(s) its interrupted run completed"))
+        out.count = 1
         return out
-    migrate.render(ctx, p.keys, applied, p.backward)
+    keys = p.keys
+    out.count = len(keys)
+    if not p.backward:  # an empty database's leading migrations, created at once
+        applied = dict(applied)
+        for conn, lead in migrate.initial_runs(ctx, keys, applied):
+            dialect = ctx.dialect(conn)
+            batch = migrate.initial_batch(ctx, lead, dialect)
+            out.migrations.append(Planned(migrate.initial_label(ctx, lead),
+                                          migration_lines(batch, dialect)))
+            applied.update((k, None) for k in lead)  # type: ignore[misc]
+            keys = [k for k in keys if k not in lead]
+    migrate.render(ctx, keys, applied, p.backward)
     direction = "backward" if p.backward else "forward"
-    for key in p.keys:
+    for key in keys:
         m = migrations.migrations[key]
         progress = ctx.progress_rows.get(key)
         skip = progress.done if progress and progress.direction == direction else 0

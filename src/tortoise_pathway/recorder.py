@@ -205,6 +205,19 @@ class Recorder:
         sql = self.insert_sql(placeholder(p, 1), placeholder(p, 2), placeholder(p, 3))
         await connection.execute_query(sql, [app, name, checksum])
 
+    async def record_applied_many(self, connection: Any,
+                                  rows: list[tuple[str, str, str]]) -> None:
+        """Records (app, name, checksum) rows with one INSERT per 300 rows."""
+        p, c = self.dialect, self.cols
+        for start in range(0, len(rows), 300):
+            chunk = rows[start:start + 300]
+            marks = ", ".join(
+                f"({placeholder(p, 3 * i + 1)}, {placeholder(p, 3 * i + 2)}, "
+                f"{placeholder(p, 3 * i + 3)})" for i in range(len(chunk)))
+            sql = (f"INSERT INTO {self.table} ({c['app']}, {c['name']}, {c['checksum']}) "
+                   f"VALUES {marks}")
+            await connection.execute_query(sql, [v for row in chunk for v in row])
+
     async def record_reverted(self, connection: Any, app: str, name: str) -> None:
         c, p = self.cols, self.dialect
         sql = (f"DELETE FROM {self.table} WHERE {c['app']} = {placeholder(p, 1)} "

@@ -89,7 +89,9 @@ def test_fake_initial_records_a_first_migration_whose_tables_match(two: Project)
 def test_fake_initial_applies_when_no_table_exists(two: Project) -> None:
     first, second = names(two)
     proc = two.run("migrate", "--fake-initial")
-    assert f"Applying models.{first}... OK" in proc.stdout
+    # an empty database: both at once where DDL rolls back, one by one on MySQL
+    assert f"Applying models.{first}... OK" in proc.stdout or \
+        "Creating the schema of 2 migrations" in proc.stdout, proc.stdout
     assert "--fake-initial" not in proc.stderr
     assert history(two) == [first, second]
 

@@ -128,7 +128,7 @@ async def _print_plan(args: argparse.Namespace, integrator: Any, rollback: bool)
         output.line(preview.nothing)
         return 0
     verb = "revert" if preview.backward else "apply"
-    output.line(f"Would {verb} {len(preview.migrations)} migration(s) (nothing was run):")
+    output.line(f"Would {verb} {preview.count} migration(s) (nothing was run):")
     for m in preview.migrations:
         output.line(f"{m.label}" + (f" ({m.note})" if m.note else ""))
         for line in m.lines or ["-- no statements"]:
