@@ -167,7 +167,8 @@ class TortoisePathwayIntegrator:
         """Model changes without a migration, and every difference between each database and
         the state its applied migrations describe (``sql``: with the statements that would
         bring the database back to that state). Changes nothing."""
-        await self.ctx.load_models()
+        if self.ctx.initialized:  # without the models: load them now
+            await self.ctx.load_models()
         return await _drift.check(self.ctx, self._apps(app), sql=sql)
 
     async def adopt(self, app: str | None = None, questioner: Questioner | None = None
@@ -176,7 +177,8 @@ class TortoisePathwayIntegrator:
         an initial migration written from its live tables (recorded as applied) and, where
         the database differs from the models, a catch-up migration to review and migrate;
         an app with migrations gets its first one recorded when the database holds it."""
-        await self.ctx.load_models()
+        if self.ctx.initialized:  # without the models: load them now
+            await self.ctx.load_models()
         return await _adopt.adopt(self.ctx, self._apps(app), questioner)
 
 

@@ -139,6 +139,7 @@ SETUP_THEN_ORM = """
 import asyncio
 
 from tortoise import Tortoise
+from tortoise_pathway.exceptions import ConfigError
 from tortoise_pathway.integrator import TortoisePathwayIntegrator, setup_and_migrate
 
 from proj.config import TORTOISE_ORM
@@ -157,6 +158,12 @@ async def main():
         await integrator.rollback("models")
         await integrator.migrate()
         assert not integrator.ctx.models_loaded
+        try:
+            integrator.make_migrations()
+        except ConfigError as e:
+            assert "make_migrations reads the models" in str(e)
+        else:
+            raise AssertionError("make_migrations ran without the models")
         assert (await integrator.check()).clean
         assert integrator.ctx.models_loaded
     finally:
