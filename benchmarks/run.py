@@ -11,7 +11,10 @@ loading the models and the migration files, database round trips), on SQLite fil
 - ``makemigrations``, no changes (full history present);
 - ``makemigrations``, one change: a nullable field added to one model; the new migration file
   is deleted and the model restored after each run;
-- ``migrate`` from empty: a fresh database file, the whole history applied.
+- ``migrate`` from empty: a fresh database file, the whole history applied;
+- ``migrate`` with nothing to do, on the database migrate built;
+- ``showmigrations`` on that database (Tortoise: ``history``, its list of applied
+  migrations).
 
 Each is repeated ``--repeat`` times after the first run (tools interleaved) and the median
 is reported, with the largest peak memory (max RSS of the child, from ``os.wait4``) and the
@@ -68,6 +71,8 @@ class Tool:
     history_table: str  # one row per applied migration
     own_prefix: str  # the tool's bookkeeping tables (history, progress) start with this
     no_changes: str  # what makemigrations prints when there is nothing to do
+    nothing_to_migrate: str  # what migrate prints when every migration is applied
+    status_verb: str  # the command that lists the applied migrations
 
     def command(self, verb: str) -> list[str]:
         if self.name == "pathway":
@@ -88,8 +93,10 @@ class Tool:
 
 TOOLS = {
     "pathway": Tool("pathway", "pathway_migrations", "pathway_",
-                    "No changes detected in app 'models'."),
-    "tortoise": Tool("tortoise", "tortoise_migrations", "tortoise_", "No changes detected"),
+                    "No changes detected in app 'models'.", "No migrations to apply.",
+                    "showmigrations"),
+    "tortoise": Tool("tortoise", "tortoise_migrations", "tortoise_", "No changes detected",
+                     "No migrations to apply", "history"),
 }
 
 
@@ -324,11 +331,52 @@ class Bench:
             if p not in result.problems:
                 result.problems.append(p)
 
+    def migrated(self, tool: Tool) -> None:
+        """Makes sure the tool's database holds the whole history (migrate from empty)."""
+        if not self.db(tool).exists():
+            self.migrate(tool, Result())
+
+    def migrate_nothing(self, tool: Tool, result: Result) -> None:
+        """migrate on the database migrate built: nothing to apply, nothing changed."""
+        self.migrated(tool)
+        run = self._run(tool, "migrate")
+        result.add(run)
+        if run.seconds is None:
+            return
+        problems = []
+        if tool.nothing_to_migrate not in run.output:
+            problems.append(f"did not report '{tool.nothing_to_migrate}': "
+                            f"{run.output.strip()[-300:]}")
+        rows = history_rows(self.db(tool), tool.history_table)
+        if rows != self.manifest["migrations"]:
+            problems.append(f"{rows} migrations recorded, expected {self.manifest['migrations']}")
+        for p in problems:
+            if p not in result.problems:
+                result.problems.append(p)
+
+    def status(self, tool: Tool, result: Result) -> None:
+        """showmigrations (Tortoise: history) on the database migrate built: every migration
+        listed as applied."""
+        self.migrated(tool)
+        run = self._run(tool, tool.status_verb)
+        result.add(run)
+        if run.seconds is None:
+            return
+        if tool.name == "pathway":
+            listed = run.output.count(" [X] ")
+            ok = listed == self.manifest["migrations"] and " [ ] " not in run.output
+        else:
+            listed = run.output.count(f" {generate.APP} ")
+            ok = listed == self.manifest["migrations"]
+        if not ok:
+            problem = (f"{tool.status_verb} listed {listed} applied migrations, expected "
+                       f"{self.manifest['migrations']}: {run.output.strip()[-300:]}")
+            if problem not in result.problems:
+                result.problems.append(problem)
 
     def check(self, tool: Tool, result: Result) -> None:
         """check on the database migrate built: clean (pathway only: Tortoise has none)."""
-        if not self.db(tool).exists():
-            self.migrate(tool, Result())
+        self.migrated(tool)
         run = self._run(tool, "check")
         result.add(run)
         if run.seconds is not None and "Clean (" not in run.output:
@@ -362,6 +410,8 @@ SCENARIOS = (
     ("makemigrations, no changes", "no_changes"),
     ("makemigrations, one change", "one_change"),
     ("migrate from empty", "migrate"),
+    ("migrate, nothing to do", "migrate_nothing"),
+    ("showmigrations (tortoise: history)", "status"),
     ("check, migrated database (pathway only)", "check"),
     ("adopt a generate_schemas database (pathway only)", "adopt"),
 )
@@ -385,13 +435,15 @@ def run_all(bench: Bench, tools: list[Tool], repeat: int, progress: bool
     for i in range(repeat):
         note(f"baseline {i + 1}/{repeat}")
         bench.baseline(results["baseline"]["-"])
-    for key in ("no_changes", "one_change", "migrate", "check", "adopt"):
+    for key in ("no_changes", "one_change", "migrate", "migrate_nothing", "status", "check",
+                "adopt"):
         for i in range(repeat):
             for tool in tools:
                 if key in PATHWAY_ONLY and tool.name != "pathway":
                     continue
                 result = results[key][tool.name]
-                if key != "migrate" and results["cold"][tool.name].timed_out:
+                if key not in ("migrate", "migrate_nothing", "status") and \
+                        results["cold"][tool.name].timed_out:
                     # every makemigrations does the same work; one timeout says it
                     result.timed_out = True
                     result.problems = []

@@ -4,18 +4,29 @@ from each database, the migration lock, and the check of applied files.
 
 The integrator (the public facade) owns one Context and hands it to the modules that do the
 work (migrate.py, makemigrations.py, drift.py, adopt.py).
+
+Tortoise is initialised in one of two ways. With the models (``initialize(models=True)``),
+as Tortoise's own ``init`` does it: every model module is imported (for a thousand models,
+seconds of CPU). Without them (``models=False``), only the connections of the config are set
+up: each app lists a module without models (``_nomodels``), so no model module, router or
+Aerich module is imported; migration files are self-contained and need none. The models are
+registered later, once, only if something needs them (``load_models``: a migration in the
+plan that runs Python code, which may use the ORM), on the same Tortoise context, so the
+clients that are open (a held migration lock, the history recorder) stay the ones the ORM
+uses.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 from . import loader
-from .config import Project
+from .config import Project, connection_name
 from .exceptions import (
     ChangedMigrationError,
     ConfigError,
@@ -32,6 +43,9 @@ log = logging.getLogger("tortoise_pathway")
 Reporter = Callable[[str], None]
 
 DIALECTS = ("sqlite", "postgres", "mysql")
+
+#: the module every app lists while the models are not loaded (it holds none)
+NO_MODELS = "tortoise_pathway._nomodels"
 
 
 class Context:
@@ -53,28 +67,29 @@ class Context:
         self.migrations: MigrationSet | None = None
         #: progress rows of interrupted non-transactional runs, read by applied_rows()
         self.progress_rows: dict[Key, Progress] = {}
+        #: Tortoise is initialised (the connections are set up)
         self.initialized = False
+        #: ... and the config's models are registered (their modules imported)
+        self.models_loaded = False
         self.connected = False
         self._recorders: dict[str, CheckedRecorder] = {}
+        #: the TortoiseContext that Tortoise.init returned (Tortoise >= 1.0)
+        self._tortoise: Any = None
 
     # ---- set-up ------------------------------------------------------------------------
 
     async def initialize(self, connect: bool = True, apps: list[str] | None = None,
-                         heads_ok: bool = False) -> None:
-        """Initialises Tortoise with the config (models included), loads the migration files
-        (an app with two heads is an error unless ``heads_ok``: a merge is being made); with
-        ``connect``, makes sure the database of each app (of ``apps``, default: every app)
-        answers and has its history table."""
-        from tortoise import Tortoise
-
+                         heads_ok: bool = False, models: bool = True) -> None:
+        """Initialises Tortoise with the config: with ``models``, its models too (every model
+        module is imported); without, only its connections (``load_models`` registers the
+        models later, if something needs them). Loads the migration files (an app with two
+        heads is an error unless ``heads_ok``: a merge is being made); with ``connect``,
+        makes sure the database of each app (of ``apps``, default: every app) answers and
+        has its history table."""
         if not self.initialized:
-            try:
-                await Tortoise.init(config=self.project.config)
-            except PathwayError:
-                raise
-            except Exception as e:
-                raise tortoise_error(e) from e
-            self.initialized = True
+            await self._init_tortoise(models)
+        elif models:
+            await self.load_models()
         self.migrations = loader.load(self.migrations_dir, self.project.apps)
         self.migrations.check(heads_ok)
         if connect and not self.connected:
@@ -82,13 +97,60 @@ class Context:
                 await self.recorder(conn).ensure_table()
             self.connected = True
 
+    async def _init_tortoise(self, models: bool) -> None:
+        from tortoise import Tortoise
+
+        if not models and not _has_contexts():
+            models = True  # Tortoise < 1.0: no context to add the models to later
+        try:
+            if models:
+                self._tortoise = await Tortoise.init(config=self.project.config)
+            else:
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", category=RuntimeWarning,
+                                            message=f'Module "{NO_MODELS}" has no models')
+                    self._tortoise = await Tortoise.init(
+                        config=connections_only(self.project.config))
+        except PathwayError:
+            raise
+        except Exception as e:
+            raise tortoise_error(e) from e
+        self.initialized = True
+        self.models_loaded = models
+
+    async def load_models(self, needed_by: str | None = None) -> None:
+        """Registers the config's models (importing their modules), once. After
+        ``initialize(models=False)`` they are added to the Tortoise context whose connections
+        are open: the clients stay the same objects (a held lock, a recorder), and ORM
+        queries go to them, inside a migration's transaction too. ``needed_by`` says what
+        needs them, for the error when the models cannot be loaded."""
+        if self.models_loaded:
+            return
+        if not self.initialized or self._tortoise is None:
+            await self._init_tortoise(models=True)
+            return
+        try:
+            # TortoiseContext.init on a context that has the connections: the config's
+            # connections are the ones it has (each client is taken from its storage, none
+            # is opened again), the apps are built from the config, models included
+            await self._tortoise.init(config=self.project.config)
+        except Exception as e:
+            error = e if isinstance(e, PathwayError) else tortoise_error(e)
+            if needed_by:
+                error.hint = (f"{needed_by} runs Python code, which gets the ORM with the "
+                              "models: fix the models first (nothing was run)")
+            raise error from e
+        self.models_loaded = True
+
     async def close(self) -> None:
         from tortoise import Tortoise
 
         if self.initialized:
             await Tortoise.close_connections()
         self.initialized = False
+        self.models_loaded = False
         self.connected = False
+        self._tortoise = None
         self._recorders.clear()
 
     def set(self) -> MigrationSet:
@@ -228,6 +290,26 @@ class CheckedRecorder(Recorder):
             path=self.conn,
             hint="check that the database server runs, the database exists and the "
                  "credentials in the config are right")
+
+
+def connections_only(config: dict[str, Any]) -> dict[str, Any]:
+    """The config with its connections, time zone and apps (each on its connection), but
+    neither models nor routers: every app lists NO_MODELS, a module without models."""
+    out = {k: v for k, v in config.items() if k not in ("apps", "routers")}
+    out["apps"] = {app: {"models": [NO_MODELS],
+                         "default_connection": connection_name(config, app)}
+                   for app in config["apps"]}
+    return out
+
+
+def _has_contexts() -> bool:
+    """Tortoise >= 1.0: Tortoise.init returns a TortoiseContext that can take the models
+    later."""
+    try:
+        from tortoise.context import TortoiseContext  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def one_line(e: BaseException) -> str:

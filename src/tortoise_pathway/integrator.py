@@ -22,6 +22,7 @@ from . import preview as _preview
 from . import squash as _squash
 from .config import resolve
 from .context import Context, Reporter
+from .exceptions import ConfigError
 from .loader import Key, MigrationSet
 from .questioner import Questioner
 
@@ -67,15 +68,29 @@ class TortoisePathwayIntegrator:
 
     # ---- set-up ------------------------------------------------------------------------
 
-    async def initialize(self, connect: bool = True, heads_ok: bool = False) -> None:
+    async def initialize(self, connect: bool = True, heads_ok: bool = False,
+                         models: bool = True) -> None:
         """Loads the models and the migration files; with ``connect``, also checks each
         database and makes sure its history table exists. An app with several heads (latest
-        migrations) is an error, unless ``heads_ok`` (to call ``merge_migrations``)."""
-        await self.ctx.initialize(connect, self._apps(None), heads_ok)
+        migrations) is an error, unless ``heads_ok`` (to call ``merge_migrations``).
+
+        ``models=False`` opens the connections without importing the model modules, which
+        migrations do not need: ``migrate``, ``rollback``, ``status``, ``plan``,
+        ``sqlmigrate``, ``sql_script``, ``merge_migrations`` and ``squash_migrations`` work
+        so, and a migration that runs Python code (``RunPython``, a custom ``apply()``) gets
+        the models loaded before the run starts; ``check`` and ``adopt`` load them,
+        ``make_migrations`` needs them loaded. Tortoise then has the models only if
+        something loaded them."""
+        await self.ctx.initialize(connect, self._apps(None), heads_ok, models=models)
 
     async def close(self) -> None:
         """Closes every connection Tortoise opened."""
         await self.ctx.close()
+
+    def _models_needed(self, what: str) -> None:
+        if self.ctx.initialized and not self.ctx.models_loaded:
+            raise ConfigError(f"{what} reads the models: call initialize() without "
+                              "models=False first")
 
     # ---- commands ------------------------------------------------------------------------
 
@@ -127,7 +142,8 @@ class TortoisePathwayIntegrator:
         """Writes a migration per app whose models differ from what its migrations build.
         Renames are asked of ``questioner`` (default: none are assumed, so a renamed table or
         column becomes a drop and an add). Needs ``initialize(connect=False)`` (or
-        ``initialize()``) first."""
+        ``initialize()``) first, with the models."""
+        self._models_needed("make_migrations")
         return _makemigrations.make_migrations(self.ctx, self._apps(app), name=name,
                                                empty=empty, dry_run=dry_run,
                                                questioner=questioner)
@@ -151,6 +167,8 @@ class TortoisePathwayIntegrator:
         """Model changes without a migration, and every difference between each database and
         the state its applied migrations describe (``sql``: with the statements that would
         bring the database back to that state). Changes nothing."""
+        if self.ctx.initialized:  # without the models: load them now
+            await self.ctx.load_models()
         return await _drift.check(self.ctx, self._apps(app), sql=sql)
 
     async def adopt(self, app: str | None = None, questioner: Questioner | None = None
@@ -159,15 +177,18 @@ class TortoisePathwayIntegrator:
         an initial migration written from its live tables (recorded as applied) and, where
         the database differs from the models, a catch-up migration to review and migrate;
         an app with migrations gets its first one recorded when the database holds it."""
+        if self.ctx.initialized:  # without the models: load them now
+            await self.ctx.load_models()
         return await _adopt.adopt(self.ctx, self._apps(app), questioner)
 
 
 async def setup_and_migrate(config: dict[str, Any], migrations_dir: str | Path = "migrations",
                             app: str | None = None) -> list[Key]:
-    """Initialises, applies every pending migration, and closes the connections."""
+    """Initialises (Tortoise with the models, as the application uses them next), applies
+    every pending migration, and closes the connections."""
     integrator = TortoisePathwayIntegrator(config, migrations_dir=migrations_dir, app=app)
     try:
-        await integrator.initialize()
+        await integrator.initialize(models=True)
         return await integrator.migrate()
     finally:
         await integrator.close()

@@ -175,6 +175,7 @@ async def _migrate(ctx: Context, apps: list[str], target: str | None, fake: bool
         keys = [k for k in keys if k not in faked]
         for k in faked:  # the rest is rendered on top of them
             applied[k] = AppliedMigration(k[0], k[1], migrations.migrations[k].checksum, None)
+    await _models_for(ctx, [migrations.migrations[k] for k in keys], backward=False)
     rest = await _initial_schema(ctx, keys, applied)
     _render(ctx, rest, applied, backward=False)
     for key in rest:
@@ -280,9 +281,20 @@ async def _revert(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigra
     if fake:
         return await _fake(ctx, plan, applied, backward=True)
     _render(ctx, plan, applied, backward=True)
+    await _models_for(ctx, [migrations.migrations[k] for k in plan], backward=True)
     for key in plan:
         await _run(ctx, migrations.migrations[key], backward=True)
     return plan
+
+
+async def _models_for(ctx: Context, plan: list[Migration], backward: bool) -> None:
+    """Loads the models before the plan runs when one of its migrations runs Python code (a
+    RunPython, a custom apply() / revert()), which may use the ORM; otherwise they are not
+    imported (the migrations themselves need them not). Before anything runs: models that
+    cannot be loaded stop the command with nothing changed."""
+    needs = [m for m in plan if m.runs_python(backward)]
+    if needs:
+        await ctx.load_models(needed_by=needs[0].label)
 
 
 async def _fake(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigration],
@@ -396,6 +408,7 @@ async def _undo_partial(ctx: Context, m: Migration, applied: dict[Key, AppliedMi
                         ) -> list[Key]:
     """Reverts the operations an interrupted non-transactional run of ``m`` completed."""
     partial, count = partial_undo(ctx, m, applied)
+    await _models_for(ctx, [partial], backward=True)
     recorder = ctx.app_recorder(m.app)
     ctx.progress(f"Reverting the {count} completed operation(s) of {m.label}...")
     partial.connection = recorder.client

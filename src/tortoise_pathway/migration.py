@@ -85,6 +85,16 @@ class Migration:
     def overrides_revert(cls) -> bool:
         return cls.revert is not Migration.revert
 
+    def runs_python(self, backward: bool = False) -> bool:
+        """Whether apply() (``backward``: revert()) runs code of the migration's author: a
+        RunPython (the code of that direction), or an overridden apply() / revert(). Such code
+        may use the ORM, so the models are loaded before it runs."""
+        if self.overrides_revert() if backward else self.overrides_apply():
+            return True
+        return any(isinstance(op, RunPython) and
+                   (op.backward if backward else op.forward) is not None
+                   for op in self.operations)
+
     @property
     def reversible(self) -> bool:
         if self.overrides_revert():

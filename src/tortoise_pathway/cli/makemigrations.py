@@ -76,7 +76,7 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
 async def _merge(args: argparse.Namespace, integrator: Any) -> int:
     if args.check or args.empty or args.rename or args.fill:
         raise ConfigError("--merge takes only --app, --name and --dry-run")
-    await integrator.initialize(connect=False, heads_ok=True)
+    await integrator.initialize(connect=False, heads_ok=True, models=False)
     made = integrator.merge_migrations(args.app, name=args.name, dry_run=args.dry_run)
     if not made:
         output.line("No migrations to merge: every app has one latest migration.")

@@ -96,7 +96,7 @@ def _refuse(args: argparse.Namespace, option: str, *others: str) -> None:
 async def run_migrate(args: argparse.Namespace, integrator: Any) -> int:
     if args.sql:
         _refuse(args, "--sql", "--plan", "--fake", "--fake-initial")
-        await integrator.initialize(connect=False)
+        await integrator.initialize(connect=False, models=False)
         for line in integrator.sql_script(args.app, args.target, start=args.start,
                                           dialect=args.dialect):
             output.line(line)
@@ -106,7 +106,7 @@ async def run_migrate(args: argparse.Namespace, integrator: Any) -> int:
     if args.plan:
         _refuse(args, "--plan", "--fake", "--fake-initial")
         return await _print_plan(args, integrator, rollback=False)
-    await integrator.initialize()
+    await integrator.initialize(models=False)  # loaded if a migration runs Python
     await integrator.migrate(args.app, args.target, fake=args.fake,
                              fake_initial=args.fake_initial)
     return 0
@@ -116,13 +116,14 @@ async def run_rollback(args: argparse.Namespace, integrator: Any) -> int:
     if args.plan:
         _refuse(args, "--plan", "--fake")
         return await _print_plan(args, integrator, rollback=True)
-    await integrator.initialize()
+    await integrator.initialize(models=False)  # loaded if a migration runs Python
     await integrator.rollback(args.app, args.target, fake=args.fake)
     return 0
 
 
 async def _print_plan(args: argparse.Namespace, integrator: Any, rollback: bool) -> int:
-    await integrator.initialize(connect=False)  # reads the history; creates nothing
+    # reads the history, creates nothing; the models are not imported
+    await integrator.initialize(connect=False, models=False)
     preview = await integrator.plan(args.app, args.target, rollback=rollback)
     if not preview.migrations:
         output.line(preview.nothing)

@@ -15,7 +15,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 async def run(args: argparse.Namespace, integrator: Any) -> int:
-    await integrator.initialize()
+    await integrator.initialize(models=False)
     statuses = await integrator.status(args.app)
     current = None
     for s in statuses:

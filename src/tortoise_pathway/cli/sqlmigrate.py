@@ -40,7 +40,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 async def run(args: argparse.Namespace, integrator: Any) -> int:
-    await integrator.initialize(connect=False)
+    await integrator.initialize(connect=False, models=False)
     for line in integrator.sqlmigrate(args.app, args.migration, backward=args.backward,
                                       dialect=args.dialect):
         output.line(line)

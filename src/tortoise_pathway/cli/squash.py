@@ -43,7 +43,7 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
         raise ConfigError("squashmigrations takes APP, then [FROM] TO: "
                           f"{len(args.names)} migration names given")
     start, end = (None, args.names[0]) if len(args.names) == 1 else args.names
-    await integrator.initialize(connect=False)
+    await integrator.initialize(connect=False, models=False)
     s = integrator.squash_migrations(args.app, end, start=start, name=args.name)
     output.line(f"Squashed {len(s.replaced)} migrations of '{s.app}' into:")
     output.line(f"  {s.path}")
