@@ -53,8 +53,9 @@ def spy(cls):
     return got
 
 
-if installed:
-    tm._get_comments = spy
+if not installed:  # Python 3.13: compared all the same, through Tortoise's function
+    fc._original = original
+tm._get_comments = spy
 failed = {}
 modules = []
 for name in spec["modules"]:
@@ -72,8 +73,7 @@ for i, path in enumerate(spec["files"]):
         modules.append(module)
     except Exception as e:
         failed[path] = f"{type(e).__name__}: {e}"
-if installed:
-    tm._get_comments = fc.get_comments
+tm._get_comments = fc.get_comments if installed else original
 
 
 def classes(namespace, module, out):
@@ -206,7 +206,10 @@ def _tortoise_sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
         archive = found[0]
     with tarfile.open(archive) as tar:
         members = [m for m in tar.getmembers() if "/tests/" in m.name and m.isfile()]
-        tar.extractall(target, members=members)  # noqa: S202 (Tortoise's own sdist)
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(target, members=members, filter="data")
+        else:  # an older patch release without extraction filters
+            tar.extractall(target, members=members)  # noqa: S202 (Tortoise's own sdist)
     return next(target.glob("tortoise_orm-*"))
 
 
