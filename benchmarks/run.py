@@ -440,6 +440,13 @@ def revision() -> str:
     return f"{head}+uncommitted" if dirty else head
 
 
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:  # run from a source tree (PYTHONPATH=src)
+        return "not installed"
+
+
 def machine() -> dict[str, Any]:
     cpu = ""
     try:
@@ -458,7 +465,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "sqlite": sqlite3.sqlite_version,
         "tortoise-orm": metadata.version("tortoise-orm"),
-        "tortoise-pathway": metadata.version("tortoise-pathway"),
+        "tortoise-pathway": _version("tortoise-pathway"),
         "tortoise-pathway revision": revision(),
     }
 
