@@ -19,7 +19,11 @@ loading the models and the migration files, database round trips), on SQLite fil
 Each is repeated ``--repeat`` times after the first run (tools interleaved) and the median
 is reported, with the largest peak memory (max RSS of the child, from ``os.wait4``) and the
 CPU time; a baseline (``python -c`` running ``Tortoise.init`` on the models, which both tools
-do first) is timed the same way. Every run is checked: no-change runs must find no change and
+do first) is timed the same way, twice: with Tortoise's own ``#:`` comment reader (what
+Tortoise's command line and an application pay) and with tortoise-pathway's fast one
+(``fastcomments.install()`` first, what pathway's command line pays on Python 3.10 to 3.12;
+the same as the first on 3.13, where it is not installed). ``--baseline-only`` times just
+those two. Every run is checked: no-change runs must find no change and
 write nothing, one-change runs must write exactly one migration that adds the new field and
 nothing else, and every migrate must build exactly the schema Tortoise's ``generate_schemas``
 builds for the final models (tables, columns with type / NOT NULL / primary key / default,
@@ -259,12 +263,17 @@ class Bench:
                                + " | ".join(tail))
         return run
 
-    def baseline(self, result: Result) -> None:
+    def baseline(self, result: Result, fast: bool = False) -> None:
         """The floor both tools stand on: the interpreter, imports and Tortoise.init of the
-        models, with nothing about migrations."""
+        models, with nothing about migrations; ``fast``: with pathway's fast reader of the
+        models' ``#:`` comments in place of Tortoise's (as pathway's command line does)."""
         code = ("import asyncio, benchconfig\nfrom tortoise import Tortoise\n"
                 "asyncio.run(Tortoise.init(config=benchconfig.TORTOISE_ORM))")
+        if fast:
+            code = ("from tortoise_pathway import fastcomments\n"
+                    "fastcomments.install()\n" + code)
         env = self.env(TOOLS["pathway"])
+        env.pop("PATHWAY_TORTOISE_COMMENTS", None)
         result.add(run_command([sys.executable, "-c", code], self.project, env, self.timeout))
 
     def remove_pycache(self) -> None:
@@ -419,22 +428,35 @@ SCENARIOS = (
 PATHWAY_ONLY = ("check", "adopt")
 
 
-def run_all(bench: Bench, tools: list[Tool], repeat: int, progress: bool
-            ) -> dict[str, dict[str, Result]]:
+#: the floor, with Tortoise's comment reader and with pathway's (key, label)
+BASELINES = (
+    ("baseline", "baseline: Tortoise.init, Tortoise's #: comment reader"),
+    ("baseline_fast", "baseline: Tortoise.init, pathway's fast #: comment reader"),
+)
+
+
+def run_all(bench: Bench, tools: list[Tool], repeat: int, progress: bool,
+            baseline_only: bool = False) -> dict[str, dict[str, Result]]:
     results = {key: {t.name: Result() for t in tools} for _, key in SCENARIOS}
-    results["baseline"] = {"-": Result()}
+    for key, _ in BASELINES:
+        results[key] = {"-": Result()}
 
     def note(msg: str) -> None:
         if progress:
             print(f"  {msg}", flush=True)
 
-    for tool in tools:
+    if baseline_only:
+        bench.baseline(Result())  # compiles the models' .pyc, as every later run finds them
+    for tool in tools if not baseline_only else []:
         bench.remove_pycache()
         note(f"{tool.name}: makemigrations, first run")
         bench.no_changes(tool, results["cold"][tool.name])
     for i in range(repeat):
-        note(f"baseline {i + 1}/{repeat}")
-        bench.baseline(results["baseline"]["-"])
+        for key, _ in BASELINES:
+            note(f"{key} {i + 1}/{repeat}")
+            bench.baseline(results[key]["-"], fast=key == "baseline_fast")
+    if baseline_only:
+        return results
     for key in ("no_changes", "one_change", "migrate", "migrate_nothing", "status", "check",
                 "adopt"):
         for i in range(repeat):
@@ -470,6 +492,13 @@ def revision() -> str:
     return f"{head}+uncommitted" if dirty else head
 
 
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:  # run from a source tree (PYTHONPATH=src)
+        return "not installed"
+
+
 def machine() -> dict[str, Any]:
     cpu = ""
     try:
@@ -488,7 +517,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "sqlite": sqlite3.sqlite_version,
         "tortoise-orm": metadata.version("tortoise-orm"),
-        "tortoise-pathway": metadata.version("tortoise-pathway"),
+        "tortoise-pathway": _version("tortoise-pathway"),
         "tortoise-pathway revision": revision(),
     }
 
@@ -538,6 +567,24 @@ def table(results: dict[str, dict[str, Result]], tools: list[Tool], timeout: flo
     return "\n".join(lines)
 
 
+def floor_table(results: dict[str, dict[str, Result]], timeout: float) -> str:
+    """The baseline both ways: python, imports and Tortoise.init of the models (the floor of
+    both tools), with Tortoise's #: comment reader and with pathway's."""
+    rows = [["floor (python -c, Tortoise.init of the models)", "s", "cpu s", "MiB"]]
+    for key, label in BASELINES:
+        r = results[key]["-"]
+        rows.append([label.split(", ", 1)[1], _fmt_s(r, timeout), _fmt_s(r, timeout, cpu=True),
+                     f"{r.max_rss_mib:.0f}" if r.max_rss_mib else "-"])
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = []
+    for j, r in enumerate(rows):
+        lines.append("  ".join([r[0].ljust(widths[0])] +
+                               [c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)]))
+        if j == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Time tortoise-pathway against Tortoise's built-in migrations.")
@@ -554,6 +601,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800,
                         help="seconds before a command is killed and reported as timeout")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    parser.add_argument("--baseline-only", action="store_true",
+                        help="time only the floor (Tortoise.init), with Tortoise's and with "
+                             "pathway's #: comment reader")
     args = parser.parse_args(argv)
     tools = [TOOLS[n.strip()] for n in args.tools.split(",") if n.strip()]
     if not tools or args.repeat < 1:
@@ -574,12 +624,13 @@ def main(argv: list[str] | None = None) -> int:
           f"generated in {manifest['generation_seconds']} s)", flush=True)
     bench = Bench(project.resolve(), manifest, args.timeout)
     load = os.getloadavg()
-    results = run_all(bench, tools, args.repeat, progress=not args.quiet)
+    results = run_all(bench, tools, args.repeat, progress=not args.quiet,
+                      baseline_only=args.baseline_only)
+    if not args.baseline_only:
+        print()
+        print(table(results, tools, args.timeout))
     print()
-    print(table(results, tools, args.timeout))
-    base = results["baseline"]["-"]
-    print(f"baseline (python, imports, Tortoise.init of the models; paid by both tools): "
-          f"{_fmt_s(base, args.timeout)} s, {base.max_rss_mib:.0f} MiB")
+    print(floor_table(results, args.timeout))
     failed = [(key, name, r.problems) for key, per_tool in results.items()
               for name, r in per_tool.items() if r.problems]
     for key, name, problems in failed:
@@ -602,8 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_before_after": [load[0], os.getloadavg()[0]],
         "results": {key: {n: r.as_dict() for n, r in per_tool.items()}
                     for key, per_tool in results.items()},
-        "scenarios": {key: label for label, key in SCENARIOS} | {
-            "baseline": "python -c: import the config, Tortoise.init of the models"},
+        "scenarios": {key: label for label, key in SCENARIOS} | dict(BASELINES),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"results_n{args.models}_m{args.migrations}_{stamp}.json"
