@@ -276,6 +276,25 @@ class Bench:
         env.pop("PATHWAY_TORTOISE_COMMENTS", None)
         result.add(run_command([sys.executable, "-c", code], self.project, env, self.timeout))
 
+    def floor_ddl(self, result: Result) -> None:
+        """The floor of migrate from empty: the final schema's DDL (the statements of
+        generate_schemas' reference database, tables then indexes) run through the stdlib
+        sqlite3 on a fresh file, as a whole command (python -c)."""
+        db = self.project / "floor_ddl.sqlite3"
+        db.unlink(missing_ok=True)
+        code = ("import sqlite3, sys\n"
+                "src = sqlite3.connect(sys.argv[1])\n"
+                "sql = [r[0] for r in src.execute(\"SELECT sql FROM sqlite_master WHERE sql IS "
+                "NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index', rowid\")]\n"
+                "dst = sqlite3.connect(sys.argv[2])\n"
+                "dst.executescript('BEGIN;' + ';'.join(sql) + ';COMMIT;')\n")
+        result.add(run_command([sys.executable, "-c", code, str(self.project /
+                                generate.REFERENCE_DB), str(db)], self.project,
+                               self.env(TOOLS["pathway"]), self.timeout))
+        if sqlite_schema(db) != self.reference:
+            result.problems.append("the DDL floor did not rebuild the reference schema")
+        db.unlink(missing_ok=True)
+
     def remove_pycache(self) -> None:
         for d in self.project.rglob("__pycache__"):
             shutil.rmtree(d)
@@ -432,6 +451,7 @@ PATHWAY_ONLY = ("check", "adopt")
 BASELINES = (
     ("baseline", "baseline: Tortoise.init, Tortoise's #: comment reader"),
     ("baseline_fast", "baseline: Tortoise.init, pathway's fast #: comment reader"),
+    ("floor_ddl", "migrate's floor, the final schema's DDL through stdlib sqlite3"),
 )
 
 
@@ -454,7 +474,10 @@ def run_all(bench: Bench, tools: list[Tool], repeat: int, progress: bool,
     for i in range(repeat):
         for key, _ in BASELINES:
             note(f"{key} {i + 1}/{repeat}")
-            bench.baseline(results[key]["-"], fast=key == "baseline_fast")
+            if key == "floor_ddl":
+                bench.floor_ddl(results[key]["-"])
+            else:
+                bench.baseline(results[key]["-"], fast=key == "baseline_fast")
     if baseline_only:
         return results
     for key in ("no_changes", "one_change", "migrate", "migrate_nothing", "status", "check",
@@ -570,10 +593,10 @@ def table(results: dict[str, dict[str, Result]], tools: list[Tool], timeout: flo
 def floor_table(results: dict[str, dict[str, Result]], timeout: float) -> str:
     """The baseline both ways: python, imports and Tortoise.init of the models (the floor of
     both tools), with Tortoise's #: comment reader and with pathway's."""
-    rows = [["floor (python -c, Tortoise.init of the models)", "s", "cpu s", "MiB"]]
+    rows = [["floor (python -c)", "s", "cpu s", "MiB"]]
     for key, label in BASELINES:
         r = results[key]["-"]
-        rows.append([label.split(", ", 1)[1], _fmt_s(r, timeout), _fmt_s(r, timeout, cpu=True),
+        rows.append([label.split(", ", 1)[-1], _fmt_s(r, timeout), _fmt_s(r, timeout, cpu=True),
                      f"{r.max_rss_mib:.0f}" if r.max_rss_mib else "-"])
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = []
@@ -583,6 +606,32 @@ def floor_table(results: dict[str, dict[str, Result]], timeout: float) -> str:
         if j == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def targets(results: dict[str, dict[str, Result]]) -> list[str]:
+    """Issue 11's targets for pathway (meant for N=1000, M=1000), printed; the ones missed.
+    CPU seconds, medians."""
+    def cpu(key: str, name: str = "pathway") -> float:
+        return results[key][name].median_cpu or float("inf")
+
+    checks = [
+        ("migrate from empty within 1.5x the DDL floor", cpu("migrate"),
+         1.5 * cpu("floor_ddl", "-")),
+        ("migrate, nothing to do, under 0.5 s", cpu("migrate_nothing"), 0.5),
+        ("showmigrations under 0.5 s", cpu("status"), 0.5),
+        ("makemigrations, no changes, within 0.1 s of the floor", cpu("no_changes"),
+         cpu("baseline_fast", "-") + 0.1),
+        ("peak memory of migrate under 100 MiB", results["migrate"]["pathway"].max_rss_mib,
+         100.0),
+    ]
+    missed = []
+    print()
+    for label, got, bound in checks:
+        ok = got <= bound
+        print(f"target {'met   ' if ok else 'MISSED'} {label}: {got:.2f} (bound {bound:.2f})")
+        if not ok:
+            missed.append(f"{label}: {got:.2f} > {bound:.2f}")
+    return missed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -602,8 +651,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds before a command is killed and reported as timeout")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     parser.add_argument("--baseline-only", action="store_true",
-                        help="time only the floor (Tortoise.init), with Tortoise's and with "
-                             "pathway's #: comment reader")
+                        help="time only the floors (Tortoise.init, with Tortoise's and with "
+                             "pathway's #: comment reader; the final schema's DDL)")
+    parser.add_argument("--targets", action="store_true",
+                        help="check issue 11's targets (meant for --models 1000 --migrations "
+                             "1000): exit 1 when one is missed")
     args = parser.parse_args(argv)
     tools = [TOOLS[n.strip()] for n in args.tools.split(",") if n.strip()]
     if not tools or args.repeat < 1:
@@ -633,6 +685,10 @@ def main(argv: list[str] | None = None) -> int:
     print(floor_table(results, args.timeout))
     failed = [(key, name, r.problems) for key, per_tool in results.items()
               for name, r in per_tool.items() if r.problems]
+    if args.targets and not args.baseline_only:
+        missed = targets(results)
+        if missed:
+            failed.append(("targets", "pathway", missed))
     for key, name, problems in failed:
         print(f"\nFAILED {name} {key}:")
         for p in problems:
