@@ -80,8 +80,14 @@ def test_plan_lists_what_would_run_and_changes_nothing(project: Project) -> None
     first, second = names(project)
 
     out = project.run("migrate", "--plan").stdout
-    assert out.startswith(f"Would apply 2 migration(s) (nothing was run):\nmodels.{first}\n")
-    assert f"\nmodels.{second}\n" in out
+    if db.dialect == "mysql":
+        assert out.startswith(f"Would apply 2 migration(s) (nothing was run):\n"
+                              f"models.{first}\n")
+        assert f"\nmodels.{second}\n" in out
+    else:  # an empty database: both created at once, as migrate does it
+        assert out.startswith(f"Would apply 2 migration(s) (nothing was run):\nthe schema of "
+                              f"2 migrations (models.{first} to models.{second}) at once\n")
+        assert "CREATE TABLE" in out and "ALTER TABLE" not in out, out
     assert db.tables() == set()  # not even the history table
 
     project.run("migrate", "--app", "models", first)
