@@ -172,12 +172,24 @@ LOCK_NAME = "tortoise_pathway"
 PG_LOCK_KEY = int.from_bytes(hashlib.sha256(LOCK_NAME.encode()).digest()[:8], "big", signed=True)
 
 
+def pg_lock_key(scope: str | None = None) -> int:
+    """The advisory lock key of a database (PG_LOCK_KEY) or, ``scope``, of one PostgreSQL
+    schema in it (a fleet's schema tenant): schemas of one database migrate side by side."""
+    if scope is None:
+        return PG_LOCK_KEY
+    digest = hashlib.sha256(f"{LOCK_NAME}:{scope}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 class MigrationLock:
     """One migrator at a time per database: a PostgreSQL advisory lock, a MySQL GET_LOCK
     (both held by a dedicated connection for the whole command), or, for SQLite, an exclusive
-    lock on ``<database file>.pathway-lock``. Waits up to ``timeout`` seconds."""
+    lock on ``<database file>.pathway-lock``. Waits up to ``timeout`` seconds. ``scope``
+    (PostgreSQL): a lock of that schema only (``pg_lock_key``)."""
 
-    def __init__(self, client: Any, dialect: str, name: str, timeout: float) -> None:
+    def __init__(self, client: Any, dialect: str, name: str, timeout: float,
+                 scope: str | None = None) -> None:
+        self.key = pg_lock_key(scope)
         self.client = client
         self.dialect = dialect
         self.name = name
@@ -221,7 +233,7 @@ class MigrationLock:
         failing = exc[0] is not None
         try:
             if self.dialect == "postgres":
-                await self._scalar("SELECT pg_advisory_unlock($1)", [PG_LOCK_KEY], "%s")
+                await self._scalar("SELECT pg_advisory_unlock($1)", [self.key], "%s")
             elif self.dialect == "mysql":
                 await self._scalar("SELECT RELEASE_LOCK(CONCAT(%s, DATABASE()))",
                                    [LOCK_NAME + ":"], "%s")
@@ -259,7 +271,7 @@ class MigrationLock:
 
     async def _try(self) -> bool:
         if self.dialect == "postgres":
-            return bool(await self._scalar("SELECT pg_try_advisory_lock($1)", [PG_LOCK_KEY],
+            return bool(await self._scalar("SELECT pg_try_advisory_lock($1)", [self.key],
                                            "%s"))
         if self.dialect == "mysql":
             return await self._scalar("SELECT GET_LOCK(CONCAT(%s, DATABASE()), 0)",

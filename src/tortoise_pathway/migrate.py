@@ -12,8 +12,9 @@ creates (adopt.py compares them).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from . import _engine, adopt
 from .context import Context, one_line
@@ -26,11 +27,13 @@ from .exceptions import (
     PathwayError,
 )
 from .executor import Executor
-from .loader import Key
+from .loader import Key, MigrationSet
 from .migration import Migration
 from .ops import RunPython, RunSQL
 from .ops import from_dict as ops_from_dict
 from .recorder import AppliedMigration, Progress
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -95,14 +98,32 @@ def migrate_plan(ctx: Context, apps: list[str], target: str | None,
             return _revert_plan(ctx, later, applied, fake)
         targets = [m.key]
     else:
-        targets = [(a, h) for a in apps for h in migrations.heads(a)]
+        targets = memo(ctx, ("heads", frozenset(applied), tuple(apps)), _heads, migrations,
+                       apps)
     for key, p in sorted(ctx.progress_rows.items()):
         if p.direction == "backward" and key[0] in apps:
             raise MigrationFailed(
                 f"{key[0]}.{key[1]} was being reverted and stopped after {p.done} of "
                 f"{p.total} steps", path=f"{key[0]}.{key[1]}",
                 hint="run rollback again to finish reverting it, then migrate")
-    return Plan(migrations.plan(applied, targets), nothing="No migrations to apply.")
+    keys = memo(ctx, ("plan", frozenset(applied), tuple(targets)), migrations.plan, applied,
+                targets)
+    return Plan(list(keys), nothing="No migrations to apply.")
+
+
+def _heads(migrations: MigrationSet, apps: list[str]) -> list[Key]:
+    return [(a, h) for a in apps for h in migrations.heads(a)]
+
+
+def memo(ctx: Context, key: tuple[Any, ...], compute: Callable[..., T], *args: Any) -> T:
+    """compute(*args), or what it returned for ``key`` in this fleet run (``ctx.memo``: the
+    contexts of a fleet's tenants share the graph, so alike tenants get one engine call)."""
+    if ctx.memo is None:
+        return compute(*args)
+    if key not in ctx.memo:
+        ctx.memo[key] = compute(*args)
+    value: T = ctx.memo[key]
+    return value
 
 
 def rollback_plan(ctx: Context, apps: list[str], target: str | None,
@@ -223,8 +244,8 @@ def initial_batch(ctx: Context, keys: list[Key], dialect: str) -> Migration:
     migrations = ctx.set()
     # the tables the replay ends with, in an order that creates each key's target first (a
     # cycle of keys: one of them added after)
-    operations = _engine.diff([], _engine.replay(migrations.history(keys)))
-    sql = _engine.render([], [("the initial schema", operations)], dialect)[0]
+    operations, sql = memo(ctx, ("initial", dialect, tuple(keys)), _initial_sql, migrations,
+                           keys, dialect)
     first, last = migrations.migrations[keys[0]], migrations.migrations[keys[-1]]
     batch_cls = type("InitialSchema", (Migration,),
                      {"operations": [ops_from_dict(op) for op in operations]})
@@ -233,6 +254,12 @@ def initial_batch(ctx: Context, keys: list[Key], dialect: str) -> Migration:
     batch.recorded = False
     batch.replaced_rows = [(k[0], k[1], migrations.migrations[k].checksum) for k in keys]
     return batch
+
+
+def _initial_sql(migrations: MigrationSet, keys: list[Key], dialect: str
+                 ) -> tuple[list[dict[str, Any]], list[list[str]]]:
+    operations = _engine.diff([], _engine.replay(migrations.history(keys)))
+    return operations, _engine.render([], [("the initial schema", operations)], dialect)[0]
 
 
 def initial_label(ctx: Context, keys: list[Key]) -> str:
@@ -335,19 +362,31 @@ def _render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: b
         base = [k for k in migrations.order()
                 if k in applied and k[0] in conn_apps and k not in in_plan]
         conn_dialect = dialect or ctx.dialect(conn)
-        history, run = migrations.history(base), migrations.history(run_keys)
-        sql = _engine.render(history, run, conn_dialect, backward=backward)
+        plain = conn_dialect not in ("sqlite", "postgres") or not all(
+            migrations.migrations[k].atomic for k in run_keys)
+        sql, touched = memo(ctx, ("render", conn_dialect, tuple(base), tuple(run_keys),
+                                  backward),
+                            _render_run, migrations, base, run_keys, conn_dialect, backward,
+                            plain)
         for key, statements in zip(run_keys, sql, strict=True):
             m = migrations.migrations[key]
             if backward:
                 m.backward_sql = statements
             else:
                 m.forward_sql = statements
-        if conn_dialect not in ("sqlite", "postgres") or not all(
-                migrations.migrations[k].atomic for k in run_keys):
-            # runs without a transaction: the tables of each step, for a resumed run
-            for key, tables in zip(run_keys, _engine.touched(history, run), strict=True):
+        if touched is not None:
+            for key, tables in zip(run_keys, touched, strict=True):
                 migrations.migrations[key].touched = tables
+
+
+def _render_run(migrations: MigrationSet, base: list[Key], run_keys: list[Key], dialect: str,
+                backward: bool, plain: bool
+                ) -> tuple[list[list[list[str]]], list[list[list[str]]] | None]:
+    """The engine's SQL of a run on top of base and, for a run without a transaction
+    (``plain``), the tables of each step (for a resumed run)."""
+    history, run = migrations.history(base), migrations.history(run_keys)
+    sql = _engine.render(history, run, dialect, backward=backward)
+    return sql, _engine.touched(history, run) if plain else None
 
 
 def render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: bool,
