@@ -70,7 +70,7 @@ class Tenant:
 
 def _hide_password(url: str) -> str:
     parts = urlsplit(url)
-    if parts.password is None:
+    if not parts.password:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
