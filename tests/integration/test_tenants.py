@@ -245,3 +245,40 @@ def test_sigkill_then_again_migrates_each_tenant_once(tmp_path: Path, kind: str)
                        for t in tenants)
     finally:
         drop_database(db)
+
+
+DATA_MIGRATION = '''from tortoise_pathway import migration, ops
+
+
+async def forward(connection):
+    from proj.models import User
+
+    await User.create(name="orm", email="orm@example.com")
+    await connection.execute_query(
+        "INSERT INTO users (name, email, created_at) VALUES ('conn', 'conn@example.com', "
+        "CURRENT_TIMESTAMP)")
+
+
+class Migration(migration.Migration):
+    dependencies = [("models", {last!r})]
+    operations = [ops.RunPython(forward)]
+'''
+
+
+def test_python_code_gets_the_tenant_connection_and_orm(tmp_path: Path) -> None:
+    """A RunPython migration in a fleet: the ORM and the connection it gets are the
+    tenant's (its schema), for tenants running side by side."""
+    db = make_database("postgres", tmp_path)
+    try:
+        schemas = ["acme", "Globex Corp", "initech"]
+        project = fleet_project(tmp_path / "p", db, schemas)
+        last = names(project)[-1]
+        (project.root / "migrations" / "models" / "29990101000000_data.py").write_text(
+            DATA_MIGRATION.format(last=last))
+        project.run("migrate", "--tenants", "tenants.txt", "--concurrency", "3")
+        for s in schemas:
+            assert db.query(f'SELECT name FROM "{s}".users ORDER BY id') == [("orm",),
+                                                                            ("conn",)]
+        assert db.tables() == set()
+    finally:
+        drop_database(db)
