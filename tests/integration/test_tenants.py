@@ -98,9 +98,12 @@ def test_postgres_schemas(tmp_path: Path) -> None:
                         "table_name = 'users' AND table_schema LIKE 'tenant_%'") == [
             (PG_SCHEMAS,)]
 
-        status = project.run("showmigrations", "--tenants", "tenants.txt").stdout
-        assert f"  {PG_SCHEMAS - 1} tenants at {names(project)[-1]} (up to date)" in status
-        assert f"  1 tenant with nothing applied (2 pending): {broken}" in status
+        status = project.run("showmigrations", "--tenants", "tenants.txt",
+                             "--failures-from", "report.json").stdout
+        assert f"  {PG_SCHEMAS - 1} tenants at {names(project)[-1]} (up to date)\n" in status
+        assert (f"  1 tenant with nothing applied (2 pending) (failed: {broken}: "
+                f"models.{names(project)[0]}") in status
+        assert status.endswith(f": {broken}\n")
 
         db.query(f'DROP TABLE "{broken}".users')
         proc = project.run("migrate", "--tenants", "tenants.txt", "--concurrency", "8",

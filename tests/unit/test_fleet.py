@@ -137,3 +137,36 @@ def test_cli_refusals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.chdir(tmp_path)
     assert main(["--config", "fleetcfg", *args]) == 1
     assert f"error: {message}" in capsys.readouterr().err
+
+
+def test_live_display_redraws_in_place() -> None:
+    import io
+
+    out = io.StringIO()
+    display = cli_fleet.LiveDisplay(3, out, interval=0)  # every event redraws
+    a, b = fleet.Tenant.parse("a"), fleet.Tenant.parse("b")
+    display.started(a)
+    display.started(b)
+    display.working(a, "Applying models.0002_x")
+    display.finished(b, fleet.TenantOutcome("b", fleet.FAILED, error="boom"))
+    display.finished(a, fleet.TenantOutcome("a", fleet.MIGRATED, ["models.0002_x"]))
+    display.close()
+    text = out.getvalue()
+    assert text.startswith(f"[{'-' * 30}] 0/3  done 0  failed 0  running 1  pending 2\n"
+                           "  a: starting\n\x1b[2F\x1b[J")
+    assert "running 2  pending 1\n  a: Applying models.0002_x\n  b: starting\n" in text
+    # the block is erased (cursor up, clear) before the failure is printed above it
+    assert "\x1b[3F\x1b[Jb: FAILED: boom (0 ms)\n" in text
+    assert "] 2/3  done 1  failed 1  running 0  pending 1\n" in text
+    assert text.endswith("\x1b[1F\x1b[J")  # nothing left drawn at the end
+
+
+def test_failures_from_a_report(tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    outcomes = [fleet.TenantOutcome("a", fleet.FAILED, error="boom"),
+                fleet.TenantOutcome("b", fleet.MIGRATED)]
+    report.write_text(__import__("json").dumps(fleet.report_data("migrate", outcomes, 1.0)))
+    assert cli_fleet._failures(str(report)) == {"a": "boom"}
+    report.write_text("[]")
+    with pytest.raises(ConfigError, match="not a --report file"):
+        cli_fleet._failures(str(report))

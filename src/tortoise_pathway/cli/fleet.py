@@ -27,14 +27,18 @@ def options(p: argparse.ArgumentParser, report: bool = True) -> None:
     if report:
         p.add_argument("--report", metavar="FILE.json",
                        help="with --tenants: write each tenant's outcome to this JSON file")
+    else:
+        p.add_argument("--failures-from", metavar="FILE.json",
+                       help="with --tenants: mark the tenants that failed in this --report "
+                            "of an earlier migrate or rollback, with their error")
 
 
 def check(args: argparse.Namespace, *excluded: str) -> None:
     """Refuses the options a fleet run does not take, and fleet options without --tenants."""
     if args.tenants is None:
-        for option in ("report",):
+        for option in ("report", "failures_from"):
             if getattr(args, option, None):
-                raise ConfigError(f"--{option} goes with --tenants")
+                raise ConfigError(f"--{option.replace('_', '-')} goes with --tenants")
         return
     for option in excluded:
         if getattr(args, option.lstrip("-").replace("-", "_"), None):
@@ -71,9 +75,11 @@ class LiveDisplay:
     running tenant with its current migration, redrawn in place (at most ten times a
     second); failed tenants are printed above it as they fail."""
 
-    def __init__(self, total: int, stream: TextIO) -> None:
+    def __init__(self, total: int, stream: TextIO, interval: float = 0.1) -> None:
         self.total = total
         self.stream = stream
+        #: seconds between two redraws (a failure and the end are drawn at once)
+        self.interval = interval
         self.running: dict[str, str] = {}
         self.done = 0
         self.failed = 0
@@ -109,7 +115,7 @@ class LiveDisplay:
 
     def _draw(self, force: bool = False) -> None:
         now = time.monotonic()
-        if not force and now - self.last < 0.1:
+        if not force and now - self.last < self.interval:
             return
         self.last = now
         width = max(40, shutil.get_terminal_size().columns) - 1
@@ -194,6 +200,7 @@ async def show(args: argparse.Namespace, integrator: Any) -> int:
     apps = list(dict.fromkeys(a for s in states for a in s.at)) or (
         [args.app] if args.app else [])
     groups, failed = fleet.group_states(states, apps)
+    failures = _failures(args.failures_from) if args.failures_from else {}
     current = None
     for g in groups:
         if g.app != current:
@@ -206,6 +213,10 @@ async def show(args: argparse.Namespace, integrator: Any) -> int:
         line = f"  {who} {where} ({state})"
         if g.partial:
             line += f" (partly applied: {', '.join(sorted(set(g.partial)))})"
+        failing = [t for t in g.tenants if t in failures]
+        if failing:
+            line += f" (failed: {failing[0]}: {failures[failing[0]]}" + (
+                f"; and {len(failing) - 1} more)" if len(failing) > 1 else ")")
         if g.pending and n <= 10:
             line += ": " + ", ".join(g.tenants)
         output.line(line)
@@ -214,3 +225,15 @@ async def show(args: argparse.Namespace, integrator: Any) -> int:
         for text in failed:
             output.line(f"  {text}")
     return 1 if failed else 0
+
+
+def _failures(path: str) -> dict[str, str]:
+    """tenant -> error of the failed tenants of a --report file."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        return {o["tenant"]: o.get("error") or "failed" for o in data["outcomes"]
+                if o.get("status") == fleet.FAILED}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ConfigError(f"{path}: not a --report file of tortoise-pathway: {e}",
+                          path=path) from e
