@@ -51,16 +51,28 @@ def _pg(url: str, sql: str) -> None:
     asyncio.run(go())
 
 
+# The command runs under a small Python that reports its child's peak RSS: a child forked
+# straight from this process (which imported asyncpg and the generator) would count this
+# process's memory, copied before exec, as its own.
+PEAK = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+        "print(f'PEAK_RSS_KIB={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}'); "
+        "sys.exit(code)")
+
+
 def _migrate(project: Path, url: str, tenants: Path, concurrency: int, report: Path,
              timeout: float) -> Run:
     import os
 
-    cmd = [sys.executable, "-m", "tortoise_pathway", "--config", "benchfleet",
-           "--migrations-dir", generate.PATHWAY_DIR, "migrate", "--tenants", str(tenants),
-           "--concurrency", str(concurrency), "--report", str(report)]
+    cmd = [sys.executable, "-c", PEAK, sys.executable, "-m", "tortoise_pathway", "--config",
+           "benchfleet", "--migrations-dir", generate.PATHWAY_DIR, "migrate", "--tenants",
+           str(tenants), "--concurrency", str(concurrency), "--report", str(report)]
     env = dict(os.environ, BENCH_FLEET_URL=url)
     env.pop("TORTOISE_ORM", None)
-    return run_command(cmd, project, env, timeout)
+    run = run_command(cmd, project, env, timeout)
+    for line in run.output.splitlines():
+        if line.startswith("PEAK_RSS_KIB="):
+            run.max_rss_mib = int(line.split("=", 1)[1]) / 1024
+    return run
 
 
 def _check(run: Run, report: Path, status: str, count: int, what: str) -> list[str]:

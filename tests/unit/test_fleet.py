@@ -152,7 +152,7 @@ def test_live_display_redraws_in_place() -> None:
     display.finished(a, fleet.TenantOutcome("a", fleet.MIGRATED, ["models.0002_x"]))
     display.close()
     text = out.getvalue()
-    assert text.startswith(f"[{'-' * 30}] 0/3  done 0  failed 0  running 1  pending 2\n"
+    assert text.startswith(f"[{'-' * 20}] 0/3  done 0  failed 0  running 1  pending 2\n"
                            "  a: starting\n\x1b[2F\x1b[J")
     assert "running 2  pending 1\n  a: Applying models.0002_x\n  b: starting\n" in text
     # the block is erased (cursor up, clear) before the failure is printed above it

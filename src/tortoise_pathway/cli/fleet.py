@@ -121,7 +121,7 @@ class LiveDisplay:
         width = max(40, shutil.get_terminal_size().columns) - 1
         finished = self.done + self.failed
         pending = self.total - finished - len(self.running)
-        bar_width = 30
+        bar_width = 20
         filled = bar_width * finished // max(1, self.total)
         lines = [f"[{'#' * filled}{'-' * (bar_width - filled)}] {finished}/{self.total}  "
                  f"done {self.done}  failed {self.failed}  running {len(self.running)}  "
