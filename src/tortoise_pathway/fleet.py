@@ -448,6 +448,14 @@ async def migrate_tenants(config: dict[str, Any], tenants: Any = None,
     stops only its tenant (its outcome says why). ``connection``: the one tenants re-point
     (default: the config's setting, else the apps' only connection)."""
     run = _prepare(config, migrations_dir, app, connection, lock_timeout, allow_changed)
+    # what would fail alike on every tenant fails once, before any tenant
+    if rollback and len(run.apps) != 1:
+        raise ConfigError("rollback needs --app (the tenant connection has several apps: "
+                          f"{', '.join(run.apps)})")
+    if target is not None:
+        if len(run.apps) != 1:
+            raise ConfigError("a target migration needs --app")
+        run.migrations.find(run.apps[0], target)
     fleet = await _tenants(config, tenants)
 
     async def work(tenant: Tenant) -> TenantOutcome:

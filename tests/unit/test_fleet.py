@@ -170,3 +170,21 @@ def test_failures_from_a_report(tmp_path: Path) -> None:
     report.write_text("[]")
     with pytest.raises(ConfigError, match="not a --report file"):
         cli_fleet._failures(str(report))
+
+
+def test_what_fails_alike_fails_once_before_any_tenant(tmp_path: Path) -> None:
+    from tortoise_pathway.exceptions import MigrationFileError
+
+    config = {"connections": {"default": "sqlite://:memory:"},
+              "apps": {"a": {"models": ["x"]}, "b": {"models": ["y"]}}}
+    never = [f"sqlite://{tmp_path / 'never' / 'opened.db'}"]
+    with pytest.raises(ConfigError, match="rollback needs --app"):
+        asyncio.run(fleet.migrate_tenants(config, never, rollback=True,
+                                          migrations_dir=tmp_path))
+    with pytest.raises(ConfigError, match="a target migration needs --app"):
+        asyncio.run(fleet.migrate_tenants(config, never, target="0001",
+                                          migrations_dir=tmp_path))
+    with pytest.raises(MigrationFileError):
+        asyncio.run(fleet.migrate_tenants(config, never, app="a", target="0001",
+                                          migrations_dir=tmp_path))
+    assert not (tmp_path / "never").exists()
