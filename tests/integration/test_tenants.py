@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -69,6 +70,39 @@ def sqlite_rows(path: Path) -> list[str]:
         return [r[0] for r in conn.execute("SELECT name FROM pathway_migrations ORDER BY name")]
 
 
+class ConnectionPeak:
+    """The most connections to the database seen at once while the block runs (sampled
+    every 20 ms from another thread)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.most = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._sample()))
+
+    async def _sample(self) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.db.url.replace("postgres://", "postgresql://", 1))
+        try:
+            while not self._stop.is_set():
+                n = await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE "
+                                        "datname = $1 AND pid <> pg_backend_pid()",
+                                        self.db.name)
+                self.most = max(self.most, n)
+                await asyncio.sleep(0.02)
+        finally:
+            await conn.close()
+
+    def __enter__(self) -> ConnectionPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def test_postgres_schemas(tmp_path: Path) -> None:
     db = make_database("postgres", tmp_path)
     try:
@@ -78,9 +112,12 @@ def test_postgres_schemas(tmp_path: Path) -> None:
         db.query(f'CREATE SCHEMA "{broken}"')
         db.query(f'CREATE TABLE "{broken}".users (x int)')
 
-        proc = project.run("migrate", "--tenants", "tenants.txt", "--concurrency", "8",
-                           "--report", "report.json", ok=False)
+        with ConnectionPeak(db) as peak:
+            proc = project.run("migrate", "--tenants", "tenants.txt", "--concurrency", "8",
+                               "--report", "report.json", ok=False)
         assert proc.returncode == 1
+        # connections are opened and closed per tenant: a few per running tenant at most
+        assert 1 <= peak.most <= 8 * 3, peak.most
         assert "Traceback" not in proc.stderr
         assert f"failed tenants:\n  {broken}  models.{names(project)[0]}" in proc.stdout
         report = outcome(project)
