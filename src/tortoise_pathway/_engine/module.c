@@ -102,13 +102,29 @@ static int dialect_arg(const char *name) {
     return d;
 }
 
-/* Replays history into a fresh schema. 0, or -1 with an exception set. */
+/* Replays history into a fresh schema. The first entry of history may be (label, schema):
+ * a state snapshot (a schema as replay returns it) to start from instead of the empty schema,
+ * the rest being applied on top of it. 0, or -1 with an exception set. */
 static int replay_into(pw_arena *a, PyObject *history, pw_schema **out) {
     pw_migration_ops *migs;
     size_t n;
     pw_error err;
-    if (pw_from_py_history(a, history, &migs, &n)) return -1;
-    pw_schema *s = pw_schema_new(a);
+    pw_schema *s = NULL;
+    PyObject *rest = NULL;
+    if (PyList_Check(history) && PyList_GET_SIZE(history) > 0) {
+        PyObject *first = PyList_GET_ITEM(history, 0);
+        if (PyTuple_Check(first) && PyTuple_GET_SIZE(first) == 2 &&
+            PyDict_Check(PyTuple_GET_ITEM(first, 1))) {
+            if (pw_from_py_schema(a, PyTuple_GET_ITEM(first, 1), &s)) return -1;
+            rest = PyList_GetSlice(history, 1, PyList_GET_SIZE(history));
+            if (rest == NULL) return -1;
+            history = rest;
+        }
+    }
+    int failed = pw_from_py_history(a, history, &migs, &n);
+    Py_XDECREF(rest); /* the operations read from it live in the arena */
+    if (failed) return -1;
+    if (s == NULL) s = pw_schema_new(a);
     if (s == NULL) {
         PyErr_NoMemory();
         return -1;
