@@ -96,6 +96,13 @@ class Migration:
                    for op in self.operations)
 
     @property
+    def schema_only(self) -> bool:
+        """Whether it only changes the schema: no SQL or code of its own (RunSQL, RunPython,
+        a custom apply()), inside a transaction. The engine knows all it does."""
+        return self.atomic and not self.overrides_apply() and not any(
+            isinstance(op, (RunSQL, RunPython)) for op in self.operations)
+
+    @property
     def reversible(self) -> bool:
         if self.overrides_revert():
             return True
