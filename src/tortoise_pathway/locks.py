@@ -27,6 +27,7 @@ from typing import Any
 
 from . import _engine
 from .live import TOUCHED_SEP
+from .migration import StatementFailed
 
 #: PostgreSQL's SQLSTATE for "canceling statement due to lock timeout"
 PG_LOCK_NOT_AVAILABLE = "55P03"
@@ -252,8 +253,12 @@ async def drop_invalid_index(session: Session, sql: str) -> str | None:
     if not rows:
         return None
     schema, index = str(rows[0][0]), str(rows[0][1])
-    await session.execute(f"DROP INDEX CONCURRENTLY {_engine.quote_ident(schema, 'postgres')}."
-                          f"{_engine.quote_ident(index, 'postgres')}")
+    drop = (f"DROP INDEX CONCURRENTLY {_engine.quote_ident(schema, 'postgres')}."
+            f"{_engine.quote_ident(index, 'postgres')}")
+    try:
+        await session.execute(drop)
+    except Exception as e:  # waits like the build itself (a lock timeout is retried)
+        raise StatementFailed(drop, e) from e
     return index
 
 
