@@ -257,7 +257,7 @@ class Executor:
             if bare == sql or not locks.is_algorithm_refused(e):
                 raise StatementFailed(sql, e) from e
             self.report(f"  {m.label}: the server refused {sql[len(bare):].strip(' ,')} "
-                        f"({_first_line(str(e), 120)}); ran it without: {_first_line(bare, 120)}")
+                        f"({locks.error_text(e)}); ran it without: {_first_line(bare, 120)}")
             try:
                 await session.execute(bare)
             except Exception as e2:

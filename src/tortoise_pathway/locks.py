@@ -82,6 +82,15 @@ def is_algorithm_refused(error: BaseException) -> bool:
     return any(_mysql_code(x) in MYSQL_ALGORITHM_REFUSED for x in _chain(error))
 
 
+def error_text(e: BaseException) -> str:
+    """A driver error as one short line: "1846: LOCK=NONE is not supported..."."""
+    for x in _chain(e):
+        args = getattr(x, "args", ())
+        if len(args) == 2 and isinstance(args[0], int):
+            return " ".join(f"{args[0]}: {args[1]}".split())[:200]
+    return " ".join(str(e).split())[:200]
+
+
 def seconds(value: float) -> str:
     return f"{value:g} s"
 
