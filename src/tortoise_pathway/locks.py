@@ -85,7 +85,7 @@ def is_algorithm_refused(error: BaseException) -> bool:
 def error_text(e: BaseException) -> str:
     """A driver error as one short line: "1846: LOCK=NONE is not supported..."."""
     for x in _chain(e):
-        args = getattr(x, "args", ())
+        args: tuple[Any, ...] = tuple(getattr(x, "args", ()))
         if len(args) == 2 and isinstance(args[0], int):
             return " ".join(f"{args[0]}: {args[1]}".split())[:200]
     return " ".join(str(e).split())[:200]
