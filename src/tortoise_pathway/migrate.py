@@ -410,6 +410,8 @@ def partial_undo(ctx: Context, m: Migration, applied: Collection[Key]
     sql = _engine.render(ctx.set().history(base), [(m.label, partial.ops_data())],
                          ctx.app_dialect(m.app), backward=True, safe=[is_safe(ctx, m)])
     partial.backward_sql = sql[0]
+    # framed as the lock-aware run it undoes (a script must not wrap CONCURRENTLY in BEGIN)
+    partial.outside_transaction = m.outside_transaction
     return partial, count
 
 
