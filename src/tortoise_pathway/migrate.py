@@ -246,7 +246,8 @@ async def _initial_schema(ctx: Context, runs: list[tuple[str, list[Key]]],
         batch = initial_batch(ctx, keys, recorder.dialect)
         what = initial_label(ctx, keys)
         ctx.progress(f"Creating {what}...")
-        executor = Executor(recorder.client, recorder.dialect, recorder)
+        executor = Executor(recorder.client, recorder.dialect, recorder,
+                            ctx.project.settings, ctx.report)
         try:
             seconds = await executor.run(batch, backward=False)
         except PathwayError:
@@ -330,18 +331,32 @@ def _render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: b
                 if k in applied and k[0] in conn_apps and k not in in_plan]
         conn_dialect = dialect or ctx.dialect(conn)
         history, run = migrations.history(base), migrations.history(run_keys)
-        sql = _engine.render(history, run, conn_dialect, backward=backward)
-        for key, statements in zip(run_keys, sql, strict=True):
+        safe = [is_safe(ctx, migrations.migrations[k]) for k in run_keys]
+        sql = _engine.render(history, run, conn_dialect, backward=backward,
+                             safe=safe if any(safe) else None)
+        plain = sql
+        if conn_dialect == "postgres" and any(safe):
+            # lock-aware SQL that differs from the plain SQL (CONCURRENTLY, NOT VALID then
+            # VALIDATE) gains nothing in a transaction, or cannot run in one: step by step
+            plain = _engine.render(history, run, conn_dialect, backward=backward)
+        for key, statements, plain_statements in zip(run_keys, sql, plain, strict=True):
             m = migrations.migrations[key]
+            m.outside_transaction = statements != plain_statements
             if backward:
                 m.backward_sql = statements
             else:
                 m.forward_sql = statements
-        if conn_dialect not in ("sqlite", "postgres") or not all(
-                migrations.migrations[k].atomic for k in run_keys):
-            # runs without a transaction: the tables of each step, for a resumed run
+        if conn_dialect in ("postgres", "mysql") or not all(
+                migrations.migrations[k].in_transaction for k in run_keys):
+            # the tables of each step: for a resumed run, and for the sessions a lock timeout
+            # names
             for key, tables in zip(run_keys, _engine.touched(history, run), strict=True):
                 migrations.migrations[key].touched = tables
+
+
+def is_safe(ctx: Context, m: Migration) -> bool:
+    """Whether m's SQL is lock-aware: its own ``safe``, else the project's setting."""
+    return ctx.project.settings.safe if m.safe is None else bool(m.safe)
 
 
 def render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: bool,
@@ -393,8 +408,10 @@ def partial_undo(ctx: Context, m: Migration, applied: Collection[Key]
     conn_apps = set(ctx.project.apps_on(ctx.project.connection(m.app)))
     base = [k for k in ctx.set().order() if k in applied and k[0] in conn_apps]
     sql = _engine.render(ctx.set().history(base), [(m.label, partial.ops_data())],
-                         ctx.app_dialect(m.app), backward=True)
+                         ctx.app_dialect(m.app), backward=True, safe=[is_safe(ctx, m)])
     partial.backward_sql = sql[0]
+    # framed as the lock-aware run it undoes (a script must not wrap CONCURRENTLY in BEGIN)
+    partial.outside_transaction = m.outside_transaction
     return partial, count
 
 
@@ -420,7 +437,8 @@ async def _undo_partial(ctx: Context, m: Migration, applied: dict[Key, AppliedMi
 
 async def _run(ctx: Context, m: Migration, backward: bool) -> None:
     recorder = ctx.app_recorder(m.app)
-    executor = Executor(recorder.client, recorder.dialect, recorder)
+    executor = Executor(recorder.client, recorder.dialect, recorder, ctx.project.settings,
+                        ctx.report)
     verb = "Reverting" if backward else "Applying"
     progress = ctx.progress_rows.get(m.key)
     if progress is not None:

@@ -248,12 +248,12 @@ static const pw_strlist *names_at(const void *data, size_t i, size_t j) {
 
 static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs) {
     (void)self;
-    static char *kwlist[] = {"history", "run", "dialect", "backward", NULL};
-    PyObject *history, *run, *result = NULL;
+    static char *kwlist[] = {"history", "run", "dialect", "backward", "safe", NULL};
+    PyObject *history, *run, *safe = Py_None, *result = NULL;
     const char *dialect;
     int backward = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOs|p:render", kwlist, &history, &run,
-                                     &dialect, &backward))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOs|pO:render", kwlist, &history, &run,
+                                     &dialect, &backward, &safe))
         return NULL;
     int d = dialect_arg(dialect);
     if (d < 0) return NULL;
@@ -265,6 +265,25 @@ static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs)
     pw_op_sql **out;
     pw_error err;
     if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n)) goto done;
+    if (safe != Py_None) {
+        /* one truth value per migration of the run: render it lock-aware */
+        PyObject *seq = PySequence_Fast(safe, "render: safe must be a sequence of bools");
+        if (seq == NULL) goto done;
+        if ((size_t)PySequence_Fast_GET_SIZE(seq) != n) {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_ValueError, "render: safe needs one value per migration");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++) {
+            int t = PyObject_IsTrue(PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i));
+            if (t < 0) {
+                Py_DECREF(seq);
+                goto done;
+            }
+            migs[i].safe = t != 0;
+        }
+        Py_DECREF(seq);
+    }
     if (pw_render_run(a, state, migs, n, (pw_dialect)d, backward != 0, &out, &err)) {
         pw_raise(&err);
         goto done;
@@ -273,6 +292,13 @@ static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs)
 done:
     pw_arena_free(a);
     return result;
+}
+
+static PyObject *engine_strip_algorithm(PyObject *self, PyObject *arg) {
+    (void)self;
+    const char *stmt = PyUnicode_AsUTF8(arg);
+    if (stmt == NULL) return NULL;
+    return PyUnicode_FromStringAndSize(stmt, (Py_ssize_t)pw_sql_strip_algorithm(stmt));
 }
 
 /* Builds the graph of nodes; 0 or -1 with an exception. */
@@ -599,7 +625,7 @@ static PyObject *engine_compare(PyObject *self, PyObject *args, PyObject *kwargs
     }
     Py_DECREF(list);
     if (sql) {
-        pw_migration_ops mig = {"check --sql", fix.items, fix.len};
+        pw_migration_ops mig = {"check --sql", fix.items, fix.len, false};
         pw_op_sql **out;
         if (pw_render_run(a, state, &mig, 1, (pw_dialect)d, false, &out, &err)) {
             pw_raise(&err);
@@ -742,7 +768,11 @@ static PyMethodDef engine_methods[] = {
     {"diff", (PyCFunction)(void (*)(void))engine_diff, METH_VARARGS | METH_KEYWORDS,
      "diff(history, target, ask_rename=None) -> operations from the replayed history to target."},
     {"render", (PyCFunction)(void (*)(void))engine_render, METH_VARARGS | METH_KEYWORDS,
-     "render(history, run, dialect, backward=False) -> SQL per operation per migration."},
+     "render(history, run, dialect, backward=False, safe=None) -> SQL per operation per "
+     "migration; safe: per migration of the run, whether its SQL is lock-aware."},
+    {"strip_algorithm", engine_strip_algorithm, METH_O,
+     "strip_algorithm(statement) -> the statement without the ALGORITHM / LOCK clause a "
+     "lock-aware MySQL statement ends with."},
     {"plan", (PyCFunction)(void (*)(void))engine_plan, METH_VARARGS | METH_KEYWORDS,
      "plan(nodes, applied, targets, backward=False) -> migration keys in execution order."},
     {"order", engine_order, METH_VARARGS, "order(nodes) -> every key, dependencies first."},
