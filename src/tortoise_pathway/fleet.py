@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import dataclasses
 import importlib
 import inspect
 import re
@@ -273,7 +274,8 @@ class TenantContext(Context):
     tenant's connection, and the ORM on it once the models are loaded there."""
 
     def __init__(self, run: _Run, tenant: Tenant, report: Reporter, progress: Reporter) -> None:
-        project = Project(tenant_config(run.project, run.conn, tenant), run.project.connections_of)
+        project = dataclasses.replace(run.project,
+                                      config=tenant_config(run.project, run.conn, tenant))
         super().__init__(project, run.migrations_dir, report=report, progress=progress,
                          lock_timeout=run.lock_timeout, allow_changed=run.allow_changed)
         self.tenant = tenant
@@ -347,8 +349,8 @@ def _prepare(config: dict[str, Any], migrations_dir: str | Path, app: str | None
     project = resolve(config)
     conn = tenant_connection(project, connection if connection is not None
                              else tenant_setting(config)[1])
-    project = Project(project.config, {a: c for a, c in project.connections_of.items()
-                                       if c == conn})
+    project = dataclasses.replace(project, connections_of={
+        a: c for a, c in project.connections_of.items() if c == conn})
     apps = project.select(app)
     if app is not None and app not in project.apps:
         raise ConfigError(f"app {app!r} does not migrate on the tenant connection {conn!r}",
