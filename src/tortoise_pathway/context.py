@@ -75,6 +75,9 @@ class Context:
         self._recorders: dict[str, CheckedRecorder] = {}
         #: the TortoiseContext that Tortoise.init returned (Tortoise >= 1.0)
         self._tortoise: Any = None
+        #: plans and rendered SQL shared by the contexts of a fleet run (fleet.py), keyed by
+        #: what they depend on, so the engine works them out once for every tenant alike
+        self.memo: dict[Any, Any] | None = None
 
     # ---- set-up ------------------------------------------------------------------------
 

@@ -212,12 +212,20 @@ class Executor:
             self._done = done
 
         m.after_step = after_step
-        if self.dialect in ("postgres", "mysql"):
-            async with locks.Session(client, self.dialect, self.lock_timeout) as session:
-                m.statement_runner = self._statement_runner(m, backward, session)
+        try:
+            if self.dialect in ("postgres", "mysql"):
+                async with locks.Session(client, self.dialect, self.lock_timeout) as session:
+                    m.statement_runner = self._statement_runner(m, backward, session)
+                    await self._body(m, client, backward)
+            else:
                 await self._body(m, client, backward)
-        else:
-            await self._body(m, client, backward)
+        except StatementFailed:
+            # the database refused the step: it did not happen, whatever the user changes
+            # before running again (dropping a conflicting table changes the catalog the
+            # fingerprint was taken of); the next run runs it, without the catalog check
+            with contextlib.suppress(Exception):
+                await rec.record_progress(client, m.app, m.name, self._done or 0, None)
+            raise
         await rec.clear_progress(client, m.app, m.name)
 
     def _statement_runner(self, m: Migration, backward: bool, session: locks.Session
@@ -288,12 +296,24 @@ LOCK_NAME = "tortoise_pathway"
 PG_LOCK_KEY = int.from_bytes(hashlib.sha256(LOCK_NAME.encode()).digest()[:8], "big", signed=True)
 
 
+def pg_lock_key(scope: str | None = None) -> int:
+    """The advisory lock key of a database (PG_LOCK_KEY) or, ``scope``, of one PostgreSQL
+    schema in it (a fleet's schema tenant): schemas of one database migrate side by side."""
+    if scope is None:
+        return PG_LOCK_KEY
+    digest = hashlib.sha256(f"{LOCK_NAME}:{scope}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 class MigrationLock:
     """One migrator at a time per database: a PostgreSQL advisory lock, a MySQL GET_LOCK
     (both held by a dedicated connection for the whole command), or, for SQLite, an exclusive
-    lock on ``<database file>.pathway-lock``. Waits up to ``timeout`` seconds."""
+    lock on ``<database file>.pathway-lock``. Waits up to ``timeout`` seconds. ``scope``
+    (PostgreSQL): a lock of that schema only (``pg_lock_key``)."""
 
-    def __init__(self, client: Any, dialect: str, name: str, timeout: float) -> None:
+    def __init__(self, client: Any, dialect: str, name: str, timeout: float,
+                 scope: str | None = None) -> None:
+        self.key = pg_lock_key(scope)
         self.client = client
         self.dialect = dialect
         self.name = name
@@ -337,7 +357,7 @@ class MigrationLock:
         failing = exc[0] is not None
         try:
             if self.dialect == "postgres":
-                await self._scalar("SELECT pg_advisory_unlock($1)", [PG_LOCK_KEY], "%s")
+                await self._scalar("SELECT pg_advisory_unlock($1)", [self.key], "%s")
             elif self.dialect == "mysql":
                 await self._scalar("SELECT RELEASE_LOCK(CONCAT(%s, DATABASE()))",
                                    [LOCK_NAME + ":"], "%s")
@@ -375,7 +395,7 @@ class MigrationLock:
 
     async def _try(self) -> bool:
         if self.dialect == "postgres":
-            return bool(await self._scalar("SELECT pg_try_advisory_lock($1)", [PG_LOCK_KEY],
+            return bool(await self._scalar("SELECT pg_try_advisory_lock($1)", [self.key],
                                            "%s"))
         if self.dialect == "mysql":
             return await self._scalar("SELECT GET_LOCK(CONCAT(%s, DATABASE()), 0)",

@@ -12,8 +12,9 @@ creates (adopt.py compares them).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from . import _engine, adopt
 from .context import Context, one_line
@@ -26,10 +27,12 @@ from .exceptions import (
     PathwayError,
 )
 from .executor import Executor
-from .loader import Key
+from .loader import Key, MigrationSet
 from .migration import Migration
 from .ops import from_dict as ops_from_dict
 from .recorder import AppliedMigration, Progress
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -94,14 +97,32 @@ def migrate_plan(ctx: Context, apps: list[str], target: str | None,
             return _revert_plan(ctx, later, applied, fake)
         targets = [m.key]
     else:
-        targets = [(a, h) for a in apps for h in migrations.heads(a)]
+        targets = memo(ctx, ("heads", frozenset(applied), tuple(apps)), _heads, migrations,
+                       apps)
     for key, p in sorted(ctx.progress_rows.items()):
         if p.direction == "backward" and key[0] in apps:
             raise MigrationFailed(
                 f"{key[0]}.{key[1]} was being reverted and stopped after {p.done} of "
                 f"{p.total} steps", path=f"{key[0]}.{key[1]}",
                 hint="run rollback again to finish reverting it, then migrate")
-    return Plan(migrations.plan(applied, targets), nothing="No migrations to apply.")
+    keys = memo(ctx, ("plan", frozenset(applied), tuple(targets)), migrations.plan, applied,
+                targets)
+    return Plan(list(keys), nothing="No migrations to apply.")
+
+
+def _heads(migrations: MigrationSet, apps: list[str]) -> list[Key]:
+    return [(a, h) for a in apps for h in migrations.heads(a)]
+
+
+def memo(ctx: Context, key: tuple[Any, ...], compute: Callable[..., T], *args: Any) -> T:
+    """compute(*args), or what it returned for ``key`` in this fleet run (``ctx.memo``: the
+    contexts of a fleet's tenants share the graph, so alike tenants get one engine call)."""
+    if ctx.memo is None:
+        return compute(*args)
+    if key not in ctx.memo:
+        ctx.memo[key] = compute(*args)
+    value: T = ctx.memo[key]
+    return value
 
 
 def rollback_plan(ctx: Context, apps: list[str], target: str | None,
@@ -220,8 +241,8 @@ def initial_batch(ctx: Context, keys: list[Key], dialect: str) -> Migration:
     migrations = ctx.set()
     # the tables the replay ends with, in an order that creates each key's target first (a
     # cycle of keys: one of them added after)
-    operations = _engine.diff([], migrations.state_of(keys))
-    sql = _engine.render([], [("the initial schema", operations)], dialect)[0]
+    operations, sql = memo(ctx, ("initial", dialect, tuple(keys)), _initial_sql, migrations,
+                           keys, dialect)
     first, last = migrations.migrations.peek(keys[0]), migrations.migrations.peek(keys[-1])
     batch_cls = type("InitialSchema", (Migration,),
                      {"operations": [ops_from_dict(op) for op in operations]})
@@ -230,6 +251,12 @@ def initial_batch(ctx: Context, keys: list[Key], dialect: str) -> Migration:
     batch.recorded = False
     batch.replaced_rows = [(k[0], k[1], migrations.migrations.peek(k).checksum) for k in keys]
     return batch
+
+
+def _initial_sql(migrations: MigrationSet, keys: list[Key], dialect: str
+                 ) -> tuple[list[dict[str, Any]], list[list[str]]]:
+    operations = _engine.diff([], migrations.state_of(keys))
+    return operations, _engine.render([], [("the initial schema", operations)], dialect)[0]
 
 
 def initial_label(ctx: Context, keys: list[Key]) -> str:
@@ -330,15 +357,10 @@ def _render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: b
         base = [k for k in migrations.order()
                 if k in applied and k[0] in conn_apps and k not in in_plan]
         conn_dialect = dialect or ctx.dialect(conn)
-        history, run = migrations.history(base), migrations.history(run_keys)
         safe = [is_safe(ctx, migrations.migrations[k]) for k in run_keys]
-        sql = _engine.render(history, run, conn_dialect, backward=backward,
-                             safe=safe if any(safe) else None)
-        plain = sql
-        if conn_dialect == "postgres" and any(safe):
-            # lock-aware SQL that differs from the plain SQL (CONCURRENTLY, NOT VALID then
-            # VALIDATE) gains nothing in a transaction, or cannot run in one: step by step
-            plain = _engine.render(history, run, conn_dialect, backward=backward)
+        sql, plain = memo(ctx, ("render", conn_dialect, tuple(base), tuple(run_keys), backward,
+                                tuple(safe)),
+                          _render_run, migrations, base, run_keys, conn_dialect, backward, safe)
         for key, statements, plain_statements in zip(run_keys, sql, plain, strict=True):
             m = migrations.migrations[key]
             m.outside_transaction = statements != plain_statements
@@ -350,8 +372,31 @@ def _render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: b
                 migrations.migrations[k].in_transaction for k in run_keys):
             # the tables of each step: for a resumed run, and for the sessions a lock timeout
             # names
-            for key, tables in zip(run_keys, _engine.touched(history, run), strict=True):
+            touched = memo(ctx, ("touched", tuple(base), tuple(run_keys)), _touched, migrations,
+                           base, run_keys)
+            for key, tables in zip(run_keys, touched, strict=True):
                 migrations.migrations[key].touched = tables
+
+
+def _render_run(migrations: MigrationSet, base: list[Key], run_keys: list[Key], dialect: str,
+                backward: bool, safe: list[bool]
+                ) -> tuple[list[list[list[str]]], list[list[list[str]]]]:
+    """The engine's SQL of a run on top of base, and the plain SQL it would be without
+    lock-aware rendering (the same list when nothing differs)."""
+    history, run = migrations.history(base), migrations.history(run_keys)
+    sql = _engine.render(history, run, dialect, backward=backward,
+                         safe=safe if any(safe) else None)
+    plain = sql
+    if dialect == "postgres" and any(safe):
+        # lock-aware SQL that differs from the plain SQL (CONCURRENTLY, NOT VALID then
+        # VALIDATE) gains nothing in a transaction, or cannot run in one: step by step
+        plain = _engine.render(history, run, dialect, backward=backward)
+    return sql, plain
+
+
+def _touched(migrations: MigrationSet, base: list[Key], run_keys: list[Key]
+             ) -> list[list[list[str]]]:
+    return _engine.touched(migrations.history(base), migrations.history(run_keys))
 
 
 def is_safe(ctx: Context, m: Migration) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import ConfigError
-from . import output
+from . import fleet, output
 
 MIGRATE_DESCRIPTION = """\
 apply pending migrations (of --app, or every app), each with its history row, under a lock
@@ -24,7 +24,9 @@ examples:
   tortoise-pathway --config myapp.config migrate --app models 20240501143025_initial
   tortoise-pathway --config myapp.config migrate --plan
   tortoise-pathway --config myapp.config migrate --app models --sql --dialect postgres > all.sql
-  tortoise-pathway --config myapp.config migrate --app models --sql --from 20240501143025"""
+  tortoise-pathway --config myapp.config migrate --app models --sql --from 20240501143025
+  tortoise-pathway --config myapp.config migrate --tenants tenants.txt --concurrency 8 \
+      --report fleet.json"""
 
 ROLLBACK_DESCRIPTION = """\
 revert the latest applied migration of the app, or every migration after a target (which
@@ -72,6 +74,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     mg.add_argument("--from", dest="start", metavar="MIGRATION",
                     help="with --sql: start after this migration, taking it and the "
                          "migrations it depends on as applied (default: an empty database)")
+    fleet.options(mg)
     mg.set_defaults(handler=run_migrate)
 
     rb = add("rollback", "revert the latest applied migration, or down to a target",
@@ -83,6 +86,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
                     help="remove the history rows without reverting anything (a warning line "
                          "each)")
     _plan_option(rb, "reverted")
+    fleet.options(rb)
     rb.set_defaults(handler=run_rollback)
 
 
@@ -94,6 +98,9 @@ def _refuse(args: argparse.Namespace, option: str, *others: str) -> None:
 
 
 async def run_migrate(args: argparse.Namespace, integrator: Any) -> int:
+    fleet.check(args, "--sql", "--plan", "--fake", "--fake-initial", "--dialect", "--from")
+    if args.tenants is not None:
+        return await fleet.run(args, integrator, rollback=False)
     if args.sql:
         _refuse(args, "--sql", "--plan", "--fake", "--fake-initial")
         await integrator.initialize(connect=False, models=False)
@@ -113,6 +120,9 @@ async def run_migrate(args: argparse.Namespace, integrator: Any) -> int:
 
 
 async def run_rollback(args: argparse.Namespace, integrator: Any) -> int:
+    fleet.check(args, "--plan", "--fake")
+    if args.tenants is not None:
+        return await fleet.run(args, integrator, rollback=True)
     if args.plan:
         _refuse(args, "--plan", "--fake")
         return await _print_plan(args, integrator, rollback=True)

@@ -6,15 +6,20 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from . import output
+from . import fleet, output
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    sm = add("showmigrations", "list migrations and whether each is applied")
+    sm = add("showmigrations", "list migrations and whether each is applied; with "
+             "--tenants, the tenants grouped by the migration they stand on")
+    fleet.options(sm, report=False)
     sm.set_defaults(handler=run)
 
 
 async def run(args: argparse.Namespace, integrator: Any) -> int:
+    fleet.check(args)
+    if args.tenants is not None:
+        return await fleet.show(args, integrator)
     await integrator.initialize(models=False)
     statuses = await integrator.status(args.app)
     current = None
