@@ -22,6 +22,7 @@
 #include "ops.h"
 #include "optimize.h"
 #include "render.h"
+#include "risk.h"
 #include "sql.h"
 
 typedef struct {
@@ -720,6 +721,71 @@ done:
     return result;
 }
 
+/* [{"class", "code", "reason", "alternative"}, ...] of one operation. New
+ * reference or NULL. */
+static PyObject *findings_to_list(const pw_findings *f) {
+    PyObject *list = PyList_New((Py_ssize_t)f->len);
+    for (size_t i = 0; list != NULL && i < f->len; i++) {
+        const pw_finding *x = &f->items[i];
+        PyObject *item = Py_BuildValue("{s:s,s:s,s:s,s:s}", "class", pw_risk_class_name(x->cls),
+                                       "code", x->code, "reason", x->reason, "alternative",
+                                       x->alternative);
+        if (item == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+    }
+    return list;
+}
+
+static PyObject *engine_lint(PyObject *self, PyObject *args, PyObject *kwargs) {
+    (void)self;
+    static char *kwlist[] = {"history", "run", "dialect", "version", "mariadb", NULL};
+    PyObject *history, *run, *result = NULL;
+    const char *dialect;
+    long version = 0;
+    int mariadb = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOs|lp:lint", kwlist, &history, &run,
+                                     &dialect, &version, &mariadb))
+        return NULL;
+    int d = dialect_arg(dialect);
+    if (d < 0) return NULL;
+    pw_server srv = {(pw_dialect)d, version < 0 ? 0 : version, mariadb != 0};
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_schema *state;
+    pw_migration_ops *migs;
+    size_t n;
+    pw_findings **out;
+    pw_error err;
+    if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n)) goto done;
+    if (pw_risk_run(a, state, migs, n, &srv, &out, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; result != NULL && i < n; i++) {
+        PyObject *mig = PyList_New((Py_ssize_t)migs[i].nops);
+        if (mig == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, (Py_ssize_t)i, mig);
+        for (size_t j = 0; j < migs[i].nops; j++) {
+            PyObject *f = findings_to_list(&out[i][j]);
+            if (f == NULL) {
+                Py_CLEAR(result);
+                break;
+            }
+            PyList_SET_ITEM(mig, (Py_ssize_t)j, f);
+        }
+    }
+done:
+    pw_arena_free(a);
+    return result;
+}
+
 static PyMethodDef engine_methods[] = {
     {"replay", engine_replay, METH_VARARGS,
      "replay(history) -> schema: apply every migration's operations from an empty schema."},
@@ -756,6 +822,9 @@ static PyMethodDef engine_methods[] = {
     {"optimize", (PyCFunction)(void (*)(void))engine_optimize, METH_VARARGS | METH_KEYWORDS,
      "optimize(ops, start_state=None) -> the operations folded into fewer with the same "
      "effect on the schema from start_state (a schema; None: the empty one)."},
+    {"lint", (PyCFunction)(void (*)(void))engine_lint, METH_VARARGS | METH_KEYWORDS,
+     "lint(history, run, dialect, version=0, mariadb=False) -> per migration, per operation, "
+     "the risk findings: [{'class', 'code', 'reason', 'alternative'}, ...]."},
     {NULL, NULL, 0, NULL}};
 
 static int engine_traverse(PyObject *m, visitproc visit, void *arg) {
