@@ -3,7 +3,7 @@
 A facade: it resolves the config once (config.py), owns the Context every command shares
 (context.py), and hands each call to the module that does the work: migrate.py (migrate,
 rollback, status), makemigrations.py, merge.py (makemigrations --merge), drift.py (check),
-adopt.py (adopt, --fake-initial), preview.py (sqlmigrate, --plan, migrate --sql),
+adopt.py (adopt, --fake-initial), lint.py (lint), preview.py (sqlmigrate, --plan, migrate --sql),
 squash.py (squashmigrations).
 The CLI is a thin layer over it.
 """
@@ -15,6 +15,7 @@ from typing import Any
 
 from . import adopt as _adopt
 from . import drift as _drift
+from . import lint as _lint
 from . import makemigrations as _makemigrations
 from . import merge as _merge
 from . import migrate as _migrate
@@ -31,10 +32,11 @@ MigrationStatus = _migrate.MigrationStatus
 CheckReport = _drift.CheckReport
 AdoptReport = _adopt.AdoptReport
 PlanPreview = _preview.PlanPreview
+LintReport = _lint.LintReport
 Merged = _merge.Merged
 Squashed = _squash.Squashed
 
-__all__ = ["AdoptReport", "CheckReport", "MadeMigration", "Merged", "MigrationStatus",
+__all__ = ["AdoptReport", "CheckReport", "LintReport", "MadeMigration", "Merged", "MigrationStatus",
            "PlanPreview", "Squashed", "TortoisePathwayIntegrator", "setup_and_migrate"]
 
 
@@ -170,6 +172,15 @@ class TortoisePathwayIntegrator:
         if self.ctx.initialized:  # without the models: load them now
             await self.ctx.load_models()
         return await _drift.check(self.ctx, self._apps(app), sql=sql)
+
+    async def lint(self, app: str | None = None, migration: str | None = None,
+                   dialect: str | None = None) -> LintReport:
+        """What the migrations risk on a live database (findings per migration, each
+        allowed or not by the migration's ``allow``): for ``dialect`` without a database,
+        every migration of the app(s); else, for each app's connection (its dialect and
+        version, read), the migrations not applied there; ``migration`` (with ``app``) only
+        that one. Needs no models (``initialize(connect=False, models=False)``)."""
+        return await _lint.lint(self.ctx, self._apps(app), migration, dialect)
 
     async def adopt(self, app: str | None = None, questioner: Questioner | None = None
                     ) -> AdoptReport:

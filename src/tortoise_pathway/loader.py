@@ -118,6 +118,9 @@ def load_file(path: Path, app: str) -> tuple[Migration, list[Key]]:
         raise MigrationFileError(f"{path}: replaces must list (app, name) pairs or names",
                                  path=str(path)) from None
     migration.replaced = replaces
+    from .lint import check_allow  # lint.py needs the loader: imported when used
+
+    check_allow(cls.allow, str(path))
     try:
         migration.ops_data()
     except Exception as e:

@@ -36,6 +36,10 @@ class Migration:
     #: a squashed migration: the migrations it stands for, (app, name) or names of its app
     #: (squashmigrations writes it; the loader uses it or them, see MigrationSet)
     replaces: ClassVar[list[Any]] = []
+    #: finding classes or codes of ``lint`` this migration accepts (``["data-loss"]``,
+    #: ``["index-build-blocks-writes"]``), each with a comment saying why; users write it,
+    #: makemigrations never does (lint.py)
+    allow: ClassVar[list[str]] = []
 
     def __init__(self, app: str = "", name: str = "", path: Path | None = None,
                  checksum: str = "") -> None:

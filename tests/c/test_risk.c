@@ -304,18 +304,20 @@ TEST(test_risk_run_new_tables_risk_nothing) {
     pw_table *t = tb_table(a, NULL, "orders");
     tb_pk(a, t);
     tb_col(a, t, "total", "INT");
-    pw_op ops[5] = {tb_op(PW_OP_CREATE_MODEL, NULL), tb_op(PW_OP_RENAME_MODEL, "orders"),
+    pw_op ops[6] = {tb_op(PW_OP_CREATE_MODEL, NULL), tb_op(PW_OP_RENAME_MODEL, "orders"),
                     tb_op(PW_OP_ADD_INDEX, "purchases"), tb_op(PW_OP_ADD_INDEX, "users"),
-                    tb_op(PW_OP_REMOVE_FIELD, "users")};
+                    tb_op(PW_OP_REMOVE_FIELD, "users"), tb_op(PW_OP_ADD_INDEX, "purchases")};
     ops[0].model = t;
     ops[1].new_name = "purchases";
     ops[2].index = tb_index(a, tb_table(a, NULL, "x"), "idx_p_total", false, "total");
     ops[3].index = tb_index(a, tb_table(a, NULL, "y"), "idx_u_n", false, "n");
     ops[4].name = "email";
-    pw_migration_ops migs[2] = {{"app.0001", ops, 3}, {"app.0002", ops + 3, 2}};
+    ops[5].index = tb_index(a, tb_table(a, NULL, "z"), "idx_p_total2", false, "total");
+    pw_migration_ops migs[3] = {{"app.0001", ops, 3}, {"app.0002", ops + 3, 2},
+                                {"app.0003", ops + 5, 1}};
     pw_server srv = {P, 0, false};
     pw_findings **out;
-    CHECK_INT(pw_risk_run(a, s, migs, 2, &srv, &out, &err), 0);
+    CHECK_INT(pw_risk_run(a, s, migs, 3, &srv, &out, &err), 0);
     CHECK_INT((int)out[0][0].len, 0);
     CHECK_INT((int)out[0][1].len, 0);
     CHECK_INT((int)out[0][2].len, 0);
@@ -323,6 +325,9 @@ TEST(test_risk_run_new_tables_risk_nothing) {
     CHECK_STR(out[1][0].items[0].code, "index-build-blocks-writes");
     CHECK_INT((int)out[1][1].len, 2);
     CHECK_STR(out[1][1].items[0].code, "drop-column");
+    /* a table made by an earlier migration is deployed, with rows and readers: judged */
+    CHECK_INT((int)out[2][0].len, 1);
+    CHECK_STR(out[2][0].items[0].code, "index-build-blocks-writes");
     /* the state moved on: the table is there, the column is gone */
     CHECK(pw_schema_find_table(s, "purchases") != NULL);
     CHECK(pw_table_find_column(pw_schema_find_table(s, "users"), "email") == NULL);

@@ -711,6 +711,7 @@ int pw_risk_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, siz
     for (size_t i = 0; i < n; i++) {
         res[i] = pw_arena_calloc(a, migs[i].nops ? migs[i].nops : 1, sizeof **res);
         if (res[i] == NULL) return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory");
+        created.len = 0; /* a table is new in the migration that creates it only */
         for (size_t k = 0; k < migs[i].nops; k++) {
             const pw_op *op = &migs[i].ops[k];
             if ((rc = pw_risk_op(a, state, op, srv, &created, &res[i][k], err)))

@@ -17,8 +17,9 @@
  *   breaking   drop-table-in-use, drop-column-in-use, rename-table,
  *              rename-column, not-null-no-default
  *   unknown    data-step (RUN_SQL / RUN_PYTHON: a note, never a finding)
- * An operation on a table created earlier in the same run risks nothing
- * (no rows, no running code reads it) but its data steps are still noted.
+ * An operation on a table created earlier in the same migration risks
+ * nothing (no rows, no running code reads it); a later migration finds the
+ * table as a deployed database has it, with rows and readers.
  */
 #ifndef PW_RISK_H
 #define PW_RISK_H
@@ -75,7 +76,9 @@ typedef struct {
 int pw_risk_op(pw_arena *a, const pw_schema *before, const pw_op *op, const pw_server *srv,
                const pw_strlist *new_tables, pw_findings *out, pw_error *err);
 
-/* The findings of each operation of a run of migrations. state: the schema
+/* The findings of each operation of a run of migrations, each migration
+ * judged as it is deployed on its own: on the state the migrations before
+ * it leave, its own new tables being the only empty ones. state: the schema
  * before the run, changed in place to the schema after it (as
  * pw_render_run). out: an arena array of n arrays of migs[i].nops
  * pw_findings. 0, or a negative pw_status located as pw_render_run does. */
