@@ -171,15 +171,27 @@ def lint_keys(ctx: Context, keys: Collection[Key], servers: dict[str, Server]
 
 
 def _findings(m: Migration, per_op: list[list[dict[str, str]]]) -> list[Finding]:
-    allow = set(m.allow)
-    ops = m.ops_data()
+    return _made(m.label, m.ops_data(), per_op, set(m.allow))
+
+
+def _made(label: str, ops: list[dict[str, Any]], per_op: list[list[dict[str, str]]],
+          allow: Collection[str]) -> list[Finding]:
     out = []
     for i, (op, found) in enumerate(zip(ops, per_op, strict=True), start=1):
         for f in found:
-            out.append(Finding(m.label, i, describe(op), f["class"], f["code"], f["reason"],
+            out.append(Finding(label, i, describe(op), f["class"], f["code"], f["reason"],
                                f["alternative"], allowed=f["class"] in allow or
                                f["code"] in allow))
     return out
+
+
+def lint_ops(history: list[Any], ops: list[dict[str, Any]], server: Server,
+             label: str) -> list[Finding]:
+    """The findings of operations not in a file yet (makemigrations), on the state the
+    engine history ``history`` builds."""
+    per_op = _engine.lint(history, [(label, ops)], server.dialect, version=server.version,
+                          mariadb=server.mariadb)[0]
+    return _made(label, ops, per_op, ())
 
 
 def select(ctx: Context, apps: list[str], migration: str | None,

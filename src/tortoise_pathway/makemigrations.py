@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _engine, introspect, loader, writer
+from . import lint as _lint
 from .context import Context
 from .exceptions import ModelError, PathwayError, UnsupportedError
 from .loader import Key, MigrationSet
@@ -28,6 +29,8 @@ class MadeMigration:
     warnings: list[str] = field(default_factory=list)
     #: the engine operations (for callers that look further than the descriptions)
     ops: list[dict[str, Any]] = field(default_factory=list)
+    #: what the migration risks on the app's database (lint's findings; shown, not enforced)
+    findings: list[_lint.Finding] = field(default_factory=list)
 
 
 def make_migrations(ctx: Context, apps: list[str], name: str | None = None,
@@ -74,6 +77,7 @@ def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | N
     heads = migrations.heads(a)
     order = migrations.app_order(a)
     fill_warnings: list[str] = []
+    base: list[Any] = []
     if target is None:
         ops: list[dict[str, Any]] = []
     else:
@@ -104,8 +108,22 @@ def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | N
         writer.write(ctx.migrations_dir / a, file_name, text)
         migration, d = loader.load_file(path, a)
         migrations.add(migration, d)
+    findings = _findings(ctx, a, base, ops, f"{a}.{file_name}") if target else []
     return MadeMigration(a, path, [writer.describe(op) for op in ops],
-                         data_loss_warnings(ops) + (fill_warnings if target else []), ops)
+                         data_loss_warnings(ops) + (fill_warnings if target else []), ops,
+                         findings)
+
+
+def _findings(ctx: Context, a: str, history: list[Any], ops: list[dict[str, Any]],
+              label: str) -> list[_lint.Finding]:
+    """Lint's findings of the new operations on the dialect of the app's connection (from
+    the config; a current server version), none when the config names no usable one."""
+    try:
+        dialect = ctx.app_dialect(a)
+    except PathwayError:
+        return []
+    return [f for f in _lint.lint_ops(history, ops, _lint.Server(dialect), label)
+            if not f.note]
 
 
 def _check_renders(ctx: Context, a: str, history: list[Any], ops: list[dict[str, Any]]) -> None:

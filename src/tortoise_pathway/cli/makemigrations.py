@@ -66,6 +66,9 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
             output.line(f"    - {line}")
         for line in m.warnings:
             output.warn(line)
+        for f in m.findings:
+            output.warn(f"lint: operation {f.operation} ({f.what}): {f.cls} {f.code}: "
+                        f"{f.reason} (safe alternative: {f.alternative})")
     if check and needed:
         output.note("error: the models have changes that no migration holds; run "
                     "makemigrations to write them")

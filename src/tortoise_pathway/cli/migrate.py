@@ -132,6 +132,12 @@ async def _print_plan(args: argparse.Namespace, integrator: Any, rollback: bool)
     output.line(f"Would {verb} {preview.count} migration(s) (nothing was run):")
     for m in preview.migrations:
         output.line(f"{m.label}" + (f" ({m.note})" if m.note else ""))
+        for f in m.findings:
+            if f.note:
+                continue  # RunSQL / RunPython: lint notes them, the plan shows their SQL
+            what = f"{f.cls} {f.code}" + (" (allowed)" if f.allowed else "")
+            output.line(f"    -- lint: operation {f.operation} ({f.what}): {what}: {f.reason}; "
+                        f"safe alternative: {f.alternative}")
         for line in m.lines or ["-- no statements"]:
             output.line(textwrap.indent(line, "    "))
     return 0
