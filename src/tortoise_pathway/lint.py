@@ -170,6 +170,27 @@ def lint_keys(ctx: Context, keys: Collection[Key], servers: dict[str, Server]
     return report
 
 
+def stages_of(ctx: Context, keys: Collection[Key]) -> dict[Key, str]:
+    """The stage of each migration of ``keys``: its ``stage`` when it says one, else
+    "contract" when one of its operations is (the engine's ``stages``, each migration on the
+    state its dependencies leave), else "expand"."""
+    migrations = ctx.set()
+    out = {k: migrations.migrations[k].stage for k in keys}
+    unmarked = {k for k, s in out.items() if s is None}
+    if unmarked:
+        full = migrations.plan([], sorted(unmarked))
+        for conn in ctx.project.connections(sorted({k[0] for k in unmarked})):
+            on = set(ctx.project.apps_on(conn))
+            chain = [k for k in full if k[0] in on]
+            first = next((i for i, k in enumerate(chain) if k in unmarked), len(chain))
+            base, run = chain[:first], chain[first:]
+            result = _engine.stages(migrations.history(base), migrations.history(run))
+            for key, per_op in zip(run, result, strict=True):
+                if key in unmarked:
+                    out[key] = "contract" if "contract" in per_op else "expand"
+    return {k: s or "expand" for k, s in out.items()}
+
+
 def _findings(m: Migration, per_op: list[list[dict[str, str]]]) -> list[Finding]:
     return _made(m.label, m.ops_data(), per_op, set(m.allow))
 

@@ -121,6 +121,9 @@ def load_file(path: Path, app: str) -> tuple[Migration, list[Key]]:
     from .lint import check_allow  # lint.py needs the loader: imported when used
 
     check_allow(cls.allow, str(path))
+    if cls.stage not in (None, "expand", "contract"):
+        raise MigrationFileError(f"{path}: stage must be \"expand\" or \"contract\", not "
+                                 f"{cls.stage!r}", path=str(path))
     try:
         migration.ops_data()
     except Exception as e:

@@ -40,6 +40,10 @@ class Migration:
     #: ``["index-build-blocks-writes"]``), each with a comment saying why; users write it,
     #: makemigrations never does (lint.py)
     allow: ClassVar[list[str]] = []
+    #: "contract": run by ``migrate --stage contract``, once the release that no longer needs
+    #: what it drops is deployed (makemigrations writes it on the second half of a change
+    #: it splits); "expand": by ``--stage expand``; None: its operations decide (lint.py)
+    stage: ClassVar[str | None] = None
 
     def __init__(self, app: str = "", name: str = "", path: Path | None = None,
                  checksum: str = "") -> None:

@@ -99,13 +99,16 @@ def sqlmigrate(ctx: Context, app: str, name: str, backward: bool = False,
 
 
 async def plan(ctx: Context, apps: list[str], target: str | None = None,
-               rollback: bool = False) -> PlanPreview:
+               rollback: bool = False, stage: str | None = None) -> PlanPreview:
     """What ``migrate`` (or ``rollback``) with these arguments would run, read from the
     databases' history (nothing is written, not even the history table)."""
     applied = await ctx.applied_rows(read_only=True)
     ctx.check_files(applied)
-    how = migrate.rollback_plan if rollback else migrate.migrate_plan
-    p = how(ctx, apps, target, applied)
+    if rollback:
+        p = migrate.rollback_plan(ctx, apps, target, applied)
+    else:
+        migrate.check_stage(stage, target)
+        p = migrate.migrate_plan(ctx, apps, target, applied, stage=stage)
     out = PlanPreview(p.backward, nothing=p.nothing)
     migrations = ctx.set()
     if p.partial:

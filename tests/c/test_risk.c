@@ -339,3 +339,68 @@ TEST(test_risk_run_new_tables_risk_nothing) {
     CHECK(strstr(err.message, "app.0003: operation 1 (remove_field)") != NULL);
     pw_arena_free(a);
 }
+
+/* The stages of one migration's operations on base(), as a string: one
+ * letter per operation (e expand, c contract). */
+static const char *stages(pw_arena *a, pw_op *ops, size_t n) {
+    pw_error err;
+    pw_schema *s = base(a);
+    pw_migration_ops m = {"app.0002", ops, n};
+    pw_stage **out;
+    if (pw_risk_stages(a, s, &m, 1, &out, &err)) return "ERR";
+    char *r = pw_arena_alloc(a, n + 1);
+    for (size_t i = 0; i < n; i++) r[i] = out[0][i] == PW_STAGE_CONTRACT ? 'c' : 'e';
+    r[n] = '\0';
+    return r;
+}
+
+TEST(test_stages_add_and_drop_split) {
+    pw_arena *a = pw_arena_new();
+    /* a drop first, then an addition: the addition is expand all the same */
+    pw_op ops[4] = {tb_op(PW_OP_REMOVE_FIELD, "users"), tb_op(PW_OP_ADD_FIELD, "users"),
+                    tb_op(PW_OP_ADD_INDEX, "users"), tb_op(PW_OP_RENAME_FIELD, "users")};
+    ops[0].name = "email";
+    ops[1].column = tb_column(a, "phone", "VARCHAR(20)");
+    ops[1].column->null = true;
+    ops[2].index = tb_index(a, tb_table(a, NULL, "x"), "idx_users_phone", false, "phone");
+    ops[3].name = "n";
+    ops[3].new_name = "count";
+    CHECK_STR(stages(a, ops, 4), "ceec");
+    CHECK_STR(pw_stage_name(PW_STAGE_EXPAND), "expand");
+    CHECK_STR(pw_stage_name(PW_STAGE_CONTRACT), "contract");
+    /* NOT NULL without a default: the old code's INSERTs fail, so contract */
+    pw_op nn = tb_op(PW_OP_ADD_FIELD, "users");
+    nn.column = tb_column(a, "age", "INT");
+    CHECK_STR(stages(a, &nn, 1), "c");
+    pw_arena_free(a);
+}
+
+TEST(test_stages_keep_what_cannot_move) {
+    pw_arena *a = pw_arena_new();
+    /* a column dropped and added again with another type: the addition waits */
+    pw_op ops[3] = {tb_op(PW_OP_REMOVE_FIELD, "users"), tb_op(PW_OP_ADD_FIELD, "users"),
+                    tb_op(PW_OP_RUN_SQL, NULL)};
+    ops[0].name = "email";
+    ops[1].column = tb_column(a, "email", "TEXT");
+    ops[1].column->null = true;
+    ops[2].sql_forward = "UPDATE users SET email = 'x'";
+    CHECK_STR(stages(a, ops, 3), "ccc");
+    /* an index on a renamed column waits for the rename */
+    pw_op r[2] = {tb_op(PW_OP_RENAME_FIELD, "users"), tb_op(PW_OP_ADD_INDEX, "users")};
+    r[0].name = "n";
+    r[0].new_name = "count";
+    r[1].index = tb_index(a, tb_table(a, NULL, "x"), "idx_users_count", false, "count");
+    CHECK_STR(stages(a, r, 2), "cc");
+    /* a data step before any contract operation stays in expand */
+    pw_op d[2] = {tb_op(PW_OP_RUN_SQL, NULL), tb_op(PW_OP_DELETE_MODEL, "teams")};
+    d[0].sql_forward = "UPDATE users SET n = 0";
+    CHECK_STR(stages(a, d, 2), "ec");
+    /* additions only, and an unknown table is located */
+    pw_op add = tb_op(PW_OP_ADD_INDEX, "users");
+    add.index = tb_index(a, tb_table(a, NULL, "x"), "idx_users_n", false, "n");
+    CHECK_STR(stages(a, &add, 1), "e");
+    pw_op bad = tb_op(PW_OP_REMOVE_FIELD, "nowhere");
+    bad.name = "x";
+    CHECK_STR(stages(a, &bad, 1), "ERR");
+    pw_arena_free(a);
+}

@@ -786,6 +786,44 @@ done:
     return result;
 }
 
+static PyObject *engine_stages(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *history, *run, *result = NULL;
+    if (!PyArg_ParseTuple(args, "OO:stages", &history, &run)) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_schema *state;
+    pw_migration_ops *migs;
+    size_t n;
+    pw_stage **out;
+    pw_error err;
+    if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n)) goto done;
+    if (pw_risk_stages(a, state, migs, n, &out, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; result != NULL && i < n; i++) {
+        PyObject *mig = PyList_New((Py_ssize_t)migs[i].nops);
+        if (mig == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, (Py_ssize_t)i, mig);
+        for (size_t j = 0; j < migs[i].nops; j++) {
+            PyObject *name = PyUnicode_FromString(pw_stage_name(out[i][j]));
+            if (name == NULL) {
+                Py_CLEAR(result);
+                break;
+            }
+            PyList_SET_ITEM(mig, (Py_ssize_t)j, name);
+        }
+    }
+done:
+    pw_arena_free(a);
+    return result;
+}
+
 static PyMethodDef engine_methods[] = {
     {"replay", engine_replay, METH_VARARGS,
      "replay(history) -> schema: apply every migration's operations from an empty schema."},
@@ -825,6 +863,8 @@ static PyMethodDef engine_methods[] = {
     {"lint", (PyCFunction)(void (*)(void))engine_lint, METH_VARARGS | METH_KEYWORDS,
      "lint(history, run, dialect, version=0, mariadb=False) -> per migration, per operation, "
      "the risk findings: [{'class', 'code', 'reason', 'alternative'}, ...]."},
+    {"stages", engine_stages, METH_VARARGS,
+     "stages(history, run) -> per migration, per operation, 'expand' or 'contract'."},
     {NULL, NULL, 0, NULL}};
 
 static int engine_traverse(PyObject *m, visitproc visit, void *arg) {

@@ -728,3 +728,180 @@ int pw_risk_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, siz
     *out = res;
     return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Expand / contract. */
+
+const char *pw_stage_name(pw_stage s) {
+    switch (s) {
+    case PW_STAGE_EXPAND:
+        return "expand";
+    case PW_STAGE_CONTRACT:
+        return "contract";
+    }
+    return "expand";
+}
+
+/* Whether two schemas hold the same tables (in any order), each equal. */
+static bool same_schema(const pw_schema *x, const pw_schema *y) {
+    if (x->ntables != y->ntables) return false;
+    for (size_t i = 0; i < x->ntables; i++) {
+        const pw_table *t = pw_schema_find_table(y, x->tables[i]->name);
+        if (t == NULL || !pw_table_equal(x->tables[i], t)) return false;
+    }
+    return true;
+}
+
+/* An object a CONTRACT operation changes: a table as a whole (column NULL)
+ * or one column of it. */
+typedef struct {
+    const char *table, *column;
+} object;
+
+/* Whether (table, column) is, or lies in, one of the n objects of l. */
+static bool hits(const object *l, size_t n, const char *table, const char *column) {
+    for (size_t i = 0; table != NULL && i < n; i++)
+        if (strcmp(l[i].table, table) == 0 &&
+            (l[i].column == NULL || (column != NULL && strcmp(l[i].column, column) == 0)))
+            return true;
+    return false;
+}
+
+/* Whether an object of l is table or lies in it. */
+static bool in_table(const object *l, size_t n, const char *table) {
+    for (size_t i = 0; table != NULL && i < n; i++)
+        if (strcmp(l[i].table, table) == 0) return true;
+    return false;
+}
+
+/* Whether op reads or changes an object of l (so it cannot move before the
+ * operation that changed it). */
+static bool depends(const pw_op *op, const object *l, size_t n) {
+    const char *t = op->kind == PW_OP_CREATE_MODEL && op->model ? op->model->name : op->table;
+    switch (op->kind) {
+    case PW_OP_RUN_SQL:
+    case PW_OP_RUN_PYTHON:
+        return n > 0;
+    case PW_OP_CREATE_MODEL:
+        if (hits(l, n, t, NULL)) return true;
+        for (size_t i = 0; op->model && i < op->model->ncolumns; i++)
+            if (hits(l, n, op->model->columns[i]->fk.table, op->model->columns[i]->fk.column))
+                return true;
+        return false;
+    case PW_OP_ADD_FIELD:
+    case PW_OP_ALTER_FIELD:
+        return hits(l, n, t, op->column->name) ||
+               hits(l, n, op->column->fk.table, op->column->fk.column);
+    case PW_OP_REMOVE_FIELD:
+    case PW_OP_RENAME_FIELD:
+        return hits(l, n, t, op->name) || hits(l, n, t, op->new_name);
+    case PW_OP_ADD_INDEX:
+        if (hits(l, n, t, NULL) || (op->index->nexpressions && in_table(l, n, t))) return true;
+        for (size_t i = 0; i < op->index->ncolumns; i++)
+            if (hits(l, n, t, op->index->columns[i])) return true;
+        return false;
+    case PW_OP_DELETE_MODEL:
+    case PW_OP_RENAME_MODEL:
+    case PW_OP_ALTER_MODEL:
+        /* the table, or any of its columns, changed by a contract operation */
+        return in_table(l, n, t) || hits(l, n, op->new_name, NULL);
+    case PW_OP_REMOVE_INDEX:
+    case PW_OP_ADD_CONSTRAINT:
+    case PW_OP_REMOVE_CONSTRAINT:
+        return hits(l, n, t, NULL);
+    }
+    return true;
+}
+
+/* Adds what the CONTRACT operation op changes to l. */
+static void changes(const pw_op *op, object *l, size_t *n) {
+    switch (op->kind) {
+    case PW_OP_ADD_FIELD:
+    case PW_OP_ALTER_FIELD:
+        l[(*n)++] = (object){op->table, op->column->name};
+        return;
+    case PW_OP_REMOVE_FIELD:
+        l[(*n)++] = (object){op->table, op->name};
+        return;
+    case PW_OP_RENAME_FIELD:
+        l[(*n)++] = (object){op->table, op->name};
+        l[(*n)++] = (object){op->table, op->new_name};
+        return;
+    case PW_OP_RENAME_MODEL:
+        l[(*n)++] = (object){op->table, NULL};
+        l[(*n)++] = (object){op->new_name, NULL};
+        return;
+    case PW_OP_CREATE_MODEL:
+        if (op->model) l[(*n)++] = (object){op->model->name, NULL};
+        return;
+    case PW_OP_DELETE_MODEL:
+    case PW_OP_ALTER_MODEL:
+    case PW_OP_ADD_INDEX:
+    case PW_OP_REMOVE_INDEX:
+    case PW_OP_ADD_CONSTRAINT:
+    case PW_OP_REMOVE_CONSTRAINT:
+        l[(*n)++] = (object){op->table, NULL};
+        return;
+    case PW_OP_RUN_SQL:
+    case PW_OP_RUN_PYTHON:
+        return;
+    }
+}
+
+/* The stages of one migration's operations (see pw_risk_stages); state goes
+ * from before to after the migration. */
+static int stages_of(pw_arena *a, pw_schema *state, const pw_migration_ops *m, pw_stage *out,
+                     pw_error *err) {
+    int rc;
+    pw_server srv = {PW_DIALECT_POSTGRES, 0, false}; /* breaking findings: every dialect's */
+    pw_strlist created = {0};
+    object *touched = pw_arena_calloc(a, 2 * m->nops + 1, sizeof *touched);
+    size_t ntouched = 0;
+    bool any_contract = false, any_expand = false;
+    pw_schema *start = pw_schema_copy(a, state);
+    if (touched == NULL || start == NULL)
+        return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory");
+    for (size_t k = 0; k < m->nops; k++) {
+        const pw_op *op = &m->ops[k];
+        pw_findings f = {0};
+        if ((rc = pw_risk_op(a, state, op, &srv, &created, &f, err))) return locate(err, m, k);
+        bool contract = false;
+        for (size_t i = 0; i < f.len; i++)
+            if (f.items[i].cls == PW_RISK_BREAKING) contract = true;
+        if (!contract && depends(op, touched, ntouched)) contract = true;
+        if (contract) changes(op, touched, &ntouched);
+        out[k] = contract ? PW_STAGE_CONTRACT : PW_STAGE_EXPAND;
+        any_contract = any_contract || contract;
+        any_expand = any_expand || !contract;
+        const char *made = op->kind == PW_OP_CREATE_MODEL && op->model ? op->model->name : NULL;
+        if (made != NULL && pw_strlist_push(a, &created, made))
+            return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory");
+        if ((rc = pw_op_apply(a, state, op, err))) return locate(err, m, k);
+    }
+    if (!(any_contract && any_expand)) return 0;
+    /* the split must give the same schema: expand operations, then contract ones */
+    pw_error ignored;
+    bool ok = true;
+    for (int pass = 0; ok && pass < 2; pass++)
+        for (size_t k = 0; ok && k < m->nops; k++)
+            if ((int)out[k] == pass && pw_op_apply(a, start, &m->ops[k], &ignored) != 0)
+                ok = false;
+    if (!ok || !same_schema(start, state))
+        for (size_t k = 0; k < m->nops; k++) out[k] = PW_STAGE_CONTRACT;
+    return 0;
+}
+
+int pw_risk_stages(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, size_t n,
+                   pw_stage ***out, pw_error *err) {
+    pw_stage **res = pw_arena_calloc(a, n ? n : 1, sizeof *res);
+    *out = NULL;
+    if (res == NULL) return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        res[i] = pw_arena_calloc(a, migs[i].nops ? migs[i].nops : 1, sizeof **res);
+        if (res[i] == NULL) return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory");
+        int rc = stages_of(a, state, &migs[i], res[i], err);
+        if (rc) return rc;
+    }
+    *out = res;
+    return 0;
+}

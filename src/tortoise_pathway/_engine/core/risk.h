@@ -85,4 +85,29 @@ int pw_risk_op(pw_arena *a, const pw_schema *before, const pw_op *op, const pw_s
 int pw_risk_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, size_t n,
                 const pw_server *srv, pw_findings ***out, pw_error *err);
 
+/* Expand / contract: the stage of an operation. EXPAND: safe while the code
+ * of the release before runs (additions, new tables, nullable columns, new
+ * indexes, relaxing); CONTRACT: what that code breaks on (a finding of class
+ * breaking: drops and renames of what it uses, NOT NULL columns it does not
+ * write), to run once the new release is deployed. */
+typedef enum { PW_STAGE_EXPAND = 0, PW_STAGE_CONTRACT } pw_stage;
+
+/* "expand", "contract". */
+const char *pw_stage_name(pw_stage s);
+
+/* The stage of each operation of each migration of a run, each migration
+ * split as a run in two would apply it: its EXPAND operations first (in
+ * their order), then its CONTRACT ones. An operation is CONTRACT when it has
+ * a breaking finding (pw_risk_op; these are the same on every dialect), and
+ * so is one that cannot move before the CONTRACT operations ahead of it: a
+ * data step (RUN_SQL / RUN_PYTHON) after one, an operation on a table one of
+ * them touched. When the two halves applied in that order would not give the
+ * migration's schema (or do not apply), every operation of the migration
+ * gets the stage of its most demanding one. state: the schema before the run,
+ * changed in place to the schema after it. out: an arena array of n arrays of
+ * migs[i].nops stages. 0, or a negative pw_status located as pw_render_run
+ * does. */
+int pw_risk_stages(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, size_t n,
+                   pw_stage ***out, pw_error *err);
+
 #endif
