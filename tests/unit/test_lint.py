@@ -256,3 +256,37 @@ def test_cli_allow_and_one_migration(tmp_path: Path) -> None:
     assert proc.returncode == 1 and proc.stderr.startswith(
         "error: app models has no migration named 0009")
     assert "Traceback" not in proc.stderr
+
+
+# ---- expand / contract --------------------------------------------------------------------
+
+
+def test_stages_through_the_binding() -> None:
+    add = {"op": "add_field", "table": "users", "column": col("phone", "VARCHAR(20)",
+                                                              null=True)}
+    drop = CASES["drop"]
+    phone = {"op": "add_index", "table": "users",
+             "index": {"name": "idx_users_phone", "columns": ["phone"]}}
+    assert _engine.stages(HISTORY, [("m.2", [drop, add, phone])]) == [
+        ["contract", "expand", "expand"]]
+    # each migration on the state the ones before it leave
+    assert _engine.stages(HISTORY, [("m.2", [add]), ("m.3", [CASES["rename_column"]])]) == [
+        ["expand"], ["contract"]]
+    # an index on a column renamed just before cannot move ahead of the rename
+    index = {"op": "add_index", "table": "users",
+             "index": {"name": "idx_users_count", "columns": ["count"]}}
+    assert _engine.stages(HISTORY, [("m.2", [CASES["rename_column"], index])]) == [
+        ["contract", "contract"]]
+
+
+def test_writer_marks_the_contract_half(tmp_path: Path) -> None:
+    text = writer.render([CASES["drop"]], [("models", "0002_add")], "x", stage="contract")
+    assert '    stage = "contract"\n' in text
+    path = tmp_path / "0003_drop.py"
+    path.write_text(text)
+    m, _ = loader.load_file(path, "models")
+    assert m.stage == "contract"
+    assert "stage" not in writer.render([CASES["drop"]], [], "x")
+    path.write_text(text.replace('stage = "contract"', 'stage = "soon"'))
+    with pytest.raises(MigrationFileError, match="stage must be"):
+        loader.load_file(path, "models")

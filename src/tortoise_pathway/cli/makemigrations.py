@@ -73,7 +73,7 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
             output.line(f"    - {line}")
         for line in m.warnings:
             output.warn(line)
-        for f in m.findings:
+        for f in [] if check else m.findings:  # --check says only what is missing
             output.warn(f"lint: operation {f.operation} ({f.what}): {f.cls} {f.code}: "
                         f"{f.reason} (safe alternative: {f.alternative})")
     if check and needed:
