@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 Key = tuple[str, str]
@@ -11,8 +11,10 @@ def diff(
     ask_rename: Callable[[str, str, str, str, dict[str, Any] | None], bool] | None = ...,
 ) -> list[dict[str, Any]]: ...
 def render(
-    history: History, run: History, dialect: str, backward: bool = ...
+    history: History, run: History, dialect: str, backward: bool = ...,
+    safe: Sequence[bool] | None = ...,
 ) -> list[list[list[str]]]: ...
+def strip_algorithm(statement: str) -> str: ...
 def plan(
     nodes: list[tuple[str, str, list[Key]]],
     applied: list[Key],

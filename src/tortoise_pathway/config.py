@@ -7,8 +7,13 @@ environment variable and ``[tool.tortoise] tortoise_orm`` (Tortoise's own CLI), 
 ``[tool.aerich] tortoise_orm`` (Aerich). ``find_config`` says which one it used.
 
 ``resolve(config)`` turns the dict into a ``Project``: its apps, each app's connection, in
-one place instead of re-deriving them from the raw dict. Every failure is a ConfigError that
-names the module or key at fault.
+one place instead of re-deriving them from the raw dict, and pathway's own settings
+(``Settings``), read from the config's ``"pathway"`` key (Tortoise ignores it), so that they
+travel with the config to the command line and the API alike::
+
+    TORTOISE_ORM = {..., "pathway": {"safe": True, "lock_timeout": 2, "lock_retries": 3}}
+
+Every failure is a ConfigError that names the module or key at fault.
 """
 
 from __future__ import annotations
@@ -180,6 +185,49 @@ def connection_name(config: dict[str, Any], app: str) -> str:
     return str(config["apps"][app].get("default_connection", "default"))
 
 
+#: the key of TORTOISE_ORM that holds pathway's settings
+SETTINGS_KEY = "pathway"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Pathway's settings (TORTOISE_ORM["pathway"]); every one has a default."""
+
+    #: render every migration's SQL lock-aware (a migration's own ``safe`` wins): PostgreSQL
+    #: builds indexes CONCURRENTLY (the migration then runs outside a transaction), adds keys
+    #: and checks NOT VALID then VALIDATE; MySQL asks for ALGORITHM=INSTANT / INPLACE
+    safe: bool = False
+    #: seconds a DDL statement waits for its table's lock (PostgreSQL lock_timeout, MySQL
+    #: lock_wait_timeout) before it gives up and is tried again; 0: wait as long as it takes
+    lock_timeout: float = 2.0
+    #: tries of a statement (or, in a transaction, of the migration) that waits in vain
+    lock_retries: int = 3
+
+
+def _settings(config: dict[str, Any]) -> Settings:
+    raw = config.get(SETTINGS_KEY, {})
+    where = f"TORTOISE_ORM[{SETTINGS_KEY!r}]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a dict, not {type(raw).__name__}", path=where)
+    unknown = sorted(set(raw) - {"safe", "lock_timeout", "lock_retries"})
+    if unknown:
+        raise ConfigError(f"{where} has unknown setting(s): {', '.join(map(str, unknown))}",
+                          path=where, hint="known: safe, lock_timeout, lock_retries")
+    out = Settings()
+    safe = raw.get("safe", out.safe)
+    if not isinstance(safe, bool):
+        raise ConfigError(f"{where}['safe'] must be true or false", path=f"{where}.safe")
+    timeout = raw.get("lock_timeout", out.lock_timeout)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
+        raise ConfigError(f"{where}['lock_timeout'] must be a number of seconds >= 0",
+                          path=f"{where}.lock_timeout")
+    retries = raw.get("lock_retries", out.lock_retries)
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 1:
+        raise ConfigError(f"{where}['lock_retries'] must be an integer >= 1",
+                          path=f"{where}.lock_retries")
+    return Settings(safe, float(timeout), retries)
+
+
 @dataclass(frozen=True)
 class Project:
     """A TORTOISE_ORM config, resolved once: its apps (in config order) and the connection
@@ -188,6 +236,7 @@ class Project:
     config: dict[str, Any]
     #: app label -> connection name, apps with migrations only
     connections_of: dict[str, str]
+    settings: Settings = Settings()
 
     @property
     def apps(self) -> list[str]:
@@ -212,4 +261,5 @@ class Project:
 def resolve(config: dict[str, Any]) -> Project:
     """The validated config as a Project."""
     validate(config)
-    return Project(config, {a: connection_name(config, a) for a in app_names(config)})
+    return Project(config, {a: connection_name(config, a) for a in app_names(config)},
+                   _settings(config))

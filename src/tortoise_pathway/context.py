@@ -247,7 +247,7 @@ class Context:
         for key in sorted(applied):
             if key[0] not in self.project.apps:
                 continue
-            m = migrations.loaded.get(key)
+            m = migrations.loaded.peek(key) if key in migrations.loaded else None
             label = f"{key[0]}.{key[1]}"
             if m is None and migrations.accounted(key):
                 continue  # replaced by a squashed migration, its file deleted

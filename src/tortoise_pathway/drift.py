@@ -86,14 +86,15 @@ async def database_drift(ctx: Context, conn: str, apps: list[str],
     if missing:
         return drift
     for k in keys:
-        m = migrations.migrations[k]
-        if m.checksum != applied[k].checksum:
-            drift.notes.append(f"{m.label} was changed after it was applied: compared as the "
-                               "file is now")
-    history = migrations.history(keys)
-    for key, p in sorted(ctx.progress_rows.items()):
-        if key[0] not in conn_apps or key not in migrations.migrations:
-            continue
+        info = migrations.migrations.peek(k)
+        if info.checksum != applied[k].checksum:
+            drift.notes.append(f"{info.label} was changed after it was applied: compared as "
+                               "the file is now")
+    partial = [(key, p) for key, p in sorted(ctx.progress_rows.items())
+               if key[0] in conn_apps and key in migrations.migrations]
+    # each migration on its own where a partly done one is taken out of it
+    history = migrations.history(keys) if partial else migrations.history_of(keys)
+    for key, p in partial:
         m = migrations.migrations[key]
         ops, note = _completed(ctx, m, p.direction, p.done, applied)
         verb = "applied" if p.direction == "forward" else "reverted"

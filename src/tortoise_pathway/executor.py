@@ -4,6 +4,10 @@ Each migration runs with its history row in one transaction where the database c
 back (SQLite, PostgreSQL). On SQLite foreign keys are switched off around the transaction (a
 table rebuild must not cascade) and ``PRAGMA foreign_key_check`` runs before the commit. MySQL
 commits every DDL statement at once; there a failure is reported with what ran.
+
+On PostgreSQL and MySQL every DDL statement waits for its table's lock at most the project's
+``lock_timeout`` and is tried again (in a transaction: the whole migration) up to
+``lock_retries`` tries; locks.py holds the mechanics and the message.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import hashlib
 import time
 from typing import Any
 
-from . import live
+from . import _engine, live, locks
+from .config import Settings
 from .exceptions import LockTimeout, MigrationFailed
 from .migration import Migration, StatementFailed
 from .recorder import Progress, Recorder
@@ -25,10 +30,15 @@ def _first_line(text: str, limit: int = 300) -> str:
 
 
 class Executor:
-    def __init__(self, client: Any, dialect: str, recorder: Recorder) -> None:
+    def __init__(self, client: Any, dialect: str, recorder: Recorder,
+                 settings: Settings | None = None,
+                 report: locks.Report | None = None) -> None:
         self.client = client
         self.dialect = dialect
         self.recorder = recorder
+        self.settings = settings or Settings()
+        #: notes for the user while a migration runs (a refused algorithm, a retry)
+        self.report: locks.Report = report or (lambda line: None)
         self._done: int | None = None  # steps done in the current non-transactional run
         self._total = 0
         #: set when a resumed run found in the catalog that the step after the last recorded
@@ -48,10 +58,12 @@ class Executor:
         self._done = None
         self._total = 0
         try:
-            if migration.atomic and self.transactional:
-                await self._run_atomic(migration, backward)
+            if migration.in_transaction and self.transactional:
+                await self._run_atomic_retried(migration, backward)
             else:
                 await self._run_plain(migration, backward, progress)
+        except locks.LockGaveUp as e:
+            raise self._gave_up(migration, backward, e) from e
         except StatementFailed as e:
             raise self._failure(migration, backward, e.sql, e.error) from e.error
         except MigrationFailed:
@@ -63,6 +75,7 @@ class Executor:
         finally:
             migration.connection = None
             migration.after_step = None
+            migration.statement_runner = None
             migration.skip_steps = 0
         return time.perf_counter() - start
 
@@ -81,12 +94,67 @@ class Executor:
             await migration.apply()
             await self.recorder.record_applied_many(connection, rows)
 
+    @property
+    def lock_timeout(self) -> float:
+        """Seconds a DDL statement waits for a lock (0: no limit, and no retry); SQLite has
+        no lock timeout of ours."""
+        return self.settings.lock_timeout if self.dialect in ("postgres", "mysql") else 0.0
+
+    async def _run_atomic_retried(self, migration: Migration, backward: bool) -> None:
+        """The migration's transaction, tried again when a statement in it timed out waiting
+        for a lock (the transaction was rolled back: nothing of it stays)."""
+        tries = self.settings.lock_retries if self.lock_timeout else 1
+        for attempt in range(1, tries + 1):
+            try:
+                await self._run_atomic(migration, backward)
+                return
+            except StatementFailed as e:
+                if not self.lock_timeout or not locks.is_lock_timeout(self.dialect, e.error):
+                    raise
+                if attempt == tries:
+                    raise await self._lock_gave_up(migration, backward, e.sql, tries) from e
+                self.report(f"  {migration.label}: waited {locks.seconds(self.lock_timeout)} "
+                            f"for a lock, rolled back; try {attempt + 1} of {tries}")
+                await locks.pause(self.lock_timeout)
+
+    async def _lock_gave_up(self, m: Migration, backward: bool, sql: str, tries: int,
+                            exclude: list[int] | None = None) -> locks.LockGaveUp:
+        tables: list[str] = []
+        for i, step in m.steps(backward):
+            if step == sql and i < len(m.touched):
+                tables = list(m.touched[i])
+                break
+        try:
+            found, who = await locks.holders(self.client, self.dialect, tables, exclude or [])
+        except Exception:  # the message is still worth giving without them
+            found, who = [], []
+        shown = found or [locks.table_label(t) for t in tables]
+        return locks.LockGaveUp(tries, self.lock_timeout, shown, who, sql)
+
+    def _gave_up(self, m: Migration, backward: bool, e: locks.LockGaveUp) -> MigrationFailed:
+        verb = "reverting" if backward else "applying"
+        if m.in_transaction and self.transactional:
+            state = "rolled back; nothing was changed"
+        elif self._done is not None:
+            state = (f"{self._done} of {self._total} steps are done and stay done; run it "
+                     "again to resume after them")
+        else:
+            state = "statements before it stay applied"
+        return MigrationFailed(f"{m.label}: {verb} gave up: {e.describe()} ({state})",
+                               path=m.label,
+                               hint="run it again once that session is done (or end it)")
+
     async def _run_atomic(self, migration: Migration, backward: bool) -> None:
         sqlite = self.dialect == "sqlite"
         if sqlite:
             await self.client.execute_script("PRAGMA foreign_keys=OFF")
         try:
             async with self.client._in_transaction() as conn:
+                if self.lock_timeout and self.dialect == "postgres":
+                    # for this transaction only (is_local)
+                    await conn.execute_query(
+                        "SELECT set_config('lock_timeout', $1, true)",
+                        [f"{max(1, round(self.lock_timeout * 1000))}ms"])
                 await self._body(migration, conn, backward)
                 if sqlite:
                     rows = await conn.execute_query_dict("PRAGMA foreign_key_check")
@@ -144,14 +212,62 @@ class Executor:
             self._done = done
 
         m.after_step = after_step
-        await self._body(m, client, backward)
+        if self.dialect in ("postgres", "mysql"):
+            async with locks.Session(client, self.dialect, self.lock_timeout) as session:
+                m.statement_runner = self._statement_runner(m, backward, session)
+                await self._body(m, client, backward)
+        else:
+            await self._body(m, client, backward)
         await rec.clear_progress(client, m.app, m.name)
+
+    def _statement_runner(self, m: Migration, backward: bool, session: locks.Session
+                          ) -> Any:
+        """Runs one statement of m on the session: a leftover INVALID index dropped before a
+        concurrent build (PostgreSQL), again without its ALGORITHM when the server refuses it
+        (MySQL), again after a lock timeout up to the tries allowed."""
+        tries = self.settings.lock_retries if self.lock_timeout else 1
+
+        async def run(sql: str) -> None:
+            for attempt in range(1, tries + 1):
+                try:
+                    if self.dialect == "postgres":
+                        dropped = await locks.drop_invalid_index(session, sql)
+                        if dropped:
+                            self.report(f"  {m.label}: dropped the INVALID index {dropped} an "
+                                        "interrupted build left, to build it again")
+                    await self._execute(m, session, sql)
+                    return
+                except StatementFailed as e:
+                    if not self.lock_timeout or not locks.is_lock_timeout(self.dialect, e.error):
+                        raise
+                    if attempt == tries:
+                        raise await self._lock_gave_up(m, backward, sql, tries,
+                                                       [session.pid or 0]) from e
+                    self.report(f"  {m.label}: waited {locks.seconds(self.lock_timeout)} for a "
+                                f"lock; try {attempt + 1} of {tries}")
+                    await locks.pause(self.lock_timeout)
+
+        return run
+
+    async def _execute(self, m: Migration, session: locks.Session, sql: str) -> None:
+        try:
+            await session.execute(sql)
+        except Exception as e:
+            bare = _engine.strip_algorithm(sql) if self.dialect == "mysql" else sql
+            if bare == sql or not locks.is_algorithm_refused(e):
+                raise StatementFailed(sql, e) from e
+            self.report(f"  {m.label}: the server refused {sql[len(bare):].strip(' ,')} "
+                        f"({locks.error_text(e)}); ran it without: {_first_line(bare, 120)}")
+            try:
+                await session.execute(bare)
+            except Exception as e2:
+                raise StatementFailed(bare, e2) from e2
 
     def _failure(self, migration: Migration, backward: bool, sql: str | None,
                  error: BaseException) -> MigrationFailed:
         verb = "reverting" if backward else "applying"
         what = f" at: {_first_line(sql)}" if sql else ""
-        if migration.atomic and self.transactional:
+        if migration.in_transaction and self.transactional:
             state = "the transaction was rolled back; nothing was changed"
         elif self._done is not None:
             again = "rollback" if backward else "migrate"

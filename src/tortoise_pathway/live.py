@@ -457,7 +457,7 @@ SELECT i.indrelid, ic.relname AS name, i.indisunique, i.indisprimary, i.indkey::
             FROM generate_series(1, i.indnkeyatts) k ORDER BY k) END AS exprs,
        am.amname, i.indexrelid
 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
-WHERE i.indrelid = ANY($1::oid[]) ORDER BY ic.relname"""
+WHERE i.indrelid = ANY($1::oid[]) AND i.indisvalid ORDER BY ic.relname"""
 
 _PG_CHECK = re.compile(r"^CHECK\s*|\s*NOT VALID$")
 

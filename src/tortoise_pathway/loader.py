@@ -17,13 +17,13 @@ import importlib.util
 import re
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from . import _engine
-from .exceptions import GraphError, MigrationFileError, MultipleHeadsError
+from . import _engine, statecache
+from .exceptions import GraphError, MigrationFileError, MultipleHeadsError, PathwayError
 from .migration import Migration
 
 Key = tuple[str, str]
@@ -93,12 +93,16 @@ def _normalize_dependencies(raw: Any, app: str, path: Path) -> list[Key]:
     return deps
 
 
-def load_file(path: Path, app: str) -> tuple[Migration, list[Key]]:
-    """Loads one migration file; returns the Migration instance and its dependencies."""
-    try:
-        source = path.read_bytes()
-    except OSError as e:
-        raise MigrationFileError(f"{path}: cannot be read: {e.strerror}", path=str(path)) from e
+def load_file(path: Path, app: str, source: bytes | None = None
+              ) -> tuple[Migration, list[Key]]:
+    """Loads one migration file (whose content is ``source`` when given); returns the
+    Migration instance and its dependencies."""
+    if source is None:
+        try:
+            source = path.read_bytes()
+        except OSError as e:
+            raise MigrationFileError(f"{path}: cannot be read: {e.strerror}",
+                                     path=str(path)) from e
     module = _exec_module(path, app, source)
     classes = [v for v in vars(module).values()
                if isinstance(v, type) and issubclass(v, Migration) and v is not Migration
@@ -131,6 +135,99 @@ def load_file(path: Path, app: str) -> tuple[Migration, list[Key]]:
     return migration, deps
 
 
+class Unloaded:
+    """A migration file whose content the cache knows (statecache.py): what the graph needs
+    of it, without executing it. ``load()`` executes it (once) when more is needed."""
+
+    __slots__ = ("app", "name", "path", "checksum", "schema_only", "stage", "replaced",
+                 "replaced_rows",
+                 "_migration")
+
+    def __init__(self, app: str, path: Path, checksum: str, schema_only: bool,
+                 stage: str | None = None) -> None:
+        self.app = app
+        self.name = path.stem
+        self.path = path
+        self.checksum = checksum
+        self.schema_only = schema_only
+        #: as Migration's: its ``stage`` class attribute
+        self.stage = stage
+        #: as Migration's: a file the cache stands for replaces no migration
+        self.replaced: list[Key] = []
+        self.replaced_rows: list[tuple[str, str, str]] = []
+        self._migration: Migration | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.app, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"{self.app}.{self.name}"
+
+    def load(self) -> Migration:
+        if self._migration is None:
+            migration, _ = load_file(self.path, self.app)
+            if migration.checksum != self.checksum:
+                raise MigrationFileError(
+                    f"{self.path} changed while the command ran", path=str(self.path),
+                    hint="run the command again")
+            self._migration = migration
+        return self._migration
+
+
+class Migrations:
+    """Migrations by key, loading each file whose content the cache stood for on first use
+    (``[key]``, ``get``, ``values``, ``items``); ``peek`` gives what is known without
+    loading (``key``, ``label``, ``checksum``, ``path``, ``schema_only``, ``stage``, ``replaced``,
+    ``replaced_rows``)."""
+
+    def __init__(self, items: dict[Key, Migration | Unloaded] | None = None) -> None:
+        self._items: dict[Key, Migration | Unloaded] = dict(items or {})
+
+    def __getitem__(self, key: Key) -> Migration:
+        m = self._items[key]
+        if isinstance(m, Unloaded):
+            m = self._items[key] = m.load()
+        return m
+
+    def __setitem__(self, key: Key, m: Migration | Unloaded) -> None:
+        self._items[key] = m
+
+    def __delitem__(self, key: Key) -> None:
+        del self._items[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: Key, default: Migration | None = None) -> Migration | None:
+        return self[key] if key in self._items else default
+
+    def peek(self, key: Key) -> Migration | Unloaded:
+        return self._items[key]
+
+    def pop(self, key: Key, default: Any = None) -> Any:
+        return self._items.pop(key, default)
+
+    def keys(self) -> Iterable[Key]:
+        return self._items.keys()
+
+    def values(self) -> list[Migration]:
+        return [self[k] for k in self._items]
+
+    def items(self) -> list[tuple[Key, Migration]]:
+        return [(k, self[k]) for k in self._items]
+
+    def copy(self) -> Migrations:
+        return Migrations(self._items)
+
+
 class MigrationSet:
     """Every loaded migration of the apps asked for, and the graph over them.
 
@@ -143,14 +240,19 @@ class MigrationSet:
     (``load`` decides as for an empty database); dependencies on the side left out are moved
     to the side in use. ``loaded`` keeps every file."""
 
-    def __init__(self, migrations: dict[Key, Migration], deps: dict[Key, list[Key]],
-                 foreign: list[Path] | None = None) -> None:
-        #: every migration file loaded, and its own dependencies
-        self.loaded = dict(migrations)
+    def __init__(self, migrations: dict[Key, Migration] | Migrations,
+                 deps: dict[Key, list[Key]], foreign: list[Path] | None = None,
+                 directory: Path | None = None) -> None:
+        #: every migration file loaded (or known from the cache), and its own dependencies
+        self.loaded = (migrations.copy() if isinstance(migrations, Migrations)
+                       else Migrations(dict(migrations)))
         self.loaded_deps = dict(deps)
         #: files of the migrations folders that are another tool's (Aerich's), left alone
         self.foreign: list[Path] = foreign if foreign is not None else []
-        self.migrations: dict[Key, Migration] = {}
+        #: the migrations folder (its apps' caches of replayed states); None: no cache
+        self.directory = directory
+        self._states: dict[str, tuple[statecache.Order, dict[str, Any]]] = {}
+        self.migrations = Migrations()
         self.deps: dict[Key, list[Key]] = {}
         self.nodes: list[tuple[str, str, list[Key]]] = []
         self._order: list[Key] | None = None
@@ -164,10 +266,12 @@ class MigrationSet:
         ``applied`` says (see the class); returns the squashed migrations in use whose
         replaced migrations are all applied (they count as applied)."""
         done = self._applied = set(applied)
-        migrations, remap, complete = dict(self.loaded), {}, []
+        migrations, remap, complete = self.loaded.copy(), {}, []
         self.replaced_by = {}
         for key in sorted(self.loaded):
-            m = self.loaded[key]
+            m = self.loaded.peek(key)
+            if not m.replaced:
+                continue
             for r in m.replaced:
                 self.replaced_by[r] = key
             present = [r for r in m.replaced if r in self.loaded]
@@ -185,7 +289,7 @@ class MigrationSet:
             for r in present:
                 migrations.pop(r, None)
                 remap[r] = key
-            m.replaced_rows = [(r[0], r[1], self.loaded[r].checksum) for r in present]
+            m.replaced_rows = [(r[0], r[1], self.loaded.peek(r).checksum) for r in present]
             if applied_now:
                 complete.append(key)
         self.migrations = migrations
@@ -242,6 +346,57 @@ class MigrationSet:
         """Engine history input for these migrations, labelled."""
         return [(f"{k[0]}.{k[1]}", self.migrations[k].ops_data()) for k in keys]
 
+    def state(self, app: str) -> dict[str, Any]:
+        """The schema app's migrations build, in graph order (``replay`` of its history):
+        from the app's cache (statecache.py), replaying only the migrations after the part of
+        the order it holds, and kept there for the next run. The caller must not change it."""
+        order = self.app_order(app)
+        pairs = [(k[1], self.migrations.peek(k).checksum) for k in order]
+        memo = self._states.get(app)
+        if memo is not None and memo[0] == pairs:
+            return memo[1]
+        cached = None
+        app_dir = self.directory / app if self.directory is not None else None
+        if app_dir is not None and statecache.enabled():
+            cached = statecache.read_state(app_dir)
+        state: dict[str, Any] | None = None
+        if cached is not None and cached[0] == pairs[:len(cached[0])]:
+            rest = order[len(cached[0]):]
+            if not rest:
+                state = cached[1]
+            else:
+                try:
+                    state = _engine.replay([(f"{app} (cached state)", cached[1])] +
+                                           self.history(rest))
+                except PathwayError:
+                    state = None  # a cached state the engine refuses: replay it all
+        if state is None:
+            state = _engine.replay(self.history(order))
+        if app_dir is not None and statecache.enabled() and (
+                cached is None or cached[0] != pairs):
+            statecache.write_state(app_dir, pairs, state)
+        self._states[app] = (pairs, state)
+        return state
+
+    def state_of(self, keys: list[Key]) -> dict[str, Any]:
+        """The schema these migrations build, applied in this order from nothing: the app's
+        state (see ``state``) when they are one app's migrations, all of them in graph order,
+        else their replay. The caller must not change it."""
+        apps = {k[0] for k in keys}
+        if len(apps) == 1 and keys == self.app_order(next(iter(apps))):
+            return self.state(keys[0][0])
+        return _engine.replay(self.history(keys))
+
+    def history_of(self, keys: list[Key]) -> list[tuple[str, Any]]:
+        """Engine history input that builds what ``state_of(keys)`` is: that state as the
+        history's starting point."""
+        return [(f"{len(keys)} migrations", self.state_of(keys))]
+
+    def app_history(self, app: str) -> list[tuple[str, Any]]:
+        """Engine history input that builds the state of app's migrations: its state (see
+        ``state``) as the history's starting point."""
+        return [(f"{app} (its migrations)", self.state(app))]
+
     def find(self, app: str, name: str) -> Migration:
         """The migration named ``name`` (or the unique one whose name starts with it)."""
         if (app, name) in self.migrations:
@@ -274,19 +429,40 @@ def _graph_hint(e: GraphError) -> str | None:
 
 
 def load(migrations_dir: Path, apps: Iterable[str]) -> MigrationSet:
-    """Loads the migration files of every app in ``apps`` under ``migrations_dir``."""
-    migrations: dict[Key, Migration] = {}
+    """Loads the migration files of every app in ``apps`` under ``migrations_dir``: a file
+    whose content the app's cache knows (statecache.py) is read and hashed, not executed, until
+    something needs it (see Migrations)."""
+    migrations = Migrations()
     deps: dict[Key, list[Key]] = {}
     foreign: list[Path] = []
+    cache = statecache.enabled()
     for app in apps:
-        for path in migration_files(migrations_dir / app):
+        app_dir = migrations_dir / app
+        files = migration_files(app_dir)
+        known = statecache.read_files(app_dir) if cache and files else {}
+        entries: statecache.FileEntries = {}
+        for path in files:
             try:
-                if is_aerich_migration(path.read_bytes()):
-                    foreign.append(path)
-                    continue
-            except OSError:
-                pass  # load_file reports it
-            migration, d = load_file(path, app)
-            migrations[migration.key] = migration
-            deps[migration.key] = d
-    return MigrationSet(migrations, deps, foreign)
+                source = path.read_bytes()
+            except OSError as e:
+                raise MigrationFileError(f"{path}: cannot be read: {e.strerror}",
+                                         path=str(path)) from e
+            if is_aerich_migration(source):
+                foreign.append(path)
+                continue
+            checksum = hashlib.sha256(source).hexdigest()
+            entry = known.get(path.name)
+            key = (app, path.stem)
+            if entry is not None and entry[0] == checksum and not entry[2]:
+                migrations[key] = Unloaded(app, path, checksum, entry[3], entry[4])
+                deps[key] = list(entry[1])
+            else:
+                migration, d = load_file(path, app, source)
+                migrations[key] = migration
+                deps[key] = d
+                entry = (checksum, d, bool(migration.replaced), migration.schema_only,
+                         migration.stage)
+            entries[path.name] = entry
+        if cache and entries != known:
+            statecache.write_files(app_dir, entries)
+    return MigrationSet(migrations, deps, foreign, migrations_dir)

@@ -49,7 +49,7 @@ def make_migrations(ctx: Context, apps: list[str], name: str | None = None,
     survives (expand) with ones it breaks on (contract) into two migrations, the second
     marked ``stage = "contract"``. Needs the context initialised (models loaded) first."""
     if questioner is not None and not questioner.field_names:
-        questioner.field_names = introspect.field_classes()
+        questioner.field_names_from = introspect.field_classes
     if empty:
         return [m for a in apps for m in _make_one(ctx, a, None, name, dry_run, None, None)]
     targets = {a: (targets or {}).get(a) or _app_target(a) for a in apps}
@@ -85,7 +85,7 @@ def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | N
     if target is None:
         ops: list[dict[str, Any]] = []
     else:
-        base = history = migrations.history(order) + pending.get(a, [])
+        base = history = migrations.app_history(a) + pending.get(a, [])
         declared = _declared_renames(history, questioner) if questioner else []
         if declared:
             history = history + [("--rename", declared)]
@@ -251,8 +251,7 @@ class _Run:
     def _state(self, app: str) -> dict[str, Any]:
         """The schema the migrations of app build (before this run)."""
         if app not in self._states:
-            history = self.migrations.history(self.migrations.app_order(app))
-            self._states[app] = _engine.replay(history)
+            self._states[app] = self.migrations.state(app)
         return self._states[app]
 
     def _existing(self, app: str) -> set[str]:

@@ -28,7 +28,6 @@ from .exceptions import (
 from .executor import Executor
 from .loader import Key
 from .migration import Migration
-from .ops import RunPython, RunSQL
 from .ops import from_dict as ops_from_dict
 from .recorder import AppliedMigration, Progress
 
@@ -210,18 +209,16 @@ async def _migrate(ctx: Context, apps: list[str], target: str | None, fake: bool
         keys = [k for k in keys if k not in faked]
         for k in faked:  # the rest is rendered on top of them
             applied[k] = AppliedMigration(k[0], k[1], migrations.migrations[k].checksum, None)
-    await _models_for(ctx, [migrations.migrations[k] for k in keys], backward=False)
-    rest = await _initial_schema(ctx, keys, applied)
+    runs = initial_runs(ctx, keys, applied)
+    at_once = {k for _, run in runs for k in run}
+    rest = [k for k in keys if k not in at_once]
+    # only the migrations run one by one may run Python code
+    await _models_for(ctx, [migrations.migrations[k] for k in rest], backward=False)
+    await _initial_schema(ctx, runs, applied)
     _render(ctx, rest, applied, backward=False)
     for key in rest:
         await _run(ctx, migrations.migrations[key], backward=False)
     return faked + keys
-
-
-def _schema_only(m: Migration) -> bool:
-    """Whether m only changes the schema (no SQL or code of its own)."""
-    return m.atomic and not m.overrides_apply() and not any(
-        isinstance(op, (RunSQL, RunPython)) for op in m.operations)
 
 
 def initial_runs(ctx: Context, plan: list[Key], applied: Collection[Key]
@@ -244,7 +241,7 @@ def initial_runs(ctx: Context, plan: list[Key], applied: Collection[Key]
         for k in plan:
             if k[0] not in conn_apps:
                 continue
-            if not _schema_only(migrations.migrations[k]):
+            if not migrations.migrations.peek(k).schema_only:
                 break
             lead.append(k)
         if len(lead) >= 2:
@@ -258,35 +255,34 @@ def initial_batch(ctx: Context, keys: list[Key], dialect: str) -> Migration:
     migrations = ctx.set()
     # the tables the replay ends with, in an order that creates each key's target first (a
     # cycle of keys: one of them added after)
-    operations = _engine.diff([], _engine.replay(migrations.history(keys)))
+    operations = _engine.diff([], migrations.state_of(keys))
     sql = _engine.render([], [("the initial schema", operations)], dialect)[0]
-    first, last = migrations.migrations[keys[0]], migrations.migrations[keys[-1]]
+    first, last = migrations.migrations.peek(keys[0]), migrations.migrations.peek(keys[-1])
     batch_cls = type("InitialSchema", (Migration,),
                      {"operations": [ops_from_dict(op) for op in operations]})
     batch = batch_cls(app=first.app, name=f"{first.name}..{last.name}")
     batch.forward_sql = sql
     batch.recorded = False
-    batch.replaced_rows = [(k[0], k[1], migrations.migrations[k].checksum) for k in keys]
+    batch.replaced_rows = [(k[0], k[1], migrations.migrations.peek(k).checksum) for k in keys]
     return batch
 
 
 def initial_label(ctx: Context, keys: list[Key]) -> str:
-    first, last = ctx.set().migrations[keys[0]], ctx.set().migrations[keys[-1]]
+    first, last = ctx.set().migrations.peek(keys[0]), ctx.set().migrations.peek(keys[-1])
     return f"the schema of {len(keys)} migrations ({first.label} to {last.label}) at once"
 
 
-async def _initial_schema(ctx: Context, plan: list[Key],
-                          applied: dict[Key, AppliedMigration]) -> list[Key]:
-    """Creates the schema of each of ``initial_runs`` at once and records their rows;
-    returns the rest of the plan, to run one by one."""
+async def _initial_schema(ctx: Context, runs: list[tuple[str, list[Key]]],
+                          applied: dict[Key, AppliedMigration]) -> None:
+    """Creates the schema of each of ``initial_runs`` at once and records their rows."""
     migrations = ctx.set()
-    done: set[Key] = set()
-    for conn, keys in initial_runs(ctx, plan, applied):
+    for conn, keys in runs:
         recorder = ctx.recorder(conn)
         batch = initial_batch(ctx, keys, recorder.dialect)
         what = initial_label(ctx, keys)
         ctx.progress(f"Creating {what}...")
-        executor = Executor(recorder.client, recorder.dialect, recorder)
+        executor = Executor(recorder.client, recorder.dialect, recorder,
+                            ctx.project.settings, ctx.report)
         try:
             seconds = await executor.run(batch, backward=False)
         except PathwayError:
@@ -294,9 +290,8 @@ async def _initial_schema(ctx: Context, plan: list[Key],
             raise
         ctx.report(f"Creating {what}... OK ({seconds * 1000:.0f} ms)")
         for k in keys:
-            applied[k] = AppliedMigration(k[0], k[1], migrations.migrations[k].checksum, None)
-        done.update(keys)
-    return [k for k in plan if k not in done]
+            applied[k] = AppliedMigration(k[0], k[1], migrations.migrations.peek(k).checksum,
+                                          None)
 
 
 async def _rollback(ctx: Context, apps: list[str], target: str | None,
@@ -371,18 +366,32 @@ def _render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: b
                 if k in applied and k[0] in conn_apps and k not in in_plan]
         conn_dialect = dialect or ctx.dialect(conn)
         history, run = migrations.history(base), migrations.history(run_keys)
-        sql = _engine.render(history, run, conn_dialect, backward=backward)
-        for key, statements in zip(run_keys, sql, strict=True):
+        safe = [is_safe(ctx, migrations.migrations[k]) for k in run_keys]
+        sql = _engine.render(history, run, conn_dialect, backward=backward,
+                             safe=safe if any(safe) else None)
+        plain = sql
+        if conn_dialect == "postgres" and any(safe):
+            # lock-aware SQL that differs from the plain SQL (CONCURRENTLY, NOT VALID then
+            # VALIDATE) gains nothing in a transaction, or cannot run in one: step by step
+            plain = _engine.render(history, run, conn_dialect, backward=backward)
+        for key, statements, plain_statements in zip(run_keys, sql, plain, strict=True):
             m = migrations.migrations[key]
+            m.outside_transaction = statements != plain_statements
             if backward:
                 m.backward_sql = statements
             else:
                 m.forward_sql = statements
-        if conn_dialect not in ("sqlite", "postgres") or not all(
-                migrations.migrations[k].atomic for k in run_keys):
-            # runs without a transaction: the tables of each step, for a resumed run
+        if conn_dialect in ("postgres", "mysql") or not all(
+                migrations.migrations[k].in_transaction for k in run_keys):
+            # the tables of each step: for a resumed run, and for the sessions a lock timeout
+            # names
             for key, tables in zip(run_keys, _engine.touched(history, run), strict=True):
                 migrations.migrations[key].touched = tables
+
+
+def is_safe(ctx: Context, m: Migration) -> bool:
+    """Whether m's SQL is lock-aware: its own ``safe``, else the project's setting."""
+    return ctx.project.settings.safe if m.safe is None else bool(m.safe)
 
 
 def render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: bool,
@@ -434,8 +443,10 @@ def partial_undo(ctx: Context, m: Migration, applied: Collection[Key]
     conn_apps = set(ctx.project.apps_on(ctx.project.connection(m.app)))
     base = [k for k in ctx.set().order() if k in applied and k[0] in conn_apps]
     sql = _engine.render(ctx.set().history(base), [(m.label, partial.ops_data())],
-                         ctx.app_dialect(m.app), backward=True)
+                         ctx.app_dialect(m.app), backward=True, safe=[is_safe(ctx, m)])
     partial.backward_sql = sql[0]
+    # framed as the lock-aware run it undoes (a script must not wrap CONCURRENTLY in BEGIN)
+    partial.outside_transaction = m.outside_transaction
     return partial, count
 
 
@@ -461,7 +472,8 @@ async def _undo_partial(ctx: Context, m: Migration, applied: dict[Key, AppliedMi
 
 async def _run(ctx: Context, m: Migration, backward: bool) -> None:
     recorder = ctx.app_recorder(m.app)
-    executor = Executor(recorder.client, recorder.dialect, recorder)
+    executor = Executor(recorder.client, recorder.dialect, recorder, ctx.project.settings,
+                        ctx.report)
     verb = "Reverting" if backward else "Applying"
     progress = ctx.progress_rows.get(m.key)
     if progress is not None:
@@ -490,12 +502,12 @@ async def status(ctx: Context, apps: list[str]) -> list[MigrationStatus]:
     for a in apps:
         for key in migrations.app_order(a):
             row = applied.get(key)
-            changed = bool(row and row.checksum != migrations.migrations[key].checksum)
+            m = migrations.migrations.peek(key)
+            changed = bool(row and row.checksum != m.checksum)
             p = ctx.progress_rows.get(key)
             out.append(MigrationStatus(a, key[1], row is not None, changed=changed,
                                        partial=(p.direction, p.done, p.total) if p else None,
-                                       replaces=len(migrations.migrations[key].replaced_rows),
-                                       stage=migrations.migrations[key].stage))
+                                       replaces=len(m.replaced_rows), stage=m.stage))
         for key in sorted(k for k in applied if k[0] == a and not migrations.accounted(k)):
             out.append(MigrationStatus(a, key[1], True, file_missing=True))
     return out

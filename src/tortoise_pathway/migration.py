@@ -33,6 +33,11 @@ class Migration:
     operations: ClassVar[list[Operation]] = []
     #: False for migrations whose statements cannot run inside a transaction.
     atomic: ClassVar[bool] = True
+    #: lock-aware SQL for this migration (True / False); None: the project's setting
+    #: (TORTOISE_ORM["pathway"]["safe"]). On PostgreSQL a migration whose lock-aware SQL
+    #: differs from the plain one (CREATE INDEX CONCURRENTLY, NOT VALID + VALIDATE) runs
+    #: outside a transaction, step by step.
+    safe: ClassVar[bool | None] = None
     #: a squashed migration: the migrations it stands for, (app, name) or names of its app
     #: (squashmigrations writes it; the loader uses it or them, see MigrationSet)
     replaces: ClassVar[list[Any]] = []
@@ -59,6 +64,12 @@ class Migration:
         #: per operation, the tables its statements touch (set with the SQL, for runs without
         #: a transaction: a resumed run checks their catalog)
         self.touched: list[list[str]] = []
+        #: set with the SQL: its statements are lock-aware and must run outside a transaction
+        #: (PostgreSQL's CONCURRENTLY); see ``in_transaction``
+        self.outside_transaction = False
+        #: runs one SQL statement of the migration's own steps instead of ``execute`` (set by
+        #: the executor: a session with a lock timeout, retries)
+        self.statement_runner: Callable[[str], Awaitable[None]] | None = None
         #: steps already done by an interrupted run (set by the executor to resume)
         self.skip_steps = 0
         #: awaited with (steps done, steps in all) after each step (set by the executor)
@@ -72,6 +83,12 @@ class Migration:
         #: a squashed migration in use: the (app, name, checksum) of the migrations it
         #: replaces whose files are there; their history rows come and go with its own
         self.replaced_rows: list[tuple[str, str, str]] = []
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether it runs in one transaction where the database has them: ``atomic``, and
+        its SQL is not lock-aware SQL that cannot (``outside_transaction``)."""
+        return self.atomic and not self.outside_transaction
 
     @property
     def key(self) -> tuple[str, str]:
@@ -102,6 +119,13 @@ class Migration:
         return any(isinstance(op, RunPython) and
                    (op.backward if backward else op.forward) is not None
                    for op in self.operations)
+
+    @property
+    def schema_only(self) -> bool:
+        """Whether it only changes the schema: no SQL or code of its own (RunSQL, RunPython,
+        a custom apply()), inside a transaction. The engine knows all it does."""
+        return self.atomic and not self.overrides_apply() and not any(
+            isinstance(op, (RunSQL, RunPython)) for op in self.operations)
 
     @property
     def reversible(self) -> bool:
@@ -159,7 +183,9 @@ class Migration:
                 continue
             if fault == ("before", n + 1):
                 faults.kill()
-            if isinstance(step, str):
+            if isinstance(step, str) and self.statement_runner is not None:
+                await self.statement_runner(step)
+            elif isinstance(step, str):
                 await self.execute(step)
             else:
                 await self._run_python(step)

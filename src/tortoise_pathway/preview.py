@@ -79,7 +79,7 @@ def migration_lines(m: Migration, dialect: str, backward: bool = False,
         body = [statement(step) if isinstance(step, str) else
                 f"-- RunPython: {_code_name(step)} (not SQL)"
                 for _, step in m.steps(backward)[skip:]]
-    return frame(body, dialect, m.atomic)
+    return frame(body, dialect, m.in_transaction)
 
 
 def sqlmigrate(ctx: Context, app: str, name: str, backward: bool = False,
@@ -193,7 +193,7 @@ def script(ctx: Context, apps: list[str], target: str | None = None,
         m = migrations.migrations[key]
         body = [statement(s) for _, s in m.steps() if isinstance(s, str)]  # no Python here
         body.append(statement(recorder.literal_row(m.app, m.name, m.checksum)))
-        lines += ["", f"-- {m.label}", *frame(body, d, m.atomic)]
+        lines += ["", f"-- {m.label}", *frame(body, d, m.in_transaction)]
     if not p.keys:
         lines += ["", f"-- {p.nothing}"]
     return lines

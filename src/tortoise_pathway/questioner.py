@@ -82,7 +82,8 @@ class Questioner:
     """Answers the engine's rename questions.
 
     ``field_names`` maps (table, column) to the model field class name, to show the user
-    ``CharField`` rather than a SQL type when it is known.
+    ``CharField`` rather than a SQL type when it is known; ``field_names_from``, when set, gives
+    that map the first time a question needs it (reading every model costs, asking is rare).
     """
 
     def __init__(self, interactive: bool = False, renames: Sequence[str] = (),
@@ -93,6 +94,7 @@ class Questioner:
         self.tables, self.columns = parse_renames(renames)
         self.fills = parse_fills(fills)
         self.field_names = dict(field_names or {})
+        self.field_names_from: Callable[[], Mapping[tuple[str, str], str]] | None = None
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.asked: list[str] = []
@@ -106,6 +108,9 @@ class Questioner:
         else:
             if (table, old, new) in self.columns:
                 return True
+            if self.field_names_from is not None:
+                self.field_names = {**self.field_names_from(), **self.field_names}
+                self.field_names_from = None
             what = self.field_names.get((table, new)) or _type_text(column)
             question = f"Did you rename field {table}.{old} to {table}.{new} ({what})?"
         self.asked.append(question)

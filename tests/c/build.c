@@ -90,10 +90,10 @@ pw_op tb_op(pw_op_kind kind, const char *table) {
     return op;
 }
 
-const char *tb_sql(pw_arena *a, const pw_schema *s, const pw_op *op, pw_dialect d, int *rc,
-                   pw_error *err) {
+static const char *render_joined(pw_arena *a, const pw_schema *s, const pw_op *op, pw_dialect d,
+                                 bool safe, int *rc, pw_error *err) {
     pw_strlist out = {0};
-    *rc = pw_sql_render_op(a, s, op, d, &out, err);
+    *rc = pw_sql_render_op_safe(a, s, op, d, safe, &out, err);
     if (*rc) return NULL;
     pw_strbuf sb;
     pw_sb_init(&sb, a);
@@ -102,4 +102,14 @@ const char *tb_sql(pw_arena *a, const pw_schema *s, const pw_op *op, pw_dialect 
         pw_sb_append(&sb, ";\n");
     }
     return pw_sb_cstr(&sb);
+}
+
+const char *tb_sql(pw_arena *a, const pw_schema *s, const pw_op *op, pw_dialect d, int *rc,
+                   pw_error *err) {
+    return render_joined(a, s, op, d, false, rc, err);
+}
+
+const char *tb_sql_safe(pw_arena *a, const pw_schema *s, const pw_op *op, pw_dialect d, int *rc,
+                        pw_error *err) {
+    return render_joined(a, s, op, d, true, rc, err);
 }

@@ -31,6 +31,10 @@ pw_column *tb_column(pw_arena *a, const char *name, const char *type);
  * are none, or NULL with *rc the error. Arena string. */
 const char *tb_sql(pw_arena *a, const pw_schema *s, const pw_op *op, pw_dialect d, int *rc,
                    pw_error *err);
+/* tb_sql through pw_sql_render_op_safe with safe true: the lock-aware
+ * statements of a migration marked safe. */
+const char *tb_sql_safe(pw_arena *a, const pw_schema *s, const pw_op *op, pw_dialect d, int *rc,
+                        pw_error *err);
 /* An operation of kind with table set; fill the rest by hand. */
 pw_op tb_op(pw_op_kind kind, const char *table);
 

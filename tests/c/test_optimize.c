@@ -972,7 +972,7 @@ TEST(test_optimize_random_lists_keep_the_schema) {
         CHECK(schema_same(want, got));
         /* what renders as given renders folded, on every dialect */
         for (int d = 0; d < PW_DIALECT_COUNT; d++) {
-            pw_migration_ops m1 = {"given", ops, n}, m2 = {"folded", out.items, out.len};
+            pw_migration_ops m1 = {"given", ops, n, false}, m2 = {"folded", out.items, out.len, false};
             pw_op_sql **sql;
             pw_schema *s1 = pw_schema_copy(a, start), *s2 = pw_schema_copy(a, start);
             int r1 = pw_render_run(a, s1, &m1, 1, (pw_dialect)d, false, &sql, &err);

@@ -75,9 +75,9 @@ static pw_migration_ops *rn_run(pw_arena *a) {
     o3[2] = tb_op(PW_OP_RUN_PYTHON, NULL);
     o3[2].reversible = true;
 
-    m[0] = (pw_migration_ops){"app.0001_initial", o1, 2};
-    m[1] = (pw_migration_ops){"app.0002_more", o2, 3};
-    m[2] = (pw_migration_ops){"app.0003_alter", o3, 3};
+    m[0] = (pw_migration_ops){"app.0001_initial", o1, 2, false};
+    m[1] = (pw_migration_ops){"app.0002_more", o2, 3, false};
+    m[2] = (pw_migration_ops){"app.0003_alter", o3, 3, false};
     return m;
 }
 
@@ -315,7 +315,7 @@ TEST(test_render_empty_run_and_empty_migration) {
     CHECK(out != NULL);
     CHECK_INT(pw_render_run(a, s, NULL, 0, PW_DIALECT_SQLITE, true, &out, &err), 0);
     CHECK(out != NULL);
-    pw_migration_ops m[2] = {{"app.0001_empty", NULL, 0}, {"app.0002_empty", NULL, 0}};
+    pw_migration_ops m[2] = {{"app.0001_empty", NULL, 0, false}, {"app.0002_empty", NULL, 0, false}};
     CHECK_INT(pw_render_run(a, s, m, 2, PW_DIALECT_SQLITE, true, &out, &err), 0);
     CHECK(out != NULL && out[0] != NULL && out[1] != NULL);
     CHECK_INT(s->ntables, 1);
@@ -328,7 +328,7 @@ TEST(test_render_null_label) {
     pw_op_sql **out = NULL;
     pw_op op = tb_op(PW_OP_RUN_SQL, NULL);
     op.sql_forward = "SELECT 1";
-    pw_migration_ops m = {NULL, &op, 1};
+    pw_migration_ops m = {NULL, &op, 1, false};
     CHECK_INT(pw_render_run(a, rn_base(a), &m, 1, PW_DIALECT_SQLITE, true, &out, &err),
               PW_ERR_IRREVERSIBLE);
     CHECK(rn_starts(err.message, "(migration): operation 1 (run_sql): "));

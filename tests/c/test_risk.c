@@ -313,8 +313,9 @@ TEST(test_risk_run_new_tables_risk_nothing) {
     ops[3].index = tb_index(a, tb_table(a, NULL, "y"), "idx_u_n", false, "n");
     ops[4].name = "email";
     ops[5].index = tb_index(a, tb_table(a, NULL, "z"), "idx_p_total2", false, "total");
-    pw_migration_ops migs[3] = {{"app.0001", ops, 3}, {"app.0002", ops + 3, 2},
-                                {"app.0003", ops + 5, 1}};
+    pw_migration_ops migs[3] = {{.label = "app.0001", .ops = ops, .nops = 3},
+                                {.label = "app.0002", .ops = ops + 3, .nops = 2},
+                                {.label = "app.0003", .ops = ops + 5, .nops = 1}};
     pw_server srv = {P, 0, false};
     pw_findings **out;
     CHECK_INT(pw_risk_run(a, s, migs, 3, &srv, &out, &err), 0);
@@ -334,7 +335,7 @@ TEST(test_risk_run_new_tables_risk_nothing) {
     /* an operation that does not apply is located */
     pw_op bad = tb_op(PW_OP_REMOVE_FIELD, "nowhere");
     bad.name = "x";
-    pw_migration_ops m = {"app.0003", &bad, 1};
+    pw_migration_ops m = {.label = "app.0003", .ops = &bad, .nops = 1};
     CHECK(pw_risk_run(a, s, &m, 1, &srv, &out, &err) == PW_ERR_NOT_FOUND);
     CHECK(strstr(err.message, "app.0003: operation 1 (remove_field)") != NULL);
     pw_arena_free(a);
@@ -345,7 +346,7 @@ TEST(test_risk_run_new_tables_risk_nothing) {
 static const char *stages(pw_arena *a, pw_op *ops, size_t n) {
     pw_error err;
     pw_schema *s = base(a);
-    pw_migration_ops m = {"app.0002", ops, n};
+    pw_migration_ops m = {.label = "app.0002", .ops = ops, .nops = n};
     pw_stage **out;
     if (pw_risk_stages(a, s, &m, 1, &out, &err)) return "ERR";
     char *r = pw_arena_alloc(a, n + 1);

@@ -621,3 +621,57 @@ TEST(test_mysql_key_that_comes_back_keeps_its_index) {
               "(`author_id`) REFERENCES `users` (`id`) ON DELETE RESTRICT;\n");
     pw_arena_free(a);
 }
+
+/* Lock-aware statements (a migration marked safe): the algorithm ends the
+ * statement, and pw_sql_strip_algorithm gives the statement without it. */
+TEST(test_my_safe_algorithms) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_op add = tb_op(PW_OP_ADD_FIELD, "users");
+    add.column = tb_column(a, "age", "INT");
+    add.column->null = true;
+    CHECK_STR(tb_sql_safe(a, s, &add, MY, &rc, &err),
+              "ALTER TABLE `users` ADD COLUMN `age` INT NULL, ALGORITHM=INSTANT;\n");
+    CHECK_STR(my(a, s, &add, &rc, &err), "ALTER TABLE `users` ADD COLUMN `age` INT NULL;\n");
+    pw_op rm = tb_op(PW_OP_REMOVE_FIELD, "users");
+    rm.name = "name";
+    CHECK_STR(tb_sql_safe(a, s, &rm, MY, &rc, &err),
+              "ALTER TABLE `users` DROP COLUMN `name`, ALGORITHM=INSTANT;\n");
+    pw_table *scratch = tb_table(a, NULL, "scratch");
+    pw_op ix = tb_op(PW_OP_ADD_INDEX, "posts");
+    ix.index = tb_index(a, scratch, "idx_posts_slug_title", false, "slug,title");
+    CHECK_STR(tb_sql_safe(a, s, &ix, MY, &rc, &err),
+              "CREATE INDEX `idx_posts_slug_title` ON `posts` (`slug`, `title`) "
+              "ALGORITHM=INPLACE LOCK=NONE;\n");
+    pw_op drop = tb_op(PW_OP_REMOVE_INDEX, "posts");
+    drop.name = "idx_posts_title";
+    CHECK_STR(tb_sql_safe(a, s, &drop, MY, &rc, &err),
+              "DROP INDEX `idx_posts_title` ON `posts` ALGORITHM=INPLACE LOCK=NONE;\n");
+    CHECK_STR(my(a, s, &drop, &rc, &err), "DROP INDEX `idx_posts_title` ON `posts`;\n");
+    /* a new table stays plain */
+    pw_table *t = tb_table(a, NULL, "tags");
+    tb_pk(a, t);
+    tb_index(a, t, "idx_tags_id", false, "id");
+    pw_op cm = tb_op(PW_OP_CREATE_MODEL, NULL);
+    cm.model = t;
+    CHECK_STR(tb_sql_safe(a, pw_schema_new(a), &cm, MY, &rc, &err),
+              my(a, pw_schema_new(a), &cm, &rc, &err));
+    pw_arena_free(a);
+}
+
+TEST(test_my_strip_algorithm) {
+    CHECK_INT((long long)pw_sql_strip_algorithm("ALTER TABLE `t` ADD COLUMN `a` INT, "
+                                                "ALGORITHM=INSTANT"),
+              (long long)strlen("ALTER TABLE `t` ADD COLUMN `a` INT"));
+    CHECK_INT((long long)pw_sql_strip_algorithm("CREATE INDEX `i` ON `t` (`a`) ALGORITHM=INPLACE "
+                                                "LOCK=NONE"),
+              (long long)strlen("CREATE INDEX `i` ON `t` (`a`)"));
+    CHECK_INT((long long)pw_sql_strip_algorithm("ALTER TABLE `t` ADD INDEX `i` (`a`), "
+                                                "ALGORITHM=INPLACE, LOCK=NONE"),
+              (long long)strlen("ALTER TABLE `t` ADD INDEX `i` (`a`)"));
+    CHECK_INT((long long)pw_sql_strip_algorithm("DROP TABLE `t`"),
+              (long long)strlen("DROP TABLE `t`"));
+    CHECK_INT((long long)pw_sql_strip_algorithm(""), 0);
+}

@@ -7,6 +7,7 @@
 
 #include "build.h"
 #include "pw_test.h"
+#include "render.h"
 #include "sql.h"
 
 #define PG PW_DIALECT_POSTGRES
@@ -693,5 +694,148 @@ TEST(test_pg_fill_skips_primary_keys_and_empty_run_sql) {
     pw_op sql = tb_op(PW_OP_RUN_SQL, NULL);
     sql.sql_forward = " \n ";
     CHECK_STR(pg(a, s, &sql, &rc, &err), "");
+    pw_arena_free(a);
+}
+
+/* Lock-aware statements (a migration marked safe). */
+static const char *pg_safe(pw_arena *a, const pw_schema *s, const pw_op *op, int *rc,
+                           pw_error *err) {
+    return tb_sql_safe(a, s, op, PG, rc, err);
+}
+
+TEST(test_pg_safe_indexes_concurrently) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_table *scratch = tb_table(a, NULL, "scratch");
+    pw_op add = tb_op(PW_OP_ADD_INDEX, "posts");
+    add.index = tb_index(a, scratch, "idx_posts_slug_title", false, "slug,title");
+    CHECK_STR(pg_safe(a, s, &add, &rc, &err),
+              "CREATE INDEX CONCURRENTLY \"idx_posts_slug_title\" ON \"posts\" "
+              "(\"slug\", \"title\");\n");
+    /* plain: unchanged */
+    CHECK_STR(pg(a, s, &add, &rc, &err),
+              "CREATE INDEX \"idx_posts_slug_title\" ON \"posts\" (\"slug\", \"title\");\n");
+    /* a unique constraint: its index built concurrently, then attached */
+    add.index = tb_index(a, scratch, "uid_posts_title", true, "title");
+    CHECK_STR(pg_safe(a, s, &add, &rc, &err),
+              "CREATE UNIQUE INDEX CONCURRENTLY \"uid_posts_title\" ON \"posts\" (\"title\");\n"
+              "ALTER TABLE \"posts\" ADD CONSTRAINT \"uid_posts_title\" UNIQUE USING INDEX "
+              "\"uid_posts_title\";\n");
+    pw_op drop = tb_op(PW_OP_REMOVE_INDEX, "posts");
+    drop.name = "idx_posts_title";
+    CHECK_STR(pg_safe(a, s, &drop, &rc, &err),
+              "DROP INDEX CONCURRENTLY \"idx_posts_title\";\n");
+    /* a unique constraint is dropped as a constraint (no index build) */
+    drop.name = "uid_posts_author_slug";
+    CHECK_STR(pg_safe(a, s, &drop, &rc, &err),
+              "ALTER TABLE \"posts\" DROP CONSTRAINT \"uid_posts_author_slug\";\n");
+    pw_arena_free(a);
+}
+
+TEST(test_pg_safe_constraints_not_valid_then_validate) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    /* a new column with a foreign key and its own unique constraint */
+    pw_table *scratch = tb_table(a, NULL, "scratch");
+    pw_column *editor = tb_fk(a, scratch, "editor_id", "users");
+    editor->null = true;
+    editor->unique = true;
+    pw_op add = tb_op(PW_OP_ADD_FIELD, "posts");
+    add.column = editor;
+    CHECK_STR(pg_safe(a, s, &add, &rc, &err),
+              "ALTER TABLE \"posts\" ADD COLUMN \"editor_id\" INT;\n"
+              "CREATE UNIQUE INDEX CONCURRENTLY \"posts_editor_id_key\" ON \"posts\" "
+              "(\"editor_id\");\n"
+              "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_editor_id_key\" UNIQUE USING INDEX "
+              "\"posts_editor_id_key\";\n"
+              "ALTER TABLE \"posts\" ADD CONSTRAINT \"fk_scratch_editor_id\" FOREIGN KEY "
+              "(\"editor_id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE NOT VALID;\n"
+              "ALTER TABLE \"posts\" VALIDATE CONSTRAINT \"fk_scratch_editor_id\";\n");
+    pw_check check = {.name = "posts_title_nonempty", .check = "LENGTH(\"title\") > 0"};
+    pw_op chk = tb_op(PW_OP_ADD_CONSTRAINT, "posts");
+    chk.check = &check;
+    CHECK_STR(pg_safe(a, s, &chk, &rc, &err),
+              "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_title_nonempty\" CHECK "
+              "(LENGTH(\"title\") > 0) NOT VALID;\n"
+              "ALTER TABLE \"posts\" VALIDATE CONSTRAINT \"posts_title_nonempty\";\n");
+    CHECK_STR(pg(a, s, &chk, &rc, &err),
+              "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_title_nonempty\" CHECK "
+              "(LENGTH(\"title\") > 0);\n");
+    pw_arena_free(a);
+}
+
+TEST(test_pg_safe_set_not_null_through_a_check) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_schema *s = blog(a);
+    pw_column *c = copy_col(a, s, "users", "bio");
+    c->null = false;
+    pw_op alter = tb_op(PW_OP_ALTER_FIELD, "users");
+    alter.column = c;
+    CHECK_STR(pg_safe(a, s, &alter, &rc, &err),
+              "ALTER TABLE \"users\" ADD CONSTRAINT \"users_bio_not_null\" CHECK (\"bio\" IS "
+              "NOT NULL) NOT VALID;\n"
+              "ALTER TABLE \"users\" VALIDATE CONSTRAINT \"users_bio_not_null\";\n"
+              "ALTER TABLE \"users\" ALTER COLUMN \"bio\" SET NOT NULL;\n"
+              "ALTER TABLE \"users\" DROP CONSTRAINT \"users_bio_not_null\";\n");
+    /* with a fill: the NULLs get it first */
+    alter.fill = (pw_default){.kind = PW_DEFAULT_STRING, .s = "none"};
+    CHECK_STR(pg_safe(a, s, &alter, &rc, &err),
+              "UPDATE \"users\" SET \"bio\" = 'none' WHERE \"bio\" IS NULL;\n"
+              "ALTER TABLE \"users\" ADD CONSTRAINT \"users_bio_not_null\" CHECK (\"bio\" IS "
+              "NOT NULL) NOT VALID;\n"
+              "ALTER TABLE \"users\" VALIDATE CONSTRAINT \"users_bio_not_null\";\n"
+              "ALTER TABLE \"users\" ALTER COLUMN \"bio\" SET NOT NULL;\n"
+              "ALTER TABLE \"users\" DROP CONSTRAINT \"users_bio_not_null\";\n");
+    /* DROP NOT NULL takes no scan: unchanged */
+    pw_column *name = copy_col(a, s, "users", "name");
+    name->null = true;
+    alter.column = name;
+    alter.fill = (pw_default){.kind = PW_DEFAULT_NONE};
+    CHECK_STR(pg_safe(a, s, &alter, &rc, &err),
+              "ALTER TABLE \"users\" ALTER COLUMN \"name\" DROP NOT NULL;\n");
+    pw_arena_free(a);
+}
+
+TEST(test_pg_safe_new_table_stays_plain) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    int rc;
+    pw_table *t = tb_table(a, NULL, "tags");
+    tb_pk(a, t);
+    tb_col(a, t, "label", "VARCHAR(20)");
+    tb_index(a, t, "idx_tags_label", false, "label");
+    pw_op op = tb_op(PW_OP_CREATE_MODEL, NULL);
+    op.model = t;
+    const char *safe = pg_safe(a, pw_schema_new(a), &op, &rc, &err);
+    CHECK_STR(safe, pg(a, pw_schema_new(a), &op, &rc, &err));
+    pw_arena_free(a);
+}
+
+TEST(test_render_run_safe_per_migration) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    pw_table *scratch = tb_table(a, NULL, "scratch");
+    pw_op ops[1] = {tb_op(PW_OP_ADD_INDEX, "posts")};
+    ops[0].index = tb_index(a, scratch, "idx_posts_slug", false, "slug");
+    pw_migration_ops migs[2] = {{"app.0002_plain", ops, 1, false}, {"app.0003_safe", NULL, 0, true}};
+    pw_op back[1] = {tb_op(PW_OP_REMOVE_INDEX, "posts")};
+    back[0].name = "idx_posts_slug";
+    migs[1].ops = back;
+    migs[1].nops = 1;
+    pw_op_sql **out;
+    CHECK_INT(pw_render_run(a, blog(a), migs, 2, PG, false, &out, &err), 0);
+    CHECK_STR(out[0][0].statements.items[0],
+              "CREATE INDEX \"idx_posts_slug\" ON \"posts\" (\"slug\")");
+    CHECK_STR(out[1][0].statements.items[0], "DROP INDEX CONCURRENTLY \"idx_posts_slug\"");
+    /* backward: the safe migration's reverse is lock-aware too */
+    CHECK_INT(pw_render_run(a, blog(a), migs, 2, PG, true, &out, &err), 0);
+    CHECK_STR(out[1][0].statements.items[0],
+              "CREATE INDEX CONCURRENTLY \"idx_posts_slug\" ON \"posts\" (\"slug\")");
     pw_arena_free(a);
 }

@@ -357,3 +357,30 @@ def test_connection_name() -> None:
            "apps": {"a": {"models": ["m"]}, "b": {"models": ["m"], "default_connection": "other"}}}
     assert config.connection_name(cfg, "a") == "default"
     assert config.connection_name(cfg, "b") == "other"
+
+
+def test_settings_default_and_from_the_pathway_key() -> None:
+    base = {"connections": {"default": "sqlite://:memory:"},
+            "apps": {"models": {"models": ["x.models"]}}}
+    assert config.resolve(base).settings == config.Settings(False, 2.0, 3)
+    got = config.resolve({**base, "pathway": {"safe": True, "lock_timeout": 0.5,
+                                              "lock_retries": 5}}).settings
+    assert got == config.Settings(True, 0.5, 5)
+    assert config.resolve({**base, "pathway": {"lock_timeout": 0}}).settings.lock_timeout == 0
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ("yes", "TORTOISE_ORM['pathway'] must be a dict, not str"),
+    ({"safe": 1}, "TORTOISE_ORM['pathway']['safe'] must be true or false"),
+    ({"lock_timeout": -1}, "['lock_timeout'] must be a number of seconds >= 0"),
+    ({"lock_timeout": "2s"}, "['lock_timeout'] must be a number of seconds >= 0"),
+    ({"lock_retries": 0}, "['lock_retries'] must be an integer >= 1"),
+    ({"lock_retries": True}, "['lock_retries'] must be an integer >= 1"),
+    ({"sfae": True}, "TORTOISE_ORM['pathway'] has unknown setting(s): sfae"),
+])
+def test_settings_errors_name_the_key(settings: Any, message: str) -> None:
+    base = {"connections": {"default": "sqlite://:memory:"},
+            "apps": {"models": {"models": ["x.models"]}}, "pathway": settings}
+    with pytest.raises(ConfigError) as e:
+        config.resolve(base)
+    assert message in str(e.value)

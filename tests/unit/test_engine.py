@@ -1061,3 +1061,20 @@ def test_unique_name_round_trips_and_is_validated() -> None:
     bad = live_table("users", pk(), col("email", "VARCHAR(9)", unique_name="email"))
     with pytest.raises(SchemaError, match="names a unique constraint it does not have"):
         _engine.replay(created(bad))
+
+
+def test_render_safe_per_migration_of_the_run() -> None:
+    history = [("app.0001", [create(table("t", [pk(), col("a")]))])]
+    run = [("app.0002", [{"op": "add_index", "table": "t", "index": index("idx_t_a", ["a"])}]),
+           ("app.0003", [{"op": "remove_index", "table": "t", "index": "idx_t_a"}])]
+    plain = _engine.render(history, run, "postgres")
+    safe = _engine.render(history, run, "postgres", safe=[True, False])
+    assert plain[0] == [['CREATE INDEX "idx_t_a" ON "t" ("a")']]
+    assert safe[0] == [['CREATE INDEX CONCURRENTLY "idx_t_a" ON "t" ("a")']]
+    assert safe[1] == plain[1] == [['DROP INDEX "idx_t_a"']]
+    assert _engine.render(history, run, "mysql", safe=[True, True])[0] == [
+        ["CREATE INDEX `idx_t_a` ON `t` (`a`) ALGORITHM=INPLACE LOCK=NONE"]]
+    assert _engine.render(history, run, "sqlite", safe=[True, True]) == \
+        _engine.render(history, run, "sqlite")
+    with pytest.raises(ValueError, match="one value per migration"):
+        _engine.render(history, run, "postgres", safe=[True])

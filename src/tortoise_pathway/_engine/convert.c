@@ -50,24 +50,43 @@ static int get_req(PyObject *d, const char *key, const char *path, PyObject **ou
     return 0;
 }
 
+/* read_str of v, the value of d[key]; the path "path.key" its errors name is only made
+ * for an error (a schema of thousands of columns reads hundreds of thousands of strings). */
+static int read_str_of(pw_arena *a, PyObject *v, const char *path, const char *key,
+                       const char **out) {
+    if (PyUnicode_Check(v)) {
+        Py_ssize_t len;
+        const char *s = PyUnicode_AsUTF8AndSize(v, &len);
+        if (s != NULL && (size_t)len == strlen(s)) {
+            char *copy = pw_arena_strndup(a, s, (size_t)len);
+            if (copy == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            *out = copy;
+            return 0;
+        }
+        if (s == NULL) return -1;
+    }
+    char sub[PW_ERR_PATH_MAX];
+    snprintf(sub, sizeof sub, "%s.%s", path, key);
+    return read_str(a, v, sub, out);
+}
+
 static int read_req_str(pw_arena *a, PyObject *d, const char *key, const char *path,
                         const char **out) {
     PyObject *v;
-    char sub[PW_ERR_PATH_MAX];
     if (get_req(d, key, path, &v)) return -1;
-    snprintf(sub, sizeof sub, "%s.%s", path, key);
-    return read_str(a, v, sub, out);
+    return read_str_of(a, v, path, key, out);
 }
 
 static int read_opt_str(pw_arena *a, PyObject *d, const char *key, const char *path,
                         const char **out) {
     PyObject *v;
-    char sub[PW_ERR_PATH_MAX];
     *out = NULL;
     if (get_opt(d, key, path, &v)) return -1;
     if (v == NULL) return 0;
-    snprintf(sub, sizeof sub, "%s.%s", path, key);
-    return read_str(a, v, sub, out);
+    return read_str_of(a, v, path, key, out);
 }
 
 static int read_bool(PyObject *d, const char *key, const char *path, bool *out) {

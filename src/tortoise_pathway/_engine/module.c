@@ -103,13 +103,29 @@ static int dialect_arg(const char *name) {
     return d;
 }
 
-/* Replays history into a fresh schema. 0, or -1 with an exception set. */
+/* Replays history into a fresh schema. The first entry of history may be (label, schema):
+ * a state snapshot (a schema as replay returns it) to start from instead of the empty schema,
+ * the rest being applied on top of it. 0, or -1 with an exception set. */
 static int replay_into(pw_arena *a, PyObject *history, pw_schema **out) {
     pw_migration_ops *migs;
     size_t n;
     pw_error err;
-    if (pw_from_py_history(a, history, &migs, &n)) return -1;
-    pw_schema *s = pw_schema_new(a);
+    pw_schema *s = NULL;
+    PyObject *rest = NULL;
+    if (PyList_Check(history) && PyList_GET_SIZE(history) > 0) {
+        PyObject *first = PyList_GET_ITEM(history, 0);
+        if (PyTuple_Check(first) && PyTuple_GET_SIZE(first) == 2 &&
+            PyDict_Check(PyTuple_GET_ITEM(first, 1))) {
+            if (pw_from_py_schema(a, PyTuple_GET_ITEM(first, 1), &s)) return -1;
+            rest = PyList_GetSlice(history, 1, PyList_GET_SIZE(history));
+            if (rest == NULL) return -1;
+            history = rest;
+        }
+    }
+    int failed = pw_from_py_history(a, history, &migs, &n);
+    Py_XDECREF(rest); /* the operations read from it live in the arena */
+    if (failed) return -1;
+    if (s == NULL) s = pw_schema_new(a);
     if (s == NULL) {
         PyErr_NoMemory();
         return -1;
@@ -233,12 +249,12 @@ static const pw_strlist *names_at(const void *data, size_t i, size_t j) {
 
 static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs) {
     (void)self;
-    static char *kwlist[] = {"history", "run", "dialect", "backward", NULL};
-    PyObject *history, *run, *result = NULL;
+    static char *kwlist[] = {"history", "run", "dialect", "backward", "safe", NULL};
+    PyObject *history, *run, *safe = Py_None, *result = NULL;
     const char *dialect;
     int backward = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOs|p:render", kwlist, &history, &run,
-                                     &dialect, &backward))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOs|pO:render", kwlist, &history, &run,
+                                     &dialect, &backward, &safe))
         return NULL;
     int d = dialect_arg(dialect);
     if (d < 0) return NULL;
@@ -250,6 +266,25 @@ static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs)
     pw_op_sql **out;
     pw_error err;
     if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n)) goto done;
+    if (safe != Py_None) {
+        /* one truth value per migration of the run: render it lock-aware */
+        PyObject *seq = PySequence_Fast(safe, "render: safe must be a sequence of bools");
+        if (seq == NULL) goto done;
+        if ((size_t)PySequence_Fast_GET_SIZE(seq) != n) {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_ValueError, "render: safe needs one value per migration");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++) {
+            int t = PyObject_IsTrue(PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i));
+            if (t < 0) {
+                Py_DECREF(seq);
+                goto done;
+            }
+            migs[i].safe = t != 0;
+        }
+        Py_DECREF(seq);
+    }
     if (pw_render_run(a, state, migs, n, (pw_dialect)d, backward != 0, &out, &err)) {
         pw_raise(&err);
         goto done;
@@ -258,6 +293,13 @@ static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs)
 done:
     pw_arena_free(a);
     return result;
+}
+
+static PyObject *engine_strip_algorithm(PyObject *self, PyObject *arg) {
+    (void)self;
+    const char *stmt = PyUnicode_AsUTF8(arg);
+    if (stmt == NULL) return NULL;
+    return PyUnicode_FromStringAndSize(stmt, (Py_ssize_t)pw_sql_strip_algorithm(stmt));
 }
 
 /* Builds the graph of nodes; 0 or -1 with an exception. */
@@ -584,7 +626,7 @@ static PyObject *engine_compare(PyObject *self, PyObject *args, PyObject *kwargs
     }
     Py_DECREF(list);
     if (sql) {
-        pw_migration_ops mig = {"check --sql", fix.items, fix.len};
+        pw_migration_ops mig = {"check --sql", fix.items, fix.len, false};
         pw_op_sql **out;
         if (pw_render_run(a, state, &mig, 1, (pw_dialect)d, false, &out, &err)) {
             pw_raise(&err);
@@ -830,7 +872,11 @@ static PyMethodDef engine_methods[] = {
     {"diff", (PyCFunction)(void (*)(void))engine_diff, METH_VARARGS | METH_KEYWORDS,
      "diff(history, target, ask_rename=None) -> operations from the replayed history to target."},
     {"render", (PyCFunction)(void (*)(void))engine_render, METH_VARARGS | METH_KEYWORDS,
-     "render(history, run, dialect, backward=False) -> SQL per operation per migration."},
+     "render(history, run, dialect, backward=False, safe=None) -> SQL per operation per "
+     "migration; safe: per migration of the run, whether its SQL is lock-aware."},
+    {"strip_algorithm", engine_strip_algorithm, METH_O,
+     "strip_algorithm(statement) -> the statement without the ALGORITHM / LOCK clause a "
+     "lock-aware MySQL statement ends with."},
     {"plan", (PyCFunction)(void (*)(void))engine_plan, METH_VARARGS | METH_KEYWORDS,
      "plan(nodes, applied, targets, backward=False) -> migration keys in execution order."},
     {"order", engine_order, METH_VARARGS, "order(nodes) -> every key, dependencies first."},

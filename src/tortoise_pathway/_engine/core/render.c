@@ -38,9 +38,9 @@ static int locate(pw_error *err, const pw_migration_ops *m, size_t j) {
 }
 
 /* Renders op against state into sql, then applies it to state. */
-static int render_apply(pw_arena *a, pw_schema *state, const pw_op *op, pw_dialect d,
+static int render_apply(pw_arena *a, pw_schema *state, const pw_op *op, pw_dialect d, bool safe,
                         pw_op_sql *sql, pw_error *err) {
-    int rc = pw_sql_render_op(a, state, op, d, &sql->statements, err);
+    int rc = pw_sql_render_op_safe(a, state, op, d, safe, &sql->statements, err);
     if (rc == 0) rc = pw_op_apply(a, state, op, err);
     return rc;
 }
@@ -67,7 +67,7 @@ int pw_render_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, s
     if (!backward) {
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < migs[i].nops; j++)
-                if ((rc = render_apply(a, state, &migs[i].ops[j], d, &res[i][j], err)) != 0) {
+                if ((rc = render_apply(a, state, &migs[i].ops[j], d, migs[i].safe, &res[i][j], err)) != 0) {
                     rc = locate(err, &migs[i], j);
                     goto done;
                 }
@@ -99,7 +99,7 @@ int pw_render_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, s
     /* Pass 2: render and apply the reverses, last operation first. */
     for (size_t i = n; i-- > 0;)
         for (size_t j = migs[i].nops; j-- > 0;)
-            if ((rc = render_apply(a, state, &rev[i][j], d, &res[i][j], err)) != 0) {
+            if ((rc = render_apply(a, state, &rev[i][j], d, migs[i].safe, &res[i][j], err)) != 0) {
                 rc = locate(err, &migs[i], j);
                 goto done;
             }

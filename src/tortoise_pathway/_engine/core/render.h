@@ -23,6 +23,9 @@ typedef struct {
     const char *label; /* "app.name", for error messages */
     const pw_op *ops;
     size_t nops;
+    /* render its operations lock-aware (pw_sql_render_op_safe); false when
+     * left out of an initializer */
+    bool safe;
 } pw_migration_ops;
 
 /* Statements for one operation. */

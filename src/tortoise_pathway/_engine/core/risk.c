@@ -413,7 +413,7 @@ static void postgres_rules(judge *j) {
                 fmt(j, "adding column %s.%s rewrites the table under an ACCESS EXCLUSIVE lock "
                        "(%s): reads and writes wait",
                     tb, c->name, why),
-                "add the column without a default (or with a constant one), backfill it in "
+                "add the column without a default (or with a constant one), update the rows in "
                 "batches, then set the default");
         if (pw_column_own_unique(c))
             add(j, PW_RISK_BLOCKING, "index-build-blocks-writes",
@@ -446,7 +446,7 @@ static void postgres_rules(judge *j) {
                     fmt(j, "changing %s.%s from %s to %s rewrites the table and its indexes "
                            "under an ACCESS EXCLUSIVE lock: reads and writes wait",
                         tb, c->name, x, y),
-                    "add a column of the new type, backfill it in batches and keep it in step "
+                    "add a column of the new type, copy the values in batches and keep it in step "
                     "(trigger or code), then switch and drop the old one");
             }
         }
@@ -535,7 +535,7 @@ static void mysql_rules(judge *j) {
             add(j, PW_RISK_BLOCKING, "table-rewrite",
                 fmt(j, "adding generated column %s.%s copies %s (ALGORITHM=COPY): writes wait",
                     tb, c->name, tb),
-                "add a plain column, fill it in batches, and compute it in the code");
+                "add a plain column, write its values in batches, and compute it in the code");
         if (c->fk.table != NULL)
             add(j, PW_RISK_BLOCKING, "fk-validation",
                 fmt(j, "adding the foreign key of %s.%s copies %s (ALGORITHM=COPY while "
@@ -557,7 +557,7 @@ static void mysql_rules(judge *j) {
                     fmt(j, "changing %s.%s from %s to %s copies %s (ALGORITHM=COPY): writes "
                            "wait for the whole copy",
                         tb, c->name, x, y, tb),
-                    "add a column of the new type, backfill it in batches, switch the code, "
+                    "add a column of the new type, copy the values in batches, switch the code, "
                     "then drop the old one (or use an online schema change tool)");
         }
         if (fk_added(old, c))

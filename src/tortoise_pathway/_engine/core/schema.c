@@ -8,6 +8,7 @@
 #include "schema.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const DIALECT_NAMES[PW_DIALECT_COUNT] = {"sqlite", "postgres", "mysql"};
@@ -627,39 +628,115 @@ int pw_table_check(const pw_table *t, pw_error *err) {
     return 0;
 }
 
+/* A name and where it is: table t (and, for an index, its position k there). */
+typedef struct {
+    const char *name;
+    size_t t, k;
+} placed_name;
+
+static int cmp_placed(const void *x, const void *y) {
+    const placed_name *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    if (c != 0) return c;
+    if (a->t != b->t) return a->t < b->t ? -1 : 1;
+    return a->k < b->k ? -1 : a->k > b->k;
+}
+
+/* Of names sorted by cmp_placed, the duplicate the table-by-table scan below meets first:
+ * the smallest (t, k) of a name's second place, with the first place of that name in
+ * *first. n when there is none. */
+static size_t first_duplicate(const placed_name *v, size_t n, size_t *first) {
+    size_t best = n;
+    for (size_t i = 1; i < n; i++) {
+        if (v[i].name[0] == '\0' || strcmp(v[i - 1].name, v[i].name) != 0) continue;
+        size_t g = i - 1; /* the group's first place */
+        while (g > 0 && strcmp(v[g - 1].name, v[i].name) == 0) g--;
+        if (g != i - 1) continue; /* only a group's second place counts */
+        if (best == n || v[i].t < v[best].t || (v[i].t == v[best].t && v[i].k < v[best].k)) {
+            best = i;
+            *first = g;
+        }
+    }
+    return best;
+}
+
+static const placed_name *find_placed(const placed_name *v, size_t n, const char *name) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(v[mid].name, name);
+        if (c == 0) return &v[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The checks of a whole schema, in the order a table-by-table scan makes them (so that the
+ * error reported is the same whatever the schema's size): every table on its own, with a
+ * table name seen before; then per table, an index name another table has (index names are
+ * one namespace per database: PostgreSQL, SQLite) and foreign keys to a missing column.
+ * Names are sorted once, so large schemas (thousands of tables) check in n log n. */
 int pw_schema_check(const pw_schema *s, pw_error *err) {
+    size_t nt = s->ntables, ni = 0;
+    for (size_t i = 0; i < nt; i++) ni += s->tables[i]->nindexes;
+    placed_name *tables = malloc((nt ? nt : 1) * sizeof *tables);
+    placed_name *indexes = malloc((ni ? ni : 1) * sizeof *indexes);
+    int rc = 0;
+    if (tables == NULL || indexes == NULL) {
+        rc = nomem(err);
+        goto done;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < nt; i++) {
+        const pw_table *t = s->tables[i];
+        /* no name yet is "" here (pw_table_check reports it, in its turn) */
+        tables[i] = (placed_name){t->name != NULL ? t->name : "", i, 0};
+        for (size_t k = 0; k < t->nindexes; k++) {
+            const char *name = t->indexes[k]->name;
+            indexes[m++] = (placed_name){name != NULL ? name : "", i, k};
+        }
+    }
+    qsort(tables, nt, sizeof *tables, cmp_placed);
+    size_t first = 0, dup = first_duplicate(tables, nt, &first);
     /* every table on its own first, so that the cross-table checks below only
      * meet named tables, columns and indexes */
-    for (size_t i = 0; i < s->ntables; i++) {
-        const pw_table *t = s->tables[i];
-        int rc = pw_table_check(t, err);
-        if (rc) return rc;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(s->tables[j]->name, t->name) == 0)
-                return pw_error_set(err, PW_ERR_INVALID, t->name, "table %s appears twice",
-                                    t->name);
+    for (size_t i = 0; i < nt; i++) {
+        if ((rc = pw_table_check(s->tables[i], err))) goto done;
+        if (dup < nt && tables[dup].t == i) {
+            rc = pw_error_set(err, PW_ERR_INVALID, tables[dup].name, "table %s appears twice",
+                              tables[dup].name);
+            goto done;
+        }
     }
-    for (size_t i = 0; i < s->ntables; i++) {
+    qsort(indexes, ni, sizeof *indexes, cmp_placed);
+    size_t ifirst = 0, idup = first_duplicate(indexes, ni, &ifirst);
+    for (size_t i = 0; i < nt; i++) {
         const pw_table *t = s->tables[i];
-        /* index names are one namespace per database (PostgreSQL, SQLite) */
-        for (size_t k = 0; k < t->nindexes; k++)
-            for (size_t j = 0; j < i; j++)
-                if (pw_table_find_index(s->tables[j], t->indexes[k]->name) != NULL)
-                    return pw_error_set(err, PW_ERR_INVALID, t->indexes[k]->name,
-                                        "index %s is on table %s and on table %s",
-                                        t->indexes[k]->name, s->tables[j]->name, t->name);
+        if (idup < ni && indexes[idup].t == i) {
+            rc = pw_error_set(err, PW_ERR_INVALID, indexes[idup].name,
+                              "index %s is on table %s and on table %s", indexes[idup].name,
+                              s->tables[indexes[ifirst].t]->name, t->name);
+            goto done;
+        }
         for (size_t k = 0; k < t->ncolumns; k++) {
             const pw_column *c = t->columns[k];
             if (c->fk.table == NULL) continue;
-            const pw_table *ref = pw_schema_find_table(s, c->fk.table);
-            if (ref != NULL && pw_table_find_column(ref, c->fk.column) == NULL) {
+            const placed_name *ref = find_placed(tables, nt, c->fk.table);
+            if (ref != NULL && pw_table_find_column(s->tables[ref->t], c->fk.column) == NULL) {
                 char path[PW_ERR_PATH_MAX];
                 snprintf(path, sizeof path, "%s.%s", t->name, c->name);
-                return pw_error_set(err, PW_ERR_INVALID, path,
-                                    "foreign key %s points to %s.%s, which does not exist", path,
-                                    c->fk.table, c->fk.column);
+                rc = pw_error_set(err, PW_ERR_INVALID, path,
+                                  "foreign key %s points to %s.%s, which does not exist", path,
+                                  c->fk.table, c->fk.column);
+                goto done;
             }
         }
     }
-    return 0;
+done:
+    free(tables);
+    free(indexes);
+    return rc;
 }

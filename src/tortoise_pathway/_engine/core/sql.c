@@ -377,6 +377,7 @@ static int check_op(const pw_op *op, pw_dialect d, pw_error *err) {
 }
 
 static int render_dialect(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
+                          bool safe,
                           pw_strlist *out, pw_error *err);
 
 /* A column becoming NOT NULL with a one-off fill for the rows that exist:
@@ -385,6 +386,7 @@ static int render_dialect(pw_arena *a, const pw_schema *before, const pw_op *op,
  *                (an ALTER_FIELD rendered against the table with the column).
  * The same on every dialect, so a table with rows takes the change. */
 static int render_with_fill(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
+                            bool safe,
                             pw_strlist *out, pw_error *err) {
     int rc;
     pw_op plain = *op;
@@ -394,9 +396,9 @@ static int render_with_fill(pw_arena *a, const pw_schema *before, const pw_op *o
         if ((rc = pw_sql_fill_nulls(a, out, d, schema, op->table, op->column->name, &op->fill,
                                     err)))
             return rc;
-        return render_dialect(a, before, &plain, d, out, err);
+        return render_dialect(a, before, &plain, d, safe, out, err);
     }
-    if (op->kind != PW_OP_ADD_FIELD) return render_dialect(a, before, &plain, d, out, err);
+    if (op->kind != PW_OP_ADD_FIELD) return render_dialect(a, before, &plain, d, safe, out, err);
     long at = pw_schema_table_index(before, op->table);
     if (at < 0)
         return pw_error_set(err, PW_ERR_NOT_FOUND, op->table, "table %s does not exist",
@@ -409,7 +411,7 @@ static int render_with_fill(pw_arena *a, const pw_schema *before, const pw_op *o
     loose->null = true;
     pw_op add = plain;
     add.column = loose;
-    if ((rc = render_dialect(a, before, &add, d, out, err))) return rc;
+    if ((rc = render_dialect(a, before, &add, d, safe, out, err))) return rc;
     if ((rc = pw_sql_fill_nulls(a, out, d, schema, op->table, op->column->name, &op->fill,
                                 err)))
         return rc;
@@ -424,11 +426,27 @@ static int render_with_fill(pw_arena *a, const pw_schema *before, const pw_op *o
     if ((rc = pw_op_apply_table(a, tables[at], &add, err))) return rc;
     pw_op tighten = plain;
     tighten.kind = PW_OP_ALTER_FIELD;
-    return render_dialect(a, mid, &tighten, d, out, err);
+    return render_dialect(a, mid, &tighten, d, safe, out, err);
 }
 
 int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
                      pw_strlist *out, pw_error *err) {
+    return pw_sql_render_op_safe(a, before, op, d, false, out, err);
+}
+
+size_t pw_sql_strip_algorithm(const char *stmt) {
+    static const char *const tails[] = {", ALGORITHM=INSTANT", ", ALGORITHM=INPLACE, LOCK=NONE",
+                                        " ALGORITHM=INPLACE LOCK=NONE"};
+    size_t n = strlen(stmt);
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        size_t k = strlen(tails[i]);
+        if (n >= k && strcmp(stmt + n - k, tails[i]) == 0) return n - k;
+    }
+    return n;
+}
+
+int pw_sql_render_op_safe(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
+                          bool safe, pw_strlist *out, pw_error *err) {
     if ((int)d < 0 || d >= PW_DIALECT_COUNT)
         return pw_error_set(err, PW_ERR_INVALID, NULL, "unknown SQL dialect %d", (int)d);
     if (op->kind == PW_OP_RUN_PYTHON) return 0;
@@ -448,20 +466,21 @@ int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_d
      * computes its values: they take no fill */
     if (op->fill.kind != PW_DEFAULT_NONE && op->column != NULL && !op->column->null &&
         !op->column->pk && op->column->generated[d] == NULL)
-        return render_with_fill(a, before, op, d, out, err);
-    return render_dialect(a, before, op, d, out, err);
+        return render_with_fill(a, before, op, d, safe, out, err);
+    return render_dialect(a, before, op, d, safe, out, err);
 }
 
 /* The dialect's own rendering of a schema-changing op. */
 static int render_dialect(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
+                          bool safe,
                           pw_strlist *out, pw_error *err) {
     switch (d) {
     case PW_DIALECT_SQLITE:
         return pw_sql_sqlite_render_op(a, before, op, out, err);
     case PW_DIALECT_POSTGRES:
-        return pw_sql_postgres_render_op(a, before, op, out, err);
+        return pw_sql_postgres_render_op(a, before, op, out, safe, err);
     case PW_DIALECT_MYSQL:
-        return pw_sql_mysql_render_op(a, before, op, out, err);
+        return pw_sql_mysql_render_op(a, before, op, out, safe, err);
     case PW_DIALECT_COUNT:
         break;
     }

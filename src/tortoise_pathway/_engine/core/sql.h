@@ -111,6 +111,8 @@ typedef struct {
     pw_strbuf sb;
     const pw_schema *before;
     const pw_table *subject;
+    /* lock-aware statements (pw_sql_render_op_safe) */
+    bool safe;
 } pw_sql_rctx;
 
 /* Appends the table name to r->sb, qualified as pw_sql_schema_of says. */
@@ -169,5 +171,23 @@ int pw_sql_fill_nulls(pw_arena *a, pw_strlist *out, pw_dialect d, const char *sc
  * object). */
 int pw_sql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
                      pw_strlist *out, pw_error *err);
+
+/* pw_sql_render_op, with safe true: the lock-aware statements of a migration
+ * marked safe, which the executor runs one by one outside a transaction.
+ * PostgreSQL (sql_postgres.c): indexes built and dropped CONCURRENTLY, unique
+ * constraints added USING an index built so, foreign keys and checks added
+ * NOT VALID then VALIDATEd, SET NOT NULL through a validated check. MySQL
+ * (sql_mysql.c): ADD / DROP COLUMN with ", ALGORITHM=INSTANT", index builds
+ * and drops with " ALGORITHM=INPLACE LOCK=NONE" / ", ALGORITHM=INPLACE,
+ * LOCK=NONE", always at the very end of the statement (a server that refuses
+ * the algorithm gets the statement again without it, pw_sql_strip_algorithm).
+ * SQLite: as pw_sql_render_op. */
+int pw_sql_render_op_safe(pw_arena *a, const pw_schema *before, const pw_op *op, pw_dialect d,
+                          bool safe, pw_strlist *out, pw_error *err);
+
+/* The length of stmt without the ALGORITHM / LOCK clause a safe MySQL
+ * statement ends with (see pw_sql_render_op_safe): strlen(stmt) when it has
+ * none. The executor's fallback for a server that refuses the algorithm. */
+size_t pw_sql_strip_algorithm(const char *stmt);
 
 #endif

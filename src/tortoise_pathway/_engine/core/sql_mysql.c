@@ -23,6 +23,18 @@
  * pw_sql_unique_name(table, column), renamed with its table or column. A
  * change of the key's name alone is a RENAME INDEX (MySQL 5.7, MariaDB
  * 10.5.2); a foreign key cannot be renamed on MySQL: it is dropped and added.
+ *
+ * Lock-aware statements (r->safe, a migration marked safe): the algorithm
+ * that lets writes go on, as the last clause of the statement so that the
+ * executor can run it again without it when the server refuses it
+ * (pw_sql_strip_algorithm): ADD COLUMN and DROP COLUMN ", ALGORITHM=INSTANT"
+ * (MySQL 8.0 "Online DDL Operations", column operations: INSTANT for ADD
+ * COLUMN since 8.0.12, DROP COLUMN since 8.0.29; MariaDB "InnoDB Online DDL
+ * Operations with the INSTANT Alter Algorithm", ADD COLUMN 10.3.2, DROP
+ * COLUMN 10.4); CREATE INDEX and DROP INDEX " ALGORITHM=INPLACE LOCK=NONE"
+ * (secondary indexes are built in place with concurrent DML, both servers;
+ * FULLTEXT and SPATIAL indexes refuse LOCK=NONE and fall back). A new table
+ * (CREATE_MODEL) stays plain.
  */
 #include "sql_mysql.h"
 
@@ -143,6 +155,7 @@ static int drop_index(pw_sql_rctx *r, const char *table, const char *name) {
     ident(r, name);
     pw_sb_append(&r->sb, " ON ");
     tident(r, table);
+    if (r->safe) pw_sb_append(&r->sb, " ALGORITHM=INPLACE LOCK=NONE");
     return pw_sql_rctx_push(r);
 }
 
@@ -333,6 +346,7 @@ static int add_field(pw_sql_rctx *r, const pw_schema *before, const char *table,
     alter(r, table);
     pw_sb_append(&r->sb, "ADD COLUMN ");
     column_def(r, c, true);
+    if (r->safe) pw_sb_append(&r->sb, ", ALGORITHM=INSTANT");
     if ((rc = pw_sql_rctx_push(r))) return rc;
     if (pw_column_own_unique(c) && (rc = add_unique(r, table, c))) return rc;
     if (fk_live(&v, c) && (rc = add_fk(r, table, c))) return rc;
@@ -347,6 +361,7 @@ static int remove_field(pw_sql_rctx *r, const pw_schema *before, const char *tab
     alter(r, table);
     pw_sb_append(&r->sb, "DROP COLUMN ");
     ident(r, c->name);
+    if (r->safe) pw_sb_append(&r->sb, ", ALGORITHM=INSTANT");
     return pw_sql_rctx_push(r);
 }
 
@@ -491,6 +506,7 @@ static int add_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
     tident(r, table);
     pw_sb_append_char(&r->sb, ' ');
     pw_sql_index_keys(&r->sb, D, ix);
+    if (r->safe) pw_sb_append(&r->sb, " ALGORITHM=INPLACE LOCK=NONE");
     return pw_sql_rctx_push(r);
 }
 
@@ -516,13 +532,14 @@ static int remove_index(pw_sql_rctx *r, const pw_schema *before, const pw_table 
 }
 
 int pw_sql_mysql_render_op(pw_arena *a, const pw_schema *before, const pw_op *op,
-                           pw_strlist *out, pw_error *err) {
-    pw_sql_rctx r = {.a = a, .out = out, .err = err, .before = before};
+                           pw_strlist *out, bool safe, pw_error *err) {
+    pw_sql_rctx r = {.a = a, .out = out, .err = err, .before = before, .safe = safe};
     pw_sb_init(&r.sb, a);
     const pw_table *t = NULL;
     const pw_column *c = NULL;
     if (op->kind == PW_OP_CREATE_MODEL) {
         r.subject = op->model;
+        r.safe = false; /* an empty table: nothing to wait for */
         return create_model(&r, before, op->model);
     }
     if (op->kind == PW_OP_RUN_SQL || op->kind == PW_OP_RUN_PYTHON)

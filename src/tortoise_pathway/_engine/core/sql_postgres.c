@@ -16,6 +16,22 @@
  * table or column. A change of a constraint's name alone (a unique
  * constraint's, a foreign key's) is a RENAME CONSTRAINT, not a drop and an
  * add: no lock, no scan.
+ *
+ * Lock-aware statements (r->safe, a migration marked safe; the executor runs
+ * them one by one outside a transaction, each with a lock_timeout), after
+ * PostgreSQL's documentation:
+ * - CREATE INDEX CONCURRENTLY / DROP INDEX CONCURRENTLY ("Building Indexes
+ *   Concurrently", sql-createindex.html): writes go on during the build;
+ * - a unique constraint is added as ADD CONSTRAINT ... UNIQUE USING INDEX on a
+ *   unique index built concurrently (sql-altertable.html, "ADD
+ *   table_constraint_using_index");
+ * - foreign keys and checks are added NOT VALID, then VALIDATE CONSTRAINT,
+ *   which takes only a SHARE UPDATE EXCLUSIVE lock (sql-altertable.html, "NOT
+ *   VALID" / "VALIDATE CONSTRAINT");
+ * - SET NOT NULL goes through CHECK (c IS NOT NULL) NOT VALID, VALIDATE, SET
+ *   NOT NULL (which skips its scan when a valid check proves it, PostgreSQL
+ *   12+), and the check is dropped.
+ * A new table (CREATE_MODEL) is empty: its statements stay plain.
  */
 #include "sql_postgres.h"
 
@@ -126,6 +142,7 @@ static bool is_constraint(const pw_index *ix) { return ix->unique && pw_index_is
  * a statement. */
 static int create_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
     pw_sb_append(&r->sb, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+    if (r->safe) pw_sb_append(&r->sb, "CONCURRENTLY ");
     ident(r, ix->name);
     pw_sb_append(&r->sb, " ON ");
     tident(r, table);
@@ -150,8 +167,42 @@ static int drop_constraint(pw_sql_rctx *r, const char *table, const char *name) 
     return pw_sql_rctx_push(r);
 }
 
+/* Safe: CREATE UNIQUE INDEX CONCURRENTLY "name" ON "table" (<columns>), then
+ * ALTER TABLE "table" ADD CONSTRAINT "name" UNIQUE USING INDEX "name". */
+static int unique_using_index(pw_sql_rctx *r, const char *table, const char *name,
+                              const char *const *columns, size_t ncolumns) {
+    int rc;
+    pw_sb_append(&r->sb, "CREATE UNIQUE INDEX CONCURRENTLY ");
+    ident(r, name);
+    pw_sb_append(&r->sb, " ON ");
+    tident(r, table);
+    pw_sb_append(&r->sb, " (");
+    pw_sql_ident_list(&r->sb, D, columns, ncolumns);
+    pw_sb_append_char(&r->sb, ')');
+    if ((rc = pw_sql_rctx_push(r))) return rc;
+    alter(r, table);
+    pw_sb_append(&r->sb, "ADD CONSTRAINT ");
+    ident(r, name);
+    pw_sb_append(&r->sb, " UNIQUE USING INDEX ");
+    ident(r, name);
+    return pw_sql_rctx_push(r);
+}
+
+/* Safe: ALTER TABLE "table" VALIDATE CONSTRAINT "name" */
+static int validate(pw_sql_rctx *r, const char *table, const char *name) {
+    alter(r, table);
+    pw_sb_append(&r->sb, "VALIDATE CONSTRAINT ");
+    ident(r, name);
+    return pw_sql_rctx_push(r);
+}
+
 /* ALTER TABLE "table" ADD CONSTRAINT "<table>_<column>_key" UNIQUE ("column") */
 static int add_unique(pw_sql_rctx *r, const char *table, const pw_column *c) {
+    if (r->safe) {
+        const char *name = pw_sql_column_unique_name(r->a, table, c);
+        if (name == NULL) return pw_sql_rctx_nomem(r);
+        return unique_using_index(r, table, name, &c->name, 1);
+    }
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
     int rc = unique_constraint(r, table, c);
@@ -163,7 +214,22 @@ static int add_fk(pw_sql_rctx *r, const char *table, const pw_column *c) {
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
     pw_sql_fk_clause(&r->sb, D, c->name, &c->fk, pw_sql_rctx_schema(r, c->fk.table));
-    return pw_sql_rctx_push(r);
+    if (!r->safe || c->fk.name == NULL) return pw_sql_rctx_push(r);
+    pw_sb_append(&r->sb, " NOT VALID");
+    int rc = pw_sql_rctx_push(r);
+    return rc ? rc : validate(r, table, c->fk.name);
+}
+
+/* ADD_CONSTRAINT, safe: ALTER TABLE "t" ADD CONSTRAINT "n" CHECK (...) NOT
+ * VALID, then VALIDATE CONSTRAINT "n". */
+static int add_check_safe(pw_sql_rctx *r, const char *table, const pw_check *check) {
+    int rc;
+    alter(r, table);
+    pw_sb_append(&r->sb, "ADD ");
+    pw_sql_check_clause(&r->sb, D, check);
+    pw_sb_append(&r->sb, " NOT VALID");
+    if ((rc = pw_sql_rctx_push(r))) return rc;
+    return validate(r, table, check->name);
 }
 
 /* COMMENT ON TABLE "t" IS '...' (IS NULL when comment is NULL) */
@@ -551,6 +617,25 @@ static int regenerate(pw_sql_rctx *r, const pw_table *t, const pw_column *c) {
  * A column that stops being generated keeps its values (DROP EXPRESSION
  * first); one that becomes generated, or changes its expression, is made
  * again (regenerate). */
+/* Safe SET NOT NULL: CHECK ("c" IS NOT NULL) NOT VALID named
+ * "<table>_<column>_not_null", VALIDATE, SET NOT NULL, the check dropped. */
+static int set_not_null_safe(pw_sql_rctx *r, const char *table, const char *column) {
+    int rc;
+    const char *name = pw_sql_derived_name(r->a, table, column, "not_null");
+    if (name == NULL) return pw_sql_rctx_nomem(r);
+    alter(r, table);
+    pw_sb_append(&r->sb, "ADD CONSTRAINT ");
+    ident(r, name);
+    pw_sb_append(&r->sb, " CHECK (");
+    ident(r, column);
+    pw_sb_append(&r->sb, " IS NOT NULL) NOT VALID");
+    if ((rc = pw_sql_rctx_push(r)) || (rc = validate(r, table, name))) return rc;
+    alter_column(r, table, column);
+    pw_sb_append(&r->sb, "SET NOT NULL");
+    if ((rc = pw_sql_rctx_push(r))) return rc;
+    return drop_constraint(r, table, name);
+}
+
 static int alter_field(pw_sql_rctx *r, const pw_table *t, const pw_column *old,
                        const pw_column *c) {
     int rc;
@@ -613,7 +698,9 @@ static int alter_field(pw_sql_rctx *r, const pw_table *t, const pw_column *old,
         (rc = pw_sql_fill_nulls(r->a, r->out, D, pw_sql_rctx_schema(r, table), table, c->name,
                                 &c->def, r->err)))
         return rc;
-    if (old->null != c->null) {
+    if (r->safe && old->null && !c->null && (rc = set_not_null_safe(r, table, c->name)))
+        return rc;
+    if (old->null != c->null && !(r->safe && !c->null)) {
         alter_column(r, table, c->name);
         pw_sb_append(&r->sb, c->null ? "DROP NOT NULL" : "SET NOT NULL");
         if ((rc = pw_sql_rctx_push(r))) return rc;
@@ -661,6 +748,7 @@ static int rename_field(pw_sql_rctx *r, const char *table, const pw_column *c,
 
 static int add_index(pw_sql_rctx *r, const char *table, const pw_index *ix) {
     if (!is_constraint(ix)) return create_index(r, table, ix);
+    if (r->safe) return unique_using_index(r, table, ix->name, ix->columns, ix->ncolumns);
     alter(r, table);
     pw_sb_append(&r->sb, "ADD ");
     index_constraint(r, ix);
@@ -673,19 +761,20 @@ static int remove_index(pw_sql_rctx *r, const pw_table *t, const char *name) {
         return pw_error_set(r->err, PW_ERR_NOT_FOUND, name, "index %s of table %s does not exist",
                             name, t->name);
     if (is_constraint(ix)) return drop_constraint(r, t->name, name);
-    pw_sb_append(&r->sb, "DROP INDEX ");
+    pw_sb_append(&r->sb, r->safe ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ");
     in_schema_of(r, &r->sb, t->name, name);
     return pw_sql_rctx_push(r);
 }
 
 int pw_sql_postgres_render_op(pw_arena *a, const pw_schema *before, const pw_op *op,
-                              pw_strlist *out, pw_error *err) {
-    pw_sql_rctx r = {.a = a, .out = out, .err = err, .before = before};
+                              pw_strlist *out, bool safe, pw_error *err) {
+    pw_sql_rctx r = {.a = a, .out = out, .err = err, .before = before, .safe = safe};
     pw_sb_init(&r.sb, a);
     const pw_table *t = NULL;
     const pw_column *c = NULL;
     if (op->kind == PW_OP_CREATE_MODEL) {
         r.subject = op->model;
+        r.safe = false; /* an empty table: nothing to wait for */
         return create_model(&r, op->model);
     }
     if (op->kind == PW_OP_RUN_SQL || op->kind == PW_OP_RUN_PYTHON)
@@ -721,6 +810,8 @@ int pw_sql_postgres_render_op(pw_arena *a, const pw_schema *before, const pw_op 
     case PW_OP_REMOVE_INDEX:
         return remove_index(&r, t, op->name);
     case PW_OP_ADD_CONSTRAINT:
+        if (safe && op->check != NULL) return add_check_safe(&r, t->name, op->check);
+        return pw_sql_check_constraint_op(&r, D, t, op);
     case PW_OP_REMOVE_CONSTRAINT:
         return pw_sql_check_constraint_op(&r, D, t, op);
     case PW_OP_CREATE_MODEL:

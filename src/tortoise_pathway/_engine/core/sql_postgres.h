@@ -12,8 +12,9 @@
 
 /* Appends to out the statements that carry out op (a schema-changing kind,
  * never RUN_SQL / RUN_PYTHON, which sql.c handles) on postgres, given the schema
- * before op. Contract as pw_sql_render_op in sql.h. */
+ * before op; safe: the lock-aware statements. Contract as pw_sql_render_op_safe in
+ * sql.h. */
 int pw_sql_postgres_render_op(pw_arena *a, const pw_schema *before, const pw_op *op, pw_strlist *out,
-                          pw_error *err);
+                          bool safe, pw_error *err);
 
 #endif
