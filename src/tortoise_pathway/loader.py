@@ -93,16 +93,20 @@ def _normalize_dependencies(raw: Any, app: str, path: Path) -> list[Key]:
     return deps
 
 
+def read_source(path: Path) -> bytes:
+    """A migration file's bytes; MigrationFileError naming it when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise MigrationFileError(f"{path}: cannot be read: {e.strerror}", path=str(path)) from e
+
+
 def load_file(path: Path, app: str, source: bytes | None = None
               ) -> tuple[Migration, list[Key]]:
     """Loads one migration file (whose content is ``source`` when given); returns the
     Migration instance and its dependencies."""
     if source is None:
-        try:
-            source = path.read_bytes()
-        except OSError as e:
-            raise MigrationFileError(f"{path}: cannot be read: {e.strerror}",
-                                     path=str(path)) from e
+        source = read_source(path)
     module = _exec_module(path, app, source)
     classes = [v for v in vars(module).values()
                if isinstance(v, type) and issubclass(v, Migration) and v is not Migration
@@ -442,11 +446,7 @@ def load(migrations_dir: Path, apps: Iterable[str]) -> MigrationSet:
         known = statecache.read_files(app_dir) if cache and files else {}
         entries: statecache.FileEntries = {}
         for path in files:
-            try:
-                source = path.read_bytes()
-            except OSError as e:
-                raise MigrationFileError(f"{path}: cannot be read: {e.strerror}",
-                                         path=str(path)) from e
+            source = read_source(path)
             if is_aerich_migration(source):
                 foreign.append(path)
                 continue

@@ -135,7 +135,7 @@ def _fewer_collections() -> None:
     """In the command line's process only: the cyclic garbage collector runs less often.
     With its default thresholds it traverses every object alive again and again while a
     large project's models are created (Tortoise builds tens of thousands of objects for
-    1,000 models): a third of importing them and of Tortoise.init (benchmarks/README.md).
+    1,000 models): a fifth of importing them and Tortoise.init (benchmarks/README.md).
     A command is short and makes little cyclic garbage; the collector still runs."""
     gc.set_threshold(50_000, 20, 100)
 
