@@ -147,7 +147,8 @@ async def server_of(ctx: Context, conn: str) -> Server:
 def lint_keys(ctx: Context, keys: Collection[Key], servers: dict[str, Server]
               ) -> LintReport:
     """The findings of the migrations ``keys``, each judged on the state its dependencies
-    leave (as ``sqlmigrate`` renders it), for the server of its app's connection."""
+    leave (as ``sqlmigrate`` renders it), for the server of its app's connection and with
+    the SQL it runs (lock-aware when it is ``safe``, migrate.is_safe)."""
     migrations = ctx.set()
     report = LintReport(servers=dict(servers))
     wanted = set(keys)
@@ -160,8 +161,12 @@ def lint_keys(ctx: Context, keys: Collection[Key], servers: dict[str, Server]
             continue
         first = next(i for i, k in enumerate(chain) if k in wanted)
         base, run = chain[:first], chain[first:]
+        from .migrate import is_safe  # migrate.py asks this module for stages: imported here
+
+        safe = [is_safe(ctx, migrations.migrations[k]) for k in run]
         result = _engine.lint(migrations.history(base), migrations.history(run),
-                              server.dialect, version=server.version, mariadb=server.mariadb)
+                              server.dialect, version=server.version, mariadb=server.mariadb,
+                              safe=safe)
         for key, per_op in zip(run, result, strict=True):
             if key not in wanted:
                 continue
@@ -207,11 +212,11 @@ def _made(label: str, ops: list[dict[str, Any]], per_op: list[list[dict[str, str
 
 
 def lint_ops(history: list[Any], ops: list[dict[str, Any]], server: Server,
-             label: str) -> list[Finding]:
+             label: str, safe: bool = False) -> list[Finding]:
     """The findings of operations not in a file yet (makemigrations), on the state the
-    engine history ``history`` builds."""
+    engine history ``history`` builds; ``safe``: their SQL will be lock-aware."""
     per_op = _engine.lint(history, [(label, ops)], server.dialect, version=server.version,
-                          mariadb=server.mariadb)[0]
+                          mariadb=server.mariadb, safe=[safe])[0]
     return _made(label, ops, per_op, ())
 
 

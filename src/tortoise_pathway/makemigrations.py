@@ -154,7 +154,8 @@ def _findings(ctx: Context, a: str, history: list[Any], ops: list[dict[str, Any]
         dialect = ctx.app_dialect(a)
     except PathwayError:
         return []
-    return [f for f in _lint.lint_ops(history, ops, _lint.Server(dialect), label)
+    safe = ctx.project.settings.safe  # a new migration has no safe of its own
+    return [f for f in _lint.lint_ops(history, ops, _lint.Server(dialect), label, safe)
             if not f.note]
 
 

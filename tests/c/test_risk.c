@@ -35,7 +35,7 @@ static pw_schema *base(pw_arena *a) {
  * "ERR" when the call fails. */
 static const char *codes_v(pw_arena *a, const pw_schema *s, const pw_op *op, pw_dialect d,
                            long version, bool mariadb) {
-    pw_server srv = {d, version, mariadb};
+    pw_server srv = {.dialect = d, .version = version, .mariadb = mariadb, .safe = false};
     pw_findings f = {0};
     pw_error err;
     if (pw_risk_op(a, s, op, &srv, NULL, &f, &err)) return "ERR";
@@ -316,7 +316,7 @@ TEST(test_risk_run_new_tables_risk_nothing) {
     pw_migration_ops migs[3] = {{.label = "app.0001", .ops = ops, .nops = 3},
                                 {.label = "app.0002", .ops = ops + 3, .nops = 2},
                                 {.label = "app.0003", .ops = ops + 5, .nops = 1}};
-    pw_server srv = {P, 0, false};
+    pw_server srv = {.dialect = P, .version = 0, .mariadb = false, .safe = false};
     pw_findings **out;
     CHECK_INT(pw_risk_run(a, s, migs, 3, &srv, &out, &err), 0);
     CHECK_INT((int)out[0][0].len, 0);
@@ -403,5 +403,40 @@ TEST(test_stages_keep_what_cannot_move) {
     pw_op bad = tb_op(PW_OP_REMOVE_FIELD, "nowhere");
     bad.name = "x";
     CHECK_STR(stages(a, &bad, 1), "ERR");
+    pw_arena_free(a);
+}
+
+TEST(test_risk_safe_postgres_blocks_nothing_it_avoids) {
+    pw_arena *a = pw_arena_new();
+    pw_error err;
+    pw_schema *s = base(a);
+    pw_op ops[4] = {tb_op(PW_OP_ADD_INDEX, "users"), tb_op(PW_OP_ADD_CONSTRAINT, "users"),
+                    tb_op(PW_OP_ALTER_FIELD, "users"), tb_op(PW_OP_ALTER_FIELD, "users")};
+    ops[0].index = tb_index(a, tb_table(a, NULL, "x"), "idx_users_n", false, "n");
+    pw_check c = {"users_n_positive", "\"n\" > 0"};
+    ops[1].check = &c;
+    ops[2].column = tb_column(a, "team_id", "INT");
+    ops[2].column->null = true;
+    ops[2].column->fk = (pw_fk){"fk_users_team", "teams", "id", PW_FK_CASCADE};
+    ops[3].column = tb_column(a, "email", "VARCHAR(50)");
+    ops[3].column->def.kind = PW_DEFAULT_STRING;
+    ops[3].column->def.s = "";
+    pw_migration_ops plain = {.label = "app.0002", .ops = ops, .nops = 4, .safe = false};
+    pw_migration_ops safe = {.label = "app.0002", .ops = ops, .nops = 4, .safe = true};
+    pw_server srv = {.dialect = P, .version = 0, .mariadb = false, .safe = false};
+    pw_findings **out;
+    CHECK_INT(pw_risk_run(a, s, &plain, 1, &srv, &out, &err), 0);
+    CHECK_STR(out[0][0].items[0].code, "index-build-blocks-writes");
+    CHECK_STR(out[0][1].items[0].code, "check-validation");
+    CHECK_STR(out[0][2].items[0].code, "fk-validation");
+    CHECK_STR(out[0][3].items[0].code, "not-null-scan");
+    s = base(a);
+    CHECK_INT(pw_risk_run(a, s, &safe, 1, &srv, &out, &err), 0);
+    for (int k = 0; k < 4; k++) CHECK_INT((int)out[0][k].len, 0);
+    /* a rewrite stays one: lock-aware SQL cannot avoid it */
+    pw_op big = alter_type(a, "n", "BIGINT", false);
+    safe = (pw_migration_ops){.label = "app.0003", .ops = &big, .nops = 1, .safe = true};
+    CHECK_INT(pw_risk_run(a, s, &safe, 1, &srv, &out, &err), 0);
+    CHECK_STR(out[0][0].items[0].code, "table-rewrite");
     pw_arena_free(a);
 }

@@ -290,3 +290,24 @@ def test_writer_marks_the_contract_half(tmp_path: Path) -> None:
     path.write_text(text.replace('stage = "contract"', 'stage = "soon"'))
     with pytest.raises(MigrationFileError, match="stage must be"):
         loader.load_file(path, "models")
+
+
+def test_lock_aware_migrations_are_judged_by_their_sql(tmp_path: Path) -> None:
+    run = [("models.0002", [CASES["index"], CASES["check"], CASES["fk"], CASES["bigint"]])]
+    plain = _engine.lint(HISTORY, run, "postgres")[0]
+    safe = _engine.lint(HISTORY, run, "postgres", safe=[True])[0]
+    assert [[f["code"] for f in op] for op in plain] == [
+        ["index-build-blocks-writes"], ["check-validation"], ["fk-validation"],
+        ["table-rewrite"]]
+    # CONCURRENTLY, NOT VALID + VALIDATE; a rewrite stays one
+    assert [[f["code"] for f in op] for op in safe] == [[], [], [], ["table-rewrite"]]
+    with pytest.raises(ValueError, match="lint: safe needs one value per migration"):
+        _engine.lint(HISTORY, run, "postgres", safe=[True, False])
+    # the command line reads the migration's safe
+    root = _project(tmp_path)
+    path = root / "migrations" / "models" / "0002_change.py"
+    path.write_text(path.read_text().replace("    dependencies", "    safe = True\n"
+                                                               "    dependencies"))
+    proc = cli(root, "--dialect", "postgres")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1] == "No findings, 1 note(s)."

@@ -247,6 +247,30 @@ static const pw_strlist *names_at(const void *data, size_t i, size_t j) {
     return &out[i][j];
 }
 
+/* Sets migs[i].safe from safe (None: leave them false; else one truth value
+ * per migration of the run). 0, or -1 with an exception set ("<fn>: ..."). */
+static int safe_per_migration(PyObject *safe, pw_migration_ops *migs, size_t n,
+                              const char *fn) {
+    if (safe == Py_None) return 0;
+    PyObject *seq = PySequence_Fast(safe, "safe must be a sequence of bools");
+    if (seq == NULL) return -1;
+    if ((size_t)PySequence_Fast_GET_SIZE(seq) != n) {
+        Py_DECREF(seq);
+        PyErr_Format(PyExc_ValueError, "%s: safe needs one value per migration", fn);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int t = PyObject_IsTrue(PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i));
+        if (t < 0) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        migs[i].safe = t != 0;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
 static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs) {
     (void)self;
     static char *kwlist[] = {"history", "run", "dialect", "backward", "safe", NULL};
@@ -266,25 +290,7 @@ static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs)
     pw_op_sql **out;
     pw_error err;
     if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n)) goto done;
-    if (safe != Py_None) {
-        /* one truth value per migration of the run: render it lock-aware */
-        PyObject *seq = PySequence_Fast(safe, "render: safe must be a sequence of bools");
-        if (seq == NULL) goto done;
-        if ((size_t)PySequence_Fast_GET_SIZE(seq) != n) {
-            Py_DECREF(seq);
-            PyErr_SetString(PyExc_ValueError, "render: safe needs one value per migration");
-            goto done;
-        }
-        for (size_t i = 0; i < n; i++) {
-            int t = PyObject_IsTrue(PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i));
-            if (t < 0) {
-                Py_DECREF(seq);
-                goto done;
-            }
-            migs[i].safe = t != 0;
-        }
-        Py_DECREF(seq);
-    }
+    if (safe_per_migration(safe, migs, n, "render")) goto done;
     if (pw_render_run(a, state, migs, n, (pw_dialect)d, backward != 0, &out, &err)) {
         pw_raise(&err);
         goto done;
@@ -783,17 +789,18 @@ static PyObject *findings_to_list(const pw_findings *f) {
 
 static PyObject *engine_lint(PyObject *self, PyObject *args, PyObject *kwargs) {
     (void)self;
-    static char *kwlist[] = {"history", "run", "dialect", "version", "mariadb", NULL};
-    PyObject *history, *run, *result = NULL;
+    static char *kwlist[] = {"history", "run", "dialect", "version", "mariadb", "safe", NULL};
+    PyObject *history, *run, *safe = Py_None, *result = NULL;
     const char *dialect;
     long version = 0;
     int mariadb = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOs|lp:lint", kwlist, &history, &run,
-                                     &dialect, &version, &mariadb))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOs|lpO:lint", kwlist, &history, &run,
+                                     &dialect, &version, &mariadb, &safe))
         return NULL;
     int d = dialect_arg(dialect);
     if (d < 0) return NULL;
-    pw_server srv = {(pw_dialect)d, version < 0 ? 0 : version, mariadb != 0};
+    pw_server srv = {.dialect = (pw_dialect)d, .version = version < 0 ? 0 : version,
+                     .mariadb = mariadb != 0, .safe = false};
     pw_arena *a = pw_arena_new();
     if (a == NULL) return PyErr_NoMemory();
     pw_schema *state;
@@ -801,7 +808,9 @@ static PyObject *engine_lint(PyObject *self, PyObject *args, PyObject *kwargs) {
     size_t n;
     pw_findings **out;
     pw_error err;
-    if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n)) goto done;
+    if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n) ||
+        safe_per_migration(safe, migs, n, "lint"))
+        goto done;
     if (pw_risk_run(a, state, migs, n, &srv, &out, &err)) {
         pw_raise(&err);
         goto done;
@@ -907,8 +916,9 @@ static PyMethodDef engine_methods[] = {
      "optimize(ops, start_state=None) -> the operations folded into fewer with the same "
      "effect on the schema from start_state (a schema; None: the empty one)."},
     {"lint", (PyCFunction)(void (*)(void))engine_lint, METH_VARARGS | METH_KEYWORDS,
-     "lint(history, run, dialect, version=0, mariadb=False) -> per migration, per operation, "
-     "the risk findings: [{'class', 'code', 'reason', 'alternative'}, ...]."},
+     "lint(history, run, dialect, version=0, mariadb=False, safe=None) -> per migration, per "
+     "operation, the risk findings: [{'class', 'code', 'reason', 'alternative'}, ...]; safe: "
+     "per migration of the run, whether its SQL is lock-aware."},
     {"stages", engine_stages, METH_VARARGS,
      "stages(history, run) -> per migration, per operation, 'expand' or 'contract'."},
     {NULL, NULL, 0, NULL}};

@@ -396,6 +396,11 @@ static void postgres_rules(judge *j) {
     const char *tb = op->table;
     /* 0: unknown, taken as a current release */
     bool fast_default = j->srv->version == 0 || j->srv->version >= 110000;
+    /* lock-aware SQL (sql_postgres.c, "safe"): CREATE INDEX CONCURRENTLY ("CREATE INDEX" >
+     * Building Indexes Concurrently), keys and checks NOT VALID then VALIDATE CONSTRAINT,
+     * which takes SHARE UPDATE EXCLUSIVE ("ALTER TABLE" > Notes), SET NOT NULL through a
+     * validated check: none of them blocks writes */
+    bool safe = j->srv->safe;
     switch (op->kind) {
     case PW_OP_ADD_FIELD: {
         const pw_column *c = op->column;
@@ -415,14 +420,14 @@ static void postgres_rules(judge *j) {
                     tb, c->name, why),
                 "add the column without a default (or with a constant one), update the rows in "
                 "batches, then set the default");
-        if (pw_column_own_unique(c))
+        if (pw_column_own_unique(c) && !safe)
             add(j, PW_RISK_BLOCKING, "index-build-blocks-writes",
                 fmt(j, "adding column %s.%s with UNIQUE builds its index while writes to %s "
                        "wait",
                     tb, c->name, tb),
                 "add the column, build the unique index with the migration marked safe = True "
                 "(CREATE UNIQUE INDEX CONCURRENTLY), then attach it as the constraint");
-        if (c->fk.table != NULL)
+        if (c->fk.table != NULL && !safe)
             add(j, PW_RISK_BLOCKING, "fk-validation",
                 fmt(j, "the foreign key of %s.%s is validated by scanning %s while %s and %s are "
                        "locked against writes (SHARE ROW EXCLUSIVE)",
@@ -450,20 +455,20 @@ static void postgres_rules(judge *j) {
                     "(trigger or code), then switch and drop the old one");
             }
         }
-        if (old->null && !c->null && !rewrite)
+        if (old->null && !c->null && !rewrite && !safe)
             add(j, PW_RISK_BLOCKING, "not-null-scan",
                 fmt(j, "SET NOT NULL on %s.%s scans the whole table under an ACCESS EXCLUSIVE "
                        "lock",
                     tb, c->name),
                 "add CHECK (column IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL "
                 "(PostgreSQL 12+ skips the scan) and drop the check");
-        if (pw_column_own_unique(c) && !pw_column_own_unique(old))
+        if (pw_column_own_unique(c) && !pw_column_own_unique(old) && !safe)
             add(j, PW_RISK_BLOCKING, "index-build-blocks-writes",
                 fmt(j, "making %s.%s UNIQUE builds its index while writes to %s wait", tb,
                     c->name, tb),
                 "build the unique index with the migration marked safe = True (CREATE UNIQUE "
                 "INDEX CONCURRENTLY), then attach it as the constraint");
-        if (fk_added(old, c))
+        if (fk_added(old, c) && !safe)
             add(j, PW_RISK_BLOCKING, "fk-validation",
                 fmt(j, "the new foreign key of %s.%s is validated by scanning %s while %s and %s "
                        "are locked against writes (SHARE ROW EXCLUSIVE)",
@@ -473,12 +478,14 @@ static void postgres_rules(judge *j) {
         return;
     }
     case PW_OP_ADD_INDEX:
+        if (safe) return; /* CREATE INDEX CONCURRENTLY */
         add(j, PW_RISK_BLOCKING, "index-build-blocks-writes",
             fmt(j, "CREATE INDEX %s holds a SHARE lock on %s for the whole build: writes wait",
                 op->index->name, tb),
             "mark the migration safe = True to build the index CONCURRENTLY");
         return;
     case PW_OP_ADD_CONSTRAINT:
+        if (safe) return; /* NOT VALID, then VALIDATE CONSTRAINT */
         add(j, PW_RISK_BLOCKING, "check-validation",
             fmt(j, "ADD CONSTRAINT %s CHECK scans every row of %s under an ACCESS EXCLUSIVE lock",
                 op->check->name, tb),
@@ -714,7 +721,9 @@ int pw_risk_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, siz
         created.len = 0; /* a table is new in the migration that creates it only */
         for (size_t k = 0; k < migs[i].nops; k++) {
             const pw_op *op = &migs[i].ops[k];
-            if ((rc = pw_risk_op(a, state, op, srv, &created, &res[i][k], err)))
+            pw_server own = *srv;
+            own.safe = migs[i].safe;
+            if ((rc = pw_risk_op(a, state, op, &own, &created, &res[i][k], err)))
                 return locate(err, &migs[i], k);
             const char *made = op->kind == PW_OP_CREATE_MODEL && op->model ? op->model->name
                                : op->kind == PW_OP_RENAME_MODEL && new_table(&created, op->table)
@@ -853,7 +862,9 @@ static void changes(const pw_op *op, object *l, size_t *n) {
 static int stages_of(pw_arena *a, pw_schema *state, const pw_migration_ops *m, pw_stage *out,
                      pw_error *err) {
     int rc;
-    pw_server srv = {PW_DIALECT_POSTGRES, 0, false}; /* breaking findings: every dialect's */
+    /* breaking findings: every dialect's */
+    pw_server srv = {.dialect = PW_DIALECT_POSTGRES, .version = 0, .mariadb = false,
+                     .safe = false};
     pw_strlist created = {0};
     object *touched = pw_arena_calloc(a, 2 * m->nops + 1, sizeof *touched);
     size_t ntouched = 0;

@@ -53,6 +53,11 @@ typedef struct {
     pw_dialect dialect;
     long version;
     bool mariadb;
+    /* the migration's SQL is lock-aware (pw_migration_ops.safe, render's safe):
+     * on PostgreSQL indexes are built CONCURRENTLY, keys and checks added NOT
+     * VALID then validated, SET NOT NULL goes through a validated check, so
+     * none of those blocks writes */
+    bool safe;
 } pw_server;
 
 /* One finding. Strings live in the arena of the call. */
@@ -81,7 +86,8 @@ int pw_risk_op(pw_arena *a, const pw_schema *before, const pw_op *op, const pw_s
  * it leave, its own new tables being the only empty ones. state: the schema
  * before the run, changed in place to the schema after it (as
  * pw_render_run). out: an arena array of n arrays of migs[i].nops
- * pw_findings. 0, or a negative pw_status located as pw_render_run does. */
+ * pw_findings; each migration is judged with srv's safe set to its own
+ * (migs[i].safe). 0, or a negative pw_status located as pw_render_run does. */
 int pw_risk_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, size_t n,
                 const pw_server *srv, pw_findings ***out, pw_error *err);
 
