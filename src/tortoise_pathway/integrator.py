@@ -3,7 +3,7 @@
 A facade: it resolves the config once (config.py), owns the Context every command shares
 (context.py), and hands each call to the module that does the work: migrate.py (migrate,
 rollback, status), makemigrations.py, merge.py (makemigrations --merge), drift.py (check),
-adopt.py (adopt, --fake-initial), preview.py (sqlmigrate, --plan, migrate --sql),
+adopt.py (adopt, --fake-initial), lint.py (lint), preview.py (sqlmigrate, --plan, migrate --sql),
 squash.py (squashmigrations).
 The CLI is a thin layer over it.
 """
@@ -15,6 +15,7 @@ from typing import Any
 
 from . import adopt as _adopt
 from . import drift as _drift
+from . import lint as _lint
 from . import makemigrations as _makemigrations
 from . import merge as _merge
 from . import migrate as _migrate
@@ -31,10 +32,11 @@ MigrationStatus = _migrate.MigrationStatus
 CheckReport = _drift.CheckReport
 AdoptReport = _adopt.AdoptReport
 PlanPreview = _preview.PlanPreview
+LintReport = _lint.LintReport
 Merged = _merge.Merged
 Squashed = _squash.Squashed
 
-__all__ = ["AdoptReport", "CheckReport", "MadeMigration", "Merged", "MigrationStatus",
+__all__ = ["AdoptReport", "CheckReport", "LintReport", "MadeMigration", "Merged", "MigrationStatus",
            "PlanPreview", "Squashed", "TortoisePathwayIntegrator", "setup_and_migrate"]
 
 
@@ -95,14 +97,18 @@ class TortoisePathwayIntegrator:
     # ---- commands ------------------------------------------------------------------------
 
     async def migrate(self, app: str | None = None, target: str | None = None,
-                      fake: bool = False, fake_initial: bool = False) -> list[Key]:
+                      fake: bool = False, fake_initial: bool = False,
+                      stage: str | None = None) -> list[Key]:
         """Applies pending migrations (of ``app``, or every app); with ``target``, brings the
         app exactly to that migration (reverting later ones if needed). ``fake`` records
         them as applied without running anything; ``fake_initial`` records an app's first
         migration as applied when the database already holds exactly its tables. Returns
-        the keys run or recorded. Holds each database's migration lock while it works."""
+        the keys run or recorded. Holds each database's migration lock while it works.
+        ``stage="expand"`` applies only the migrations safe while the previous release runs
+        (expand; up to the first pending contract one of each chain), ``"contract"`` the
+        rest (every pending one)."""
         return await _migrate.migrate(self.ctx, self._apps(app), target, fake=fake,
-                                      fake_initial=fake_initial)
+                                      fake_initial=fake_initial, stage=stage)
 
     async def rollback(self, app: str | None = None, target: str | None = None,
                        fake: bool = False) -> list[Key]:
@@ -117,10 +123,11 @@ class TortoisePathwayIntegrator:
         return await _migrate.status(self.ctx, self._apps(app))
 
     async def plan(self, app: str | None = None, target: str | None = None,
-                   rollback: bool = False) -> PlanPreview:
+                   rollback: bool = False, stage: str | None = None) -> PlanPreview:
         """What ``migrate(app, target)`` (or ``rollback(app, target)``) would run, with each
         migration's SQL as it would run; the databases are only read."""
-        return await _preview.plan(self.ctx, self._apps(app), target, rollback=rollback)
+        return await _preview.plan(self.ctx, self._apps(app), target, rollback=rollback,
+                                   stage=stage)
 
     def sqlmigrate(self, app: str, migration: str, backward: bool = False,
                    dialect: str | None = None) -> list[str]:
@@ -138,15 +145,18 @@ class TortoisePathwayIntegrator:
 
     def make_migrations(self, app: str | None = None, name: str | None = None,
                         empty: bool = False, dry_run: bool = False,
-                        questioner: Questioner | None = None) -> list[MadeMigration]:
+                        questioner: Questioner | None = None,
+                        stages: bool = False) -> list[MadeMigration]:
         """Writes a migration per app whose models differ from what its migrations build.
         Renames are asked of ``questioner`` (default: none are assumed, so a renamed table or
-        column becomes a drop and an add). Needs ``initialize(connect=False)`` (or
-        ``initialize()``) first, with the models."""
+        column becomes a drop and an add). ``stages`` writes a change that mixes expand and
+        contract operations as two migrations, the second marked ``stage = "contract"``
+        (the command line does). Needs ``initialize(connect=False)`` (or ``initialize()``)
+        first, with the models."""
         self._models_needed("make_migrations")
         return _makemigrations.make_migrations(self.ctx, self._apps(app), name=name,
                                                empty=empty, dry_run=dry_run,
-                                               questioner=questioner)
+                                               questioner=questioner, stages=stages)
 
     def merge_migrations(self, app: str | None = None, name: str | None = None,
                          dry_run: bool = False) -> list[Merged]:
@@ -170,6 +180,15 @@ class TortoisePathwayIntegrator:
         if self.ctx.initialized:  # without the models: load them now
             await self.ctx.load_models()
         return await _drift.check(self.ctx, self._apps(app), sql=sql)
+
+    async def lint(self, app: str | None = None, migration: str | None = None,
+                   dialect: str | None = None) -> LintReport:
+        """What the migrations risk on a live database (findings per migration, each
+        allowed or not by the migration's ``allow``): for ``dialect`` without a database,
+        every migration of the app(s); else, for each app's connection (its dialect and
+        version, read), the migrations not applied there; ``migration`` (with ``app``) only
+        that one. Needs no models (``initialize(connect=False, models=False)``)."""
+        return await _lint.lint(self.ctx, self._apps(app), migration, dialect)
 
     async def adopt(self, app: str | None = None, questioner: Questioner | None = None
                     ) -> AdoptReport:

@@ -127,6 +127,12 @@ def load_file(path: Path, app: str, source: bytes | None = None
         raise MigrationFileError(f"{path}: replaces must list (app, name) pairs or names",
                                  path=str(path)) from None
     migration.replaced = replaces
+    from .lint import check_allow  # lint.py needs the loader: imported when used
+
+    check_allow(cls.allow, str(path))
+    if cls.stage not in (None, "expand", "contract"):
+        raise MigrationFileError(f"{path}: stage must be \"expand\" or \"contract\", not "
+                                 f"{cls.stage!r}", path=str(path))
     try:
         migration.ops_data()
     except Exception as e:
@@ -138,15 +144,19 @@ class Unloaded:
     """A migration file whose content the cache knows (statecache.py): what the graph needs
     of it, without executing it. ``load()`` executes it (once) when more is needed."""
 
-    __slots__ = ("app", "name", "path", "checksum", "schema_only", "replaced", "replaced_rows",
+    __slots__ = ("app", "name", "path", "checksum", "schema_only", "stage", "replaced",
+                 "replaced_rows",
                  "_migration")
 
-    def __init__(self, app: str, path: Path, checksum: str, schema_only: bool) -> None:
+    def __init__(self, app: str, path: Path, checksum: str, schema_only: bool,
+                 stage: str | None = None) -> None:
         self.app = app
         self.name = path.stem
         self.path = path
         self.checksum = checksum
         self.schema_only = schema_only
+        #: as Migration's: its ``stage`` class attribute
+        self.stage = stage
         #: as Migration's: a file the cache stands for replaces no migration
         self.replaced: list[Key] = []
         self.replaced_rows: list[tuple[str, str, str]] = []
@@ -174,7 +184,7 @@ class Unloaded:
 class Migrations:
     """Migrations by key, loading each file whose content the cache stood for on first use
     (``[key]``, ``get``, ``values``, ``items``); ``peek`` gives what is known without
-    loading (``key``, ``label``, ``checksum``, ``path``, ``schema_only``, ``replaced``,
+    loading (``key``, ``label``, ``checksum``, ``path``, ``schema_only``, ``stage``, ``replaced``,
     ``replaced_rows``)."""
 
     def __init__(self, items: dict[Key, Migration | Unloaded] | None = None) -> None:
@@ -463,13 +473,14 @@ def load(migrations_dir: Path, apps: Iterable[str]) -> MigrationSet:
             entry = known.get(path.name)
             key = (app, path.stem)
             if entry is not None and entry[0] == checksum and not entry[2]:
-                migrations[key] = Unloaded(app, path, checksum, entry[3])
+                migrations[key] = Unloaded(app, path, checksum, entry[3], entry[4])
                 deps[key] = list(entry[1])
             else:
                 migration, d = load_file(path, app, source)
                 migrations[key] = migration
                 deps[key] = d
-                entry = (checksum, d, bool(migration.replaced), migration.schema_only)
+                entry = (checksum, d, bool(migration.replaced), migration.schema_only,
+                         migration.stage)
             entries[path.name] = entry
         if cache and entries != known:
             statecache.write_files(app_dir, entries)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _engine, introspect, loader, writer
+from . import lint as _lint
 from .context import Context
 from .exceptions import ModelError, PathwayError, UnsupportedError
 from .loader import Key, MigrationSet
@@ -28,52 +29,59 @@ class MadeMigration:
     warnings: list[str] = field(default_factory=list)
     #: the engine operations (for callers that look further than the descriptions)
     ops: list[dict[str, Any]] = field(default_factory=list)
+    #: what the migration risks on the app's database (lint's findings; shown, not enforced)
+    findings: list[_lint.Finding] = field(default_factory=list)
+    #: "contract" for the second half of a change split in two stages, else None
+    stage: str | None = None
 
 
 def make_migrations(ctx: Context, apps: list[str], name: str | None = None,
                     empty: bool = False, dry_run: bool = False,
                     questioner: Questioner | None = None,
                     targets: dict[str, dict[str, Any]] | None = None,
-                    title: str | None = None) -> list[MadeMigration]:
+                    title: str | None = None, stages: bool = False) -> list[MadeMigration]:
     """Writes a migration per app whose models differ from what its migrations build.
     Renames are asked of ``questioner`` (default: none are assumed, so a renamed table or
     column becomes a drop and an add), but for the certain ones the engine finds by model
     identity (a model's table whose name changed). ``targets`` (app -> schema) replaces the models'
     schema of those apps (adopt writes a database's baseline so); ``title`` is the first line
-    of the files. Needs the context initialised (models loaded) first."""
+    of the files. ``stages`` splits a change that mixes operations the running release
+    survives (expand) with ones it breaks on (contract) into two migrations, the second
+    marked ``stage = "contract"``. Needs the context initialised (models loaded) first."""
     if questioner is not None and not questioner.field_names:
         questioner.field_names_from = introspect.field_classes
     if empty:
-        return [_make_one(ctx, a, None, name, dry_run, None, None) for a in apps]
+        return [m for a in apps for m in _make_one(ctx, a, None, name, dry_run, None, None)]
     targets = {a: (targets or {}).get(a) or _app_target(a) for a in apps}
     run = _Run(ctx.set(), targets, _table_owners(ctx, targets), title)
     made: list[MadeMigration] = []
     again: list[str] = []
     for a in run.creation_order(apps):
         target, deferred = run.target_without_pending_fks(a)
-        made.append(_make_one(ctx, a, target, name, dry_run, questioner, run))
+        made += _make_one(ctx, a, target, name, dry_run, questioner, run, stages)
         run.done.add(a)
         if deferred:
             again.append(a)
     # The foreign keys left out above, now that the tables they point to are created.
     for a in again:
         target, _ = run.target_without_pending_fks(a)
-        m = _make_one(ctx, a, target, name, dry_run, questioner, run)
-        if m.path is not None:
-            made.append(m)
+        made += [m for m in _make_one(ctx, a, target, name, dry_run, questioner, run, stages)
+                 if m.path is not None]
     return made
 
 
 def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | None,
               dry_run: bool, questioner: Questioner | None,
-              run: _Run | None) -> MadeMigration:
+              run: _Run | None, stages: bool = False) -> list[MadeMigration]:
     """Writes (or, with dry_run, only describes) app a's migration from its migrations'
-    state to target (None: an empty migration, made without a run)."""
+    state to target (None: an empty migration, made without a run); with ``stages``, two
+    when the change mixes expand and contract operations (see _split)."""
     migrations = ctx.set()
     pending = run.pending if run is not None else {}
     heads = migrations.heads(a)
     order = migrations.app_order(a)
     fill_warnings: list[str] = []
+    base: list[Any] = []
     if target is None:
         ops: list[dict[str, Any]] = []
     else:
@@ -84,28 +92,71 @@ def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | N
         ops = declared + _engine.diff(history, target,
                                       questioner.ask_rename if questioner else None)
         if not ops:
-            return MadeMigration(a, None)
+            return [MadeMigration(a, None)]
         fill_warnings = _add_fills(a, ops, history, questioner)
         _check_renders(ctx, a, base, ops)
-    deps = [(a, h) for h in heads] + _cross_app_deps(ctx, a, ops, run)
-    slug = writer.slugify(name) if name else (
-        "custom" if target is None else
-        writer.suggest_name(ops, initial=not order and not pending.get(a)))
-    stamp = writer.next_timestamp([k[1] for k in order] +
-                                  [label for label, _ in pending.get(a, [])])
-    file_name = f"{stamp}_{slug}"
-    title = (run.title if run is not None else None) or name or (
-        f"Empty migration {file_name}." if target is None else "Generated by tortoise-pathway.")
-    text = writer.render(ops, deps, title)
-    path = ctx.migrations_dir / a / f"{file_name}.py"
-    if dry_run:
-        pending.setdefault(a, []).append((file_name, ops))
-    else:
-        writer.write(ctx.migrations_dir / a, file_name, text)
-        migration, d = loader.load_file(path, a)
-        migrations.add(migration, d)
-    return MadeMigration(a, path, [writer.describe(op) for op in ops],
-                         data_loss_warnings(ops) + (fill_warnings if target else []), ops)
+    parts: list[tuple[list[dict[str, Any]], str | None]] = [(ops, None)]
+    if target is not None and stages:
+        parts = _split(base, ops, f"{a}.(new)")
+    made: list[MadeMigration] = []
+    for i, (part, stage) in enumerate(parts):
+        if i == 0:
+            deps = [(a, h) for h in heads]
+        else:  # the contract part after the expand one
+            deps = [(a, made[-1].path.stem)] if made[-1].path is not None else []
+        deps += _cross_app_deps(ctx, a, part, run)
+        slug = writer.slugify(name) if name else (
+            "custom" if target is None else
+            writer.suggest_name(part, initial=not order and not pending.get(a)))
+        if stage == "contract" and name:
+            slug = f"{slug}_contract"
+        stamp = writer.next_timestamp([k[1] for k in order] +
+                                      [label for label, _ in pending.get(a, [])] +
+                                      [m.path.stem for m in made if m.path is not None])
+        file_name = f"{stamp}_{slug}"
+        title = (run.title if run is not None else None) or name or (
+            f"Empty migration {file_name}." if target is None else
+            "Generated by tortoise-pathway.")
+        text = writer.render(part, deps, title, stage=stage)
+        path = ctx.migrations_dir / a / f"{file_name}.py"
+        history = base + [(m.path.stem, m.ops) for m in made if m.path is not None]
+        if dry_run:
+            pending.setdefault(a, []).append((file_name, part))
+        else:
+            writer.write(ctx.migrations_dir / a, file_name, text)
+            migration, d = loader.load_file(path, a)
+            migrations.add(migration, d)
+        findings = _findings(ctx, a, history, part, f"{a}.{file_name}") if target else []
+        made.append(MadeMigration(
+            a, path, [writer.describe(op) for op in part],
+            data_loss_warnings(part) + (fill_warnings if target and i == 0 else []), part,
+            findings, stage))
+    return made
+
+
+def _split(base: list[Any], ops: list[dict[str, Any]], label: str
+           ) -> list[tuple[list[dict[str, Any]], str | None]]:
+    """Expand / contract: ``ops`` as one part, or, when they mix both stages (the engine's
+    ``stages``: the contract ones are what the running release breaks on), as the expand
+    operations, then the contract ones (marked ``stage = "contract"``)."""
+    stages = _engine.stages(base, [(label, ops)])[0]
+    if "expand" not in stages or "contract" not in stages:
+        return [(ops, None)]
+    return [([op for op, s in zip(ops, stages, strict=True) if s == "expand"], None),
+            ([op for op, s in zip(ops, stages, strict=True) if s == "contract"], "contract")]
+
+
+def _findings(ctx: Context, a: str, history: list[Any], ops: list[dict[str, Any]],
+              label: str) -> list[_lint.Finding]:
+    """Lint's findings of the new operations on the dialect of the app's connection (from
+    the config; a current server version), none when the config names no usable one."""
+    try:
+        dialect = ctx.app_dialect(a)
+    except PathwayError:
+        return []
+    safe = ctx.project.settings.safe  # a new migration has no safe of its own
+    return [f for f in _lint.lint_ops(history, ops, _lint.Server(dialect), label, safe)
+            if not f.note]
 
 
 def _check_renders(ctx: Context, a: str, history: list[Any], ops: list[dict[str, Any]]) -> None:

@@ -46,6 +46,8 @@ class MigrationStatus:
     partial: tuple[str, int, int] | None = None
     #: a squashed migration in use: how many migrations it stands for
     replaces: int = 0
+    #: the stage the migration says it belongs to (``stage = "contract"``), else None
+    stage: str | None = None
 
 
 @dataclass
@@ -63,12 +65,14 @@ class Plan:
 
 
 async def migrate(ctx: Context, apps: list[str], target: str | None = None, fake: bool = False,
-                  fake_initial: bool = False) -> list[Key]:
+                  fake_initial: bool = False, stage: str | None = None) -> list[Key]:
     """Applies pending migrations of ``apps``; with ``target`` (one app), brings the app
-    exactly to that migration (reverting later ones if needed). Returns the keys run (or
-    recorded, with ``fake``)."""
+    exactly to that migration (reverting later ones if needed). ``stage`` "expand" applies
+    only the expand migrations that come before any pending contract one (expand_only);
+    "contract" (or None) every pending one. Returns the keys run (or recorded, with
+    ``fake``)."""
     async with ctx.locked():
-        return await _migrate(ctx, apps, target, fake, fake_initial)
+        return await _migrate(ctx, apps, target, fake, fake_initial, stage)
 
 
 async def rollback(ctx: Context, apps: list[str], target: str | None = None,
@@ -79,8 +83,33 @@ async def rollback(ctx: Context, apps: list[str], target: str | None = None,
         return await _rollback(ctx, apps, target, fake)
 
 
+def expand_only(ctx: Context, keys: list[Key]) -> tuple[list[Key], list[Key]]:
+    """A forward plan's migrations that ``migrate --stage expand`` runs (expand ones whose
+    dependencies in the plan all run too), and those it leaves for ``--stage contract``."""
+    from .lint import stages_of
+
+    migrations = ctx.set()
+    stages = stages_of(ctx, keys)
+    run: list[Key] = []
+    left: set[Key] = set()
+    for key in keys:
+        if stages[key] == "contract" or any(d in left for d in migrations.deps[key]):
+            left.add(key)
+        else:
+            run.append(key)
+    return run, [k for k in keys if k in left]
+
+
+def check_stage(stage: str | None, target: str | None) -> None:
+    if stage not in (None, "expand", "contract"):
+        raise ConfigError(f"unknown stage {stage!r}; use expand or contract", path=str(stage))
+    if stage is not None and target is not None:
+        raise ConfigError("--stage cannot be combined with a target migration")
+
+
 def migrate_plan(ctx: Context, apps: list[str], target: str | None,
-                 applied: Collection[Key], fake: bool = False) -> Plan:
+                 applied: Collection[Key], fake: bool = False,
+                 stage: str | None = None) -> Plan:
     """What migrate runs given the applied migrations: the pending ones of ``apps``, or with
     ``target`` (one app) the ones that bring the app exactly to it (backward when it is
     applied). Raises what the run would raise before it changes anything."""
@@ -105,9 +134,13 @@ def migrate_plan(ctx: Context, apps: list[str], target: str | None,
                 f"{key[0]}.{key[1]} was being reverted and stopped after {p.done} of "
                 f"{p.total} steps", path=f"{key[0]}.{key[1]}",
                 hint="run rollback again to finish reverting it, then migrate")
-    keys = memo(ctx, ("plan", frozenset(applied), tuple(targets)), migrations.plan, applied,
-                targets)
-    return Plan(list(keys), nothing="No migrations to apply.")
+    pending = list(memo(ctx, ("plan", frozenset(applied), tuple(targets)), migrations.plan,
+                        applied, targets))
+    if stage == "expand":
+        run, left = expand_only(ctx, pending)
+        note = f" ({len(left)} left for --stage contract)" if left else ""
+        return Plan(run, nothing=f"No expand migrations to apply{note}.")
+    return Plan(pending, nothing="No migrations to apply.")
 
 
 def _heads(migrations: MigrationSet, apps: list[str]) -> list[Key]:
@@ -176,11 +209,12 @@ def check_reversible(m: Migration) -> None:
 
 
 async def _migrate(ctx: Context, apps: list[str], target: str | None, fake: bool,
-                   fake_initial: bool) -> list[Key]:
+                   fake_initial: bool, stage: str | None = None) -> list[Key]:
+    check_stage(stage, target)
     migrations = ctx.set()
     applied = await ctx.applied_rows()
     ctx.check_files(applied)
-    plan = migrate_plan(ctx, apps, target, applied, fake)
+    plan = migrate_plan(ctx, apps, target, applied, fake, stage)
     if not plan.keys:
         ctx.report(plan.nothing)
         return []
@@ -517,7 +551,7 @@ async def status(ctx: Context, apps: list[str]) -> list[MigrationStatus]:
             p = ctx.progress_rows.get(key)
             out.append(MigrationStatus(a, key[1], row is not None, changed=changed,
                                        partial=(p.direction, p.done, p.total) if p else None,
-                                       replaces=len(m.replaced_rows)))
+                                       replaces=len(m.replaced_rows), stage=m.stage))
         for key in sorted(k for k in applied if k[0] == a and not migrations.accounted(k)):
             out.append(MigrationStatus(a, key[1], True, file_missing=True))
     return out

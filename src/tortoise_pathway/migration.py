@@ -41,6 +41,14 @@ class Migration:
     #: a squashed migration: the migrations it stands for, (app, name) or names of its app
     #: (squashmigrations writes it; the loader uses it or them, see MigrationSet)
     replaces: ClassVar[list[Any]] = []
+    #: finding classes or codes of ``lint`` this migration accepts (``["data-loss"]``,
+    #: ``["index-build-blocks-writes"]``), each with a comment saying why; users write it,
+    #: makemigrations never does (lint.py)
+    allow: ClassVar[list[str]] = []
+    #: "contract": run by ``migrate --stage contract``, once the release that no longer needs
+    #: what it drops is deployed (makemigrations writes it on the second half of a change
+    #: it splits); "expand": by ``--stage expand``; None: its operations decide (lint.py)
+    stage: ClassVar[str | None] = None
 
     def __init__(self, app: str = "", name: str = "", path: Path | None = None,
                  checksum: str = "") -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from . import migrate
 from .context import DIALECTS, Context
 from .exceptions import ConfigError, UnsupportedError
+from .lint import Finding, lint_keys, server_of
 from .loader import Key
 from .migration import Migration
 from .ops import RunPython
@@ -34,6 +35,9 @@ class Planned:
     label: str
     lines: list[str]
     note: str = ""
+    #: what lint finds in it on its database (forward plans; not for the schema an empty
+    #: database is created with at once)
+    findings: list[Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -95,13 +99,16 @@ def sqlmigrate(ctx: Context, app: str, name: str, backward: bool = False,
 
 
 async def plan(ctx: Context, apps: list[str], target: str | None = None,
-               rollback: bool = False) -> PlanPreview:
+               rollback: bool = False, stage: str | None = None) -> PlanPreview:
     """What ``migrate`` (or ``rollback``) with these arguments would run, read from the
     databases' history (nothing is written, not even the history table)."""
     applied = await ctx.applied_rows(read_only=True)
     ctx.check_files(applied)
-    how = migrate.rollback_plan if rollback else migrate.migrate_plan
-    p = how(ctx, apps, target, applied)
+    if rollback:
+        p = migrate.rollback_plan(ctx, apps, target, applied)
+    else:
+        migrate.check_stage(stage, target)
+        p = migrate.migrate_plan(ctx, apps, target, applied, stage=stage)
     out = PlanPreview(p.backward, nothing=p.nothing)
     migrations = ctx.set()
     if p.partial:
@@ -125,13 +132,17 @@ async def plan(ctx: Context, apps: list[str], target: str | None = None,
             keys = [k for k in keys if k not in lead]
     migrate.render(ctx, keys, applied, p.backward)
     direction = "backward" if p.backward else "forward"
+    found: dict[str, list[Finding]] = {}
+    if keys and not p.backward:
+        conns = ctx.project.connections(list(dict.fromkeys(k[0] for k in keys)))
+        found = lint_keys(ctx, keys, {c: await server_of(ctx, c) for c in conns}).by_migration
     for key in keys:
         m = migrations.migrations[key]
         progress = ctx.progress_rows.get(key)
         skip = progress.done if progress and progress.direction == direction else 0
         note = f"resumed after the {skip} step(s) its interrupted run did" if skip else ""
         out.migrations.append(Planned(m.label, migration_lines(
-            m, ctx.app_dialect(m.app), p.backward, skip), note))
+            m, ctx.app_dialect(m.app), p.backward, skip), note, found.get(m.label, [])))
     return out
 
 

@@ -6,7 +6,7 @@ It lives in ``<migrations>/<app>/.pathway_cache/`` (ignored by git through its o
 
 - ``files.json``: per migration file name, the sha256 of its content and what the graph and
   the plans need of it (its dependencies; whether it replaces others; whether it only changes
-  the schema, ``Migration.schema_only``). loader.load builds the graph from it
+  the schema, ``Migration.schema_only``; its ``stage``). loader.load builds the graph from it
   without executing the files whose content is the same, and executes a file only when
   something needs more of it (its operations, its class); see loader.MigrationSet.
 - ``state.json``: the engine's replayed state (``_engine.replay``) of the app's migrations in
@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 DIRECTORY = ".pathway_cache"
 FILES = "files.json"
 STATE = "state.json"
@@ -93,8 +93,8 @@ def _write(app_dir: Path, name: str, data: dict[str, Any]) -> None:
 
 
 #: per file name: (sha256 of its content, its dependencies as (app, name) pairs, whether it
-#: replaces other migrations, whether it only changes the schema)
-FileEntries = dict[str, tuple[str, list[tuple[str, str]], bool, bool]]
+#: replaces other migrations, whether it only changes the schema, its ``stage``)
+FileEntries = dict[str, tuple[str, list[tuple[str, str]], bool, bool, str | None]]
 
 
 def read_files(app_dir: Path) -> FileEntries:
@@ -105,20 +105,20 @@ def read_files(app_dir: Path) -> FileEntries:
         return out
     for name, entry in data["files"].items():
         try:
-            checksum, deps, replaces, schema_only = entry
+            checksum, deps, replaces, schema_only, stage = entry
             pairs = [(str(a), str(n)) for a, n in deps]
         except (TypeError, ValueError):
             return {}
         if not isinstance(checksum, str) or not isinstance(replaces, bool) or not isinstance(
-                schema_only, bool):
+                schema_only, bool) or stage not in (None, "expand", "contract"):
             return {}
-        out[name] = (checksum, pairs, replaces, schema_only)
+        out[name] = (checksum, pairs, replaces, schema_only, stage)
     return out
 
 
 def write_files(app_dir: Path, entries: FileEntries) -> None:
-    _write(app_dir, FILES, {"files": {n: [c, [list(d) for d in deps], r, so]
-                                      for n, (c, deps, r, so) in sorted(entries.items())}})
+    _write(app_dir, FILES, {"files": {n: [c, [list(d) for d in deps], r, so, st]
+                                      for n, (c, deps, r, so, st) in sorted(entries.items())}})
 
 
 #: the app's migrations in graph order, as (file name, sha256) pairs

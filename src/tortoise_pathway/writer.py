@@ -167,8 +167,10 @@ def describe(op: Mapping[str, Any]) -> str:
 
 
 def render(operations: Sequence[Mapping[str, Any]], dependencies: Sequence[tuple[str, str]],
-           title: str, replaces: Sequence[tuple[str, str]] = ()) -> str:
-    """The text of a migration file (``replaces``: of a squashed migration)."""
+           title: str, replaces: Sequence[tuple[str, str]] = (),
+           stage: str | None = None) -> str:
+    """The text of a migration file (``replaces``: of a squashed migration; ``stage``:
+    "contract" for the second half of a change split in two stages)."""
     # A title with a quote, a backslash or a control character (e.g. from --name) is written
     # as an escaped one-line string: inside triple quotes it could end the string early.
     plain = '"' not in title and "\\" not in title and title.replace("\n", "").isprintable()
@@ -182,6 +184,9 @@ def render(operations: Sequence[Mapping[str, Any]], dependencies: Sequence[tuple
         out.append(f"{INDENT}]")
     else:
         out.append(f"{INDENT}dependencies: list = []")
+    if stage is not None:
+        out.append(f"{INDENT}# run by migrate --stage contract, once the new release is deployed")
+        out.append(f"{INDENT}stage = {_str(stage)}")
     if replaces:
         out.append(f"{INDENT}replaces = [")
         out += [f"{INDENT * 2}({_str(a)}, {_str(n)})," for a, n in replaces]

@@ -15,7 +15,7 @@ from tests.integration.test_workflow import STEPS
 def make_history(project: Project, steps: int = 3) -> None:
     for source in STEPS[:steps]:
         project.models(source)
-        project.run("makemigrations", "--app", "models")
+        project.run("makemigrations", "--app", "models", "--one-migration")
 
 
 def test_concurrent_migrate_applies_each_migration_once(project: Project) -> None:

@@ -72,7 +72,7 @@ class Purchase(models.Model):
 def _history(project: Project) -> list[Path]:
     for v in VERSIONS:
         project.models(v)
-        project.run("makemigrations", "--no-input")
+        project.run("makemigrations", "--no-input", "--one-migration")
     return project.migration_files()
 
 

@@ -25,7 +25,7 @@ class User(models.Model):
 
 USER_V2 = USER.replace("    class Meta:", "    age = fields.IntField(null=True)\n\n    class Meta:")
 
-COMMANDS = ("makemigrations", "migrate", "rollback", "showmigrations", "check", "adopt")
+COMMANDS = ("makemigrations", "migrate", "rollback", "showmigrations", "check", "lint", "adopt")
 
 
 def sqlite_db(tmp_path: Path) -> Database:

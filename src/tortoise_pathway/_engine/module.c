@@ -22,6 +22,7 @@
 #include "ops.h"
 #include "optimize.h"
 #include "render.h"
+#include "risk.h"
 #include "sql.h"
 
 typedef struct {
@@ -246,6 +247,30 @@ static const pw_strlist *names_at(const void *data, size_t i, size_t j) {
     return &out[i][j];
 }
 
+/* Sets migs[i].safe from safe (None: leave them false; else one truth value
+ * per migration of the run). 0, or -1 with an exception set ("<fn>: ..."). */
+static int safe_per_migration(PyObject *safe, pw_migration_ops *migs, size_t n,
+                              const char *fn) {
+    if (safe == Py_None) return 0;
+    PyObject *seq = PySequence_Fast(safe, "safe must be a sequence of bools");
+    if (seq == NULL) return -1;
+    if ((size_t)PySequence_Fast_GET_SIZE(seq) != n) {
+        Py_DECREF(seq);
+        PyErr_Format(PyExc_ValueError, "%s: safe needs one value per migration", fn);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int t = PyObject_IsTrue(PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i));
+        if (t < 0) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        migs[i].safe = t != 0;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
 static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs) {
     (void)self;
     static char *kwlist[] = {"history", "run", "dialect", "backward", "safe", NULL};
@@ -265,25 +290,7 @@ static PyObject *engine_render(PyObject *self, PyObject *args, PyObject *kwargs)
     pw_op_sql **out;
     pw_error err;
     if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n)) goto done;
-    if (safe != Py_None) {
-        /* one truth value per migration of the run: render it lock-aware */
-        PyObject *seq = PySequence_Fast(safe, "render: safe must be a sequence of bools");
-        if (seq == NULL) goto done;
-        if ((size_t)PySequence_Fast_GET_SIZE(seq) != n) {
-            Py_DECREF(seq);
-            PyErr_SetString(PyExc_ValueError, "render: safe needs one value per migration");
-            goto done;
-        }
-        for (size_t i = 0; i < n; i++) {
-            int t = PyObject_IsTrue(PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i));
-            if (t < 0) {
-                Py_DECREF(seq);
-                goto done;
-            }
-            migs[i].safe = t != 0;
-        }
-        Py_DECREF(seq);
-    }
+    if (safe_per_migration(safe, migs, n, "render")) goto done;
     if (pw_render_run(a, state, migs, n, (pw_dialect)d, backward != 0, &out, &err)) {
         pw_raise(&err);
         goto done;
@@ -762,6 +769,112 @@ done:
     return result;
 }
 
+/* [{"class", "code", "reason", "alternative"}, ...] of one operation. New
+ * reference or NULL. */
+static PyObject *findings_to_list(const pw_findings *f) {
+    PyObject *list = PyList_New((Py_ssize_t)f->len);
+    for (size_t i = 0; list != NULL && i < f->len; i++) {
+        const pw_finding *x = &f->items[i];
+        PyObject *item = Py_BuildValue("{s:s,s:s,s:s,s:s}", "class", pw_risk_class_name(x->cls),
+                                       "code", x->code, "reason", x->reason, "alternative",
+                                       x->alternative);
+        if (item == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+    }
+    return list;
+}
+
+static PyObject *engine_lint(PyObject *self, PyObject *args, PyObject *kwargs) {
+    (void)self;
+    static char *kwlist[] = {"history", "run", "dialect", "version", "mariadb", "safe", NULL};
+    PyObject *history, *run, *safe = Py_None, *result = NULL;
+    const char *dialect;
+    long version = 0;
+    int mariadb = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOs|lpO:lint", kwlist, &history, &run,
+                                     &dialect, &version, &mariadb, &safe))
+        return NULL;
+    int d = dialect_arg(dialect);
+    if (d < 0) return NULL;
+    pw_server srv = {.dialect = (pw_dialect)d, .version = version < 0 ? 0 : version,
+                     .mariadb = mariadb != 0, .safe = false};
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_schema *state;
+    pw_migration_ops *migs;
+    size_t n;
+    pw_findings **out;
+    pw_error err;
+    if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n) ||
+        safe_per_migration(safe, migs, n, "lint"))
+        goto done;
+    if (pw_risk_run(a, state, migs, n, &srv, &out, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; result != NULL && i < n; i++) {
+        PyObject *mig = PyList_New((Py_ssize_t)migs[i].nops);
+        if (mig == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, (Py_ssize_t)i, mig);
+        for (size_t j = 0; j < migs[i].nops; j++) {
+            PyObject *f = findings_to_list(&out[i][j]);
+            if (f == NULL) {
+                Py_CLEAR(result);
+                break;
+            }
+            PyList_SET_ITEM(mig, (Py_ssize_t)j, f);
+        }
+    }
+done:
+    pw_arena_free(a);
+    return result;
+}
+
+static PyObject *engine_stages(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *history, *run, *result = NULL;
+    if (!PyArg_ParseTuple(args, "OO:stages", &history, &run)) return NULL;
+    pw_arena *a = pw_arena_new();
+    if (a == NULL) return PyErr_NoMemory();
+    pw_schema *state;
+    pw_migration_ops *migs;
+    size_t n;
+    pw_stage **out;
+    pw_error err;
+    if (replay_into(a, history, &state) || pw_from_py_history(a, run, &migs, &n)) goto done;
+    if (pw_risk_stages(a, state, migs, n, &out, &err)) {
+        pw_raise(&err);
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; result != NULL && i < n; i++) {
+        PyObject *mig = PyList_New((Py_ssize_t)migs[i].nops);
+        if (mig == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, (Py_ssize_t)i, mig);
+        for (size_t j = 0; j < migs[i].nops; j++) {
+            PyObject *name = PyUnicode_FromString(pw_stage_name(out[i][j]));
+            if (name == NULL) {
+                Py_CLEAR(result);
+                break;
+            }
+            PyList_SET_ITEM(mig, (Py_ssize_t)j, name);
+        }
+    }
+done:
+    pw_arena_free(a);
+    return result;
+}
+
 static PyMethodDef engine_methods[] = {
     {"replay", engine_replay, METH_VARARGS,
      "replay(history) -> schema: apply every migration's operations from an empty schema."},
@@ -802,6 +915,12 @@ static PyMethodDef engine_methods[] = {
     {"optimize", (PyCFunction)(void (*)(void))engine_optimize, METH_VARARGS | METH_KEYWORDS,
      "optimize(ops, start_state=None) -> the operations folded into fewer with the same "
      "effect on the schema from start_state (a schema; None: the empty one)."},
+    {"lint", (PyCFunction)(void (*)(void))engine_lint, METH_VARARGS | METH_KEYWORDS,
+     "lint(history, run, dialect, version=0, mariadb=False, safe=None) -> per migration, per "
+     "operation, the risk findings: [{'class', 'code', 'reason', 'alternative'}, ...]; safe: "
+     "per migration of the run, whether its SQL is lock-aware."},
+    {"stages", engine_stages, METH_VARARGS,
+     "stages(history, run) -> per migration, per operation, 'expand' or 'contract'."},
     {NULL, NULL, 0, NULL}};
 
 static int engine_traverse(PyObject *m, visitproc visit, void *arg) {

@@ -1,7 +1,7 @@
 """The command line: ``tortoise-pathway`` / ``python -m tortoise_pathway``.
 
 One module per command family registers its sub-command (makemigrations.py, migrate.py for
-migrate and rollback, showmigrations.py, sqlmigrate.py, check.py, adopt.py); each is a thin
+migrate and rollback, showmigrations.py, sqlmigrate.py, check.py, lint.py, adopt.py); each is a thin
 call into the integrator. A PathwayError becomes one line on stderr (plus a hint, and the list of
 differences where it has one) and exit status 1; ``--traceback`` shows the stack as well.
 """
@@ -18,7 +18,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..exceptions import NothingToDo, PathwayError
-from . import adopt, check, makemigrations, migrate, output, showmigrations, sqlmigrate, squash
+from . import (
+    adopt,
+    check,
+    lint,
+    makemigrations,
+    migrate,
+    output,
+    showmigrations,
+    sqlmigrate,
+    squash,
+)
 
 DESCRIPTION = "Schema migrations for Tortoise ORM."
 
@@ -32,6 +42,7 @@ examples:
   tortoise-pathway --config myapp.config migrate --app models --sql --dialect postgres
   tortoise-pathway --config myapp.config rollback --app models
   tortoise-pathway --config myapp.config check
+  tortoise-pathway --config myapp.config lint --app models --dialect postgres
   tortoise-pathway --config myapp.config adopt --app models
 
 --config names a Python module that holds TORTOISE_ORM (or MODULE.VARIABLE); it is imported
@@ -39,7 +50,7 @@ from the current directory. Without --config, [tool.tortoise-pathway] config = "
 ./pyproject.toml is used, else where Tortoise's CLI and Aerich look: the TORTOISE_ORM
 environment variable, [tool.tortoise] tortoise_orm, [tool.aerich] tortoise_orm."""
 
-COMMANDS = (makemigrations, migrate, showmigrations, sqlmigrate, squash, check, adopt)
+COMMANDS = (makemigrations, migrate, showmigrations, sqlmigrate, squash, check, lint, adopt)
 
 
 def _common(p: argparse.ArgumentParser, default: Any) -> None:

@@ -37,6 +37,11 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     mk.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
                     help="declare a rename instead of a drop + add: TABLE=NEW_TABLE or "
                          "TABLE.COLUMN=NEW_COLUMN (repeatable)")
+    mk.add_argument("--one-migration", action="store_true",
+                    help="write a change that mixes expand operations (safe while the running "
+                         "release uses the database) and contract ones (drops, renames, "
+                         "tightening) as one migration instead of two, the second marked "
+                         "stage = \"contract\" (see migrate --stage)")
     mk.set_defaults(handler=run)
 
 
@@ -50,7 +55,8 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
     questioner = Questioner(interactive=interactive, renames=args.rename, fills=args.fill)
     await integrator.initialize(connect=False)
     made = integrator.make_migrations(args.app, name=args.name, empty=args.empty,
-                                      dry_run=args.dry_run or check, questioner=questioner)
+                                      dry_run=args.dry_run or check, questioner=questioner,
+                                      stages=not args.one_migration)
     needed = False
     for m in made:
         if m.path is None:
@@ -59,13 +65,17 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
         needed = True
         verb = ("Migrations needed for" if check else
                 "Would write" if args.dry_run else "Migrations for")
-        output.line(f"{verb} '{m.app}':")
+        output.line(f"{verb} '{m.app}'" + (" (stage contract: migrate --stage contract)"
+                                           if m.stage else "") + ":")
         if not check:
             output.line(f"  {m.path}")
         for line in m.operations:
             output.line(f"    - {line}")
         for line in m.warnings:
             output.warn(line)
+        for f in [] if check else m.findings:  # --check says only what is missing
+            output.warn(f"lint: operation {f.operation} ({f.what}): {f.cls} {f.code}: "
+                        f"{f.reason} (safe alternative: {f.alternative})")
     if check and needed:
         output.note("error: the models have changes that no migration holds; run "
                     "makemigrations to write them")

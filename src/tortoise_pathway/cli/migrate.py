@@ -23,6 +23,8 @@ examples:
   tortoise-pathway --config myapp.config migrate --app models
   tortoise-pathway --config myapp.config migrate --app models 20240501143025_initial
   tortoise-pathway --config myapp.config migrate --plan
+  tortoise-pathway --config myapp.config migrate --stage expand     # before the deploy
+  tortoise-pathway --config myapp.config migrate --stage contract   # after it
   tortoise-pathway --config myapp.config migrate --app models --sql --dialect postgres > all.sql
   tortoise-pathway --config myapp.config migrate --app models --sql --from 20240501143025
   tortoise-pathway --config myapp.config migrate --tenants tenants.txt --concurrency 8 \
@@ -68,6 +70,12 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
                          "statements and history row, in a transaction where the database "
                          "has one; no database is opened; refused for migrations that run "
                          "Python code")
+    mg.add_argument("--stage", choices=("expand", "contract"),
+                    help="expand: apply only the migrations safe while the running release "
+                         "uses the database (additions; up to the first pending contract "
+                         "migration), before deploying the new release; contract: the rest "
+                         "(drops, renames, tightening), after it (default: every pending "
+                         "migration, in order)")
     mg.add_argument("--dialect", choices=("sqlite", "postgres", "mysql"),
                     help="with --sql: the database the script is for (default: the dialect "
                          "of the app's connection in the config)")
@@ -102,7 +110,7 @@ async def run_migrate(args: argparse.Namespace, integrator: Any) -> int:
     if args.tenants is not None:
         return await fleet.run(args, integrator, rollback=False)
     if args.sql:
-        _refuse(args, "--sql", "--plan", "--fake", "--fake-initial")
+        _refuse(args, "--sql", "--plan", "--fake", "--fake-initial", "--stage")
         await integrator.initialize(connect=False, models=False)
         for line in integrator.sql_script(args.app, args.target, start=args.start,
                                           dialect=args.dialect):
@@ -115,7 +123,7 @@ async def run_migrate(args: argparse.Namespace, integrator: Any) -> int:
         return await _print_plan(args, integrator, rollback=False)
     await integrator.initialize(models=False)  # loaded if a migration runs Python
     await integrator.migrate(args.app, args.target, fake=args.fake,
-                             fake_initial=args.fake_initial)
+                             fake_initial=args.fake_initial, stage=args.stage)
     return 0
 
 
@@ -134,7 +142,8 @@ async def run_rollback(args: argparse.Namespace, integrator: Any) -> int:
 async def _print_plan(args: argparse.Namespace, integrator: Any, rollback: bool) -> int:
     # reads the history, creates nothing; the models are not imported
     await integrator.initialize(connect=False, models=False)
-    preview = await integrator.plan(args.app, args.target, rollback=rollback)
+    preview = await integrator.plan(args.app, args.target, rollback=rollback,
+                                    stage=None if rollback else args.stage)
     if not preview.migrations:
         output.line(preview.nothing)
         return 0
@@ -142,6 +151,12 @@ async def _print_plan(args: argparse.Namespace, integrator: Any, rollback: bool)
     output.line(f"Would {verb} {preview.count} migration(s) (nothing was run):")
     for m in preview.migrations:
         output.line(f"{m.label}" + (f" ({m.note})" if m.note else ""))
+        for f in m.findings:
+            if f.note:
+                continue  # RunSQL / RunPython: lint notes them, the plan shows their SQL
+            what = f"{f.cls} {f.code}" + (" (allowed)" if f.allowed else "")
+            output.line(f"    -- lint: operation {f.operation} ({f.what}): {what}: {f.reason}; "
+                        f"safe alternative: {f.alternative}")
         for line in m.lines or ["-- no statements"]:
             output.line(textwrap.indent(line, "    "))
     return 0

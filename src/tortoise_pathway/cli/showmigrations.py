@@ -30,6 +30,8 @@ async def run(args: argparse.Namespace, integrator: Any) -> int:
         mark = "[X]" if s.applied else "[ ]"
         note = " (applied, file missing)" if s.file_missing else (
             " (file changed since it was applied)" if s.changed else "")
+        if s.stage:
+            note += f" (stage: {s.stage})"
         if s.replaces:
             note += f" ({s.replaces} squashed migrations)"
         if s.partial:

@@ -33,8 +33,7 @@
 
 #define D PW_DIALECT_SQLITE
 
-/* The prefix of the scratch table of a rebuild. */
-#define REBUILD_PREFIX "__pw_new_"
+#define REBUILD_PREFIX PW_SQLITE_REBUILD_PREFIX
 
 static int nomem(pw_error *err) { return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory"); }
 
