@@ -26,7 +26,7 @@ static int nomem(pw_error *err) { return pw_error_set(err, PW_ERR_NOMEM, NULL, "
  * "<label>: operation N (kind): ", N counting from 1 as pw_ops_apply_all does.
  * The path stays the callee's (the object at fault), or becomes the label
  * when the callee gave none. Returns the callee's code. */
-static int locate(pw_error *err, const pw_migration_ops *m, size_t j) {
+int pw_locate_error(pw_error *err, const pw_migration_ops *m, size_t j) {
     char msg[PW_ERR_MESSAGE_MAX], path[PW_ERR_PATH_MAX];
     const char *label = m->label ? m->label : "(migration)";
     memcpy(msg, err->message, sizeof msg);
@@ -68,7 +68,7 @@ int pw_render_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, s
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < migs[i].nops; j++)
                 if ((rc = render_apply(a, state, &migs[i].ops[j], d, migs[i].safe, &res[i][j], err)) != 0) {
-                    rc = locate(err, &migs[i], j);
+                    rc = pw_locate_error(err, &migs[i], j);
                     goto done;
                 }
         *out = res;
@@ -91,7 +91,7 @@ int pw_render_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, s
             rc = pw_op_reverse(a, state, &migs[i].ops[j], &rev[i][j], err);
             if (rc == 0) rc = pw_op_apply(a, state, &migs[i].ops[j], err);
             if (rc) {
-                rc = locate(err, &migs[i], j);
+                rc = pw_locate_error(err, &migs[i], j);
                 goto done;
             }
         }
@@ -100,7 +100,7 @@ int pw_render_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, s
     for (size_t i = n; i-- > 0;)
         for (size_t j = migs[i].nops; j-- > 0;)
             if ((rc = render_apply(a, state, &rev[i][j], d, migs[i].safe, &res[i][j], err)) != 0) {
-                rc = locate(err, &migs[i], j);
+                rc = pw_locate_error(err, &migs[i], j);
                 goto done;
             }
     *out = res;
@@ -170,7 +170,7 @@ int pw_touched_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, 
                  (rc = add_table(a, l, op->schema, moves ? table : NULL, err)) ||
                  (rc = add_referencing(a, state, table, l, err))))
                 return rc;
-            if ((rc = pw_op_apply(a, state, op, err))) return locate(err, &migs[i], j);
+            if ((rc = pw_op_apply(a, state, op, err))) return pw_locate_error(err, &migs[i], j);
         }
     }
     *out = res;

@@ -28,6 +28,11 @@ typedef struct {
     bool safe;
 } pw_migration_ops;
 
+/* Re-sets err (already filled by a callee) with its message prefixed by "<label>: operation
+ * N (kind): " for operation j of m, N counting from 1; the path stays the callee's, or
+ * becomes the label. Returns the callee's code. Every run over migrations reports so. */
+int pw_locate_error(pw_error *err, const pw_migration_ops *m, size_t j);
+
 /* Statements for one operation. */
 typedef struct {
     pw_strlist statements;

@@ -695,19 +695,6 @@ int pw_risk_op(pw_arena *a, const pw_schema *before, const pw_op *op, const pw_s
     return j.rc;
 }
 
-/* Re-sets err with its message prefixed "<label>: operation N (kind): " (as
- * render.c does). */
-static int locate(pw_error *err, const pw_migration_ops *m, size_t k) {
-    char msg[PW_ERR_MESSAGE_MAX], path[PW_ERR_PATH_MAX];
-    const char *label = m->label ? m->label : "(migration)";
-    memcpy(msg, err->message, sizeof msg);
-    memcpy(path, err->path, sizeof path);
-    msg[sizeof msg - 1] = '\0';
-    path[sizeof path - 1] = '\0';
-    return pw_error_set(err, err->code, path[0] ? path : label, "%s: operation %zu (%s): %s",
-                        label, k + 1, pw_op_kind_name(m->ops[k].kind), msg);
-}
-
 int pw_risk_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, size_t n,
                 const pw_server *srv, pw_findings ***out, pw_error *err) {
     int rc;
@@ -724,14 +711,14 @@ int pw_risk_run(pw_arena *a, pw_schema *state, const pw_migration_ops *migs, siz
             pw_server own = *srv;
             own.safe = migs[i].safe;
             if ((rc = pw_risk_op(a, state, op, &own, &created, &res[i][k], err)))
-                return locate(err, &migs[i], k);
+                return pw_locate_error(err, &migs[i], k);
             const char *made = op->kind == PW_OP_CREATE_MODEL && op->model ? op->model->name
                                : op->kind == PW_OP_RENAME_MODEL && new_table(&created, op->table)
                                    ? op->new_name
                                    : NULL;
             if (made != NULL && pw_strlist_push(a, &created, made))
                 return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory");
-            if ((rc = pw_op_apply(a, state, op, err))) return locate(err, &migs[i], k);
+            if ((rc = pw_op_apply(a, state, op, err))) return pw_locate_error(err, &migs[i], k);
         }
     }
     *out = res;
@@ -875,7 +862,7 @@ static int stages_of(pw_arena *a, pw_schema *state, const pw_migration_ops *m, p
     for (size_t k = 0; k < m->nops; k++) {
         const pw_op *op = &m->ops[k];
         pw_findings f = {0};
-        if ((rc = pw_risk_op(a, state, op, &srv, &created, &f, err))) return locate(err, m, k);
+        if ((rc = pw_risk_op(a, state, op, &srv, &created, &f, err))) return pw_locate_error(err, m, k);
         bool contract = false;
         for (size_t i = 0; i < f.len; i++)
             if (f.items[i].cls == PW_RISK_BREAKING) contract = true;
@@ -887,7 +874,7 @@ static int stages_of(pw_arena *a, pw_schema *state, const pw_migration_ops *m, p
         const char *made = op->kind == PW_OP_CREATE_MODEL && op->model ? op->model->name : NULL;
         if (made != NULL && pw_strlist_push(a, &created, made))
             return pw_error_set(err, PW_ERR_NOMEM, NULL, "out of memory");
-        if ((rc = pw_op_apply(a, state, op, err))) return locate(err, m, k);
+        if ((rc = pw_op_apply(a, state, op, err))) return pw_locate_error(err, m, k);
     }
     if (!(any_contract && any_expand)) return 0;
     /* the split must give the same schema: expand operations, then contract ones */
