@@ -25,7 +25,7 @@ import inspect
 import re
 import time
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -467,6 +467,30 @@ async def migrate_tenants(config: dict[str, Any], tenants: Any = None,
     return outcomes
 
 
+async def _read_each(run: _Run, fleet: list[Tenant], concurrency: int,
+                     read: Callable[[TenantContext, dict[Key, Any]], Awaitable[Any]],
+                     failed: Callable[[Tenant, str], Any]) -> list[Any]:
+    """read(ctx, applied rows) on every tenant, nothing written, at most ``concurrency`` at
+    once, each tenant's connection opened and closed around it; a tenant that cannot be
+    read gives failed(tenant, one-line error). Results in list order."""
+    async def work(tenant: Tenant) -> Any:
+        ctx: TenantContext | None = None
+        try:
+            ctx = TenantContext(run, tenant, report=lambda text: None,
+                                progress=lambda text: None)
+            await ctx.open()
+            return await read(ctx, await ctx.applied_rows(read_only=True))
+        except PathwayError as e:
+            return failed(tenant, e.message)
+        except Exception as e:
+            return failed(tenant, f"{type(e).__name__}: {one_line(e)}")
+        finally:
+            if ctx is not None:
+                await ctx.close()
+
+    return await _each(fleet, concurrency, work)
+
+
 async def tenant_states(config: dict[str, Any], tenants: Any = None,
                         concurrency: int = DEFAULT_CONCURRENCY,
                         migrations_dir: str | Path = "migrations", app: str | None = None,
@@ -475,29 +499,56 @@ async def tenant_states(config: dict[str, Any], tenants: Any = None,
     run = _prepare(config, migrations_dir, app, connection, 60.0, True)
     fleet = await _tenants(config, tenants)
 
-    async def work(tenant: Tenant) -> TenantState:
-        state = TenantState(tenant.name)
-        ctx: TenantContext | None = None
-        try:
-            ctx = TenantContext(run, tenant, report=lambda text: None,
-                                progress=lambda text: None)
-            await ctx.open()
-            applied = await ctx.applied_rows(read_only=True)
-            state.at = _latest(ctx.set(), run.apps, applied)
-            state.pending = {a: sum(1 for k in ctx.set().app_order(a) if k not in applied)
-                             for a in run.apps}
-            state.partial = [f"{k[0]}.{k[1]}" for k in sorted(ctx.progress_rows)]
-        except PathwayError as e:
-            state.error = e.message
-        except Exception as e:
-            state.error = f"{type(e).__name__}: {one_line(e)}"
-        finally:
-            if ctx is not None:
-                await ctx.close()
+    async def read(ctx: TenantContext, applied: dict[Key, Any]) -> TenantState:
+        state = TenantState(ctx.tenant.name)
+        state.at = _latest(ctx.set(), run.apps, applied)
+        state.pending = {a: sum(1 for k in ctx.set().app_order(a) if k not in applied)
+                         for a in run.apps}
+        state.partial = [f"{k[0]}.{k[1]}" for k in sorted(ctx.progress_rows)]
         return state
 
-    states: list[TenantState] = await _each(fleet, concurrency, work)
+    states: list[TenantState] = await _read_each(
+        run, fleet, concurrency, read, lambda t, error: TenantState(t.name, error=error))
     return states
+
+
+@dataclass
+class TenantDrift:
+    """check --tenants on one tenant: its database against the migrations applied to it."""
+
+    tenant: str
+    #: one line each: what differs, and what makes the comparison uncertain (drift.Drift)
+    differences: list[str] = field(default_factory=list)
+    #: what was not compared
+    notes: list[str] = field(default_factory=list)
+    #: the tenant could not be read
+    error: str | None = None
+
+    @property
+    def clean(self) -> bool:
+        return self.error is None and not self.differences
+
+
+async def check_tenants(config: dict[str, Any], tenants: Any = None,
+                        concurrency: int = DEFAULT_CONCURRENCY,
+                        migrations_dir: str | Path = "migrations", app: str | None = None,
+                        connection: str | None = None) -> list[TenantDrift]:
+    """Each tenant's database against the migrations applied to it (check's drift; nothing
+    written), in list order."""
+    from . import drift
+
+    run = _prepare(config, migrations_dir, app, connection, 60.0, True)
+    fleet = await _tenants(config, tenants)
+
+    async def read(ctx: TenantContext, applied: dict[Key, Any]) -> TenantDrift:
+        found = await drift.database_drift(ctx, run.conn, run.apps, applied)
+        return TenantDrift(ctx.tenant.name,
+                           found.problems + [d["message"] for d in found.differences],
+                           list(found.notes))
+
+    results: list[TenantDrift] = await _read_each(
+        run, fleet, concurrency, read, lambda t, error: TenantDrift(t.name, error=error))
+    return results
 
 
 async def _tenants(config: dict[str, Any], tenants: Any) -> list[Tenant]:

@@ -322,3 +322,43 @@ def test_python_code_gets_the_tenant_connection_and_orm(tmp_path: Path) -> None:
         assert db.tables() == set()
     finally:
         drop_database(db)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_check_names_the_tenants_that_drifted(tmp_path: Path, kind: str) -> None:
+    """check --tenants: every tenant's database against the migrations applied to it; a
+    hand-made index on one tenant and an unread tenant are named, exit 1; clean after."""
+    if kind == "sqlite":
+        require("sqlite")
+        files = [tmp_path / f"t{i}.sqlite3" for i in range(5)]
+        db = Database("sqlite", f"sqlite://{tmp_path / 'main.sqlite3'}", "main",
+                      tmp_path / "main.sqlite3")
+        tenants = [f"sqlite://{f}" for f in files]
+    else:
+        db = make_database("postgres", tmp_path)
+        tenants = [f"tenant_{i}" for i in range(5)]
+    try:
+        project = fleet_project(tmp_path / "p", db, tenants)
+        project.run("migrate", "--tenants", "tenants.txt", "--concurrency", "3")
+        assert "5 of 5 tenant(s) hold what their migrations describe" in project.run(
+            "check", "--tenants", "tenants.txt").stdout
+        drifted = tenants[2]
+        if kind == "sqlite":
+            with sqlite3.connect(files[2]) as conn:
+                conn.execute("CREATE INDEX hotfix_users_age ON users (age)")
+        else:
+            db.query(f'CREATE INDEX hotfix_users_age ON "{drifted}".users (age)')
+        proc = project.run("check", "--tenants", "tenants.txt", "--concurrency", "2", ok=False)
+        assert proc.returncode == 1, proc.stdout
+        assert "Traceback" not in proc.stderr
+        out = proc.stdout
+        assert f"{drifted}: 1 difference(s) from the migrations applied there:\n" in out
+        assert "hotfix_users_age" in out
+        assert "4 of 5 tenant(s) hold what their migrations describe; 1 differ" in out
+        assert all(f"{t}:" not in out for t in tenants if t != drifted)
+        refused = project.run("check", "--tenants", "tenants.txt", "--sql", ok=False)
+        assert refused.returncode != 0
+        assert "--tenants cannot be combined with --sql" in refused.stderr
+    finally:
+        if kind == "postgres":
+            drop_database(db)

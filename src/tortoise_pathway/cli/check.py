@@ -10,14 +10,15 @@ from collections.abc import Callable
 from typing import Any
 
 from ..sqlscript import framed
-from . import output
+from . import fleet, output
 
 DESCRIPTION = """\
 check for CI and operators: (a) model changes that no migration holds yet, and (b) drift:
 every difference between each database and the state its applied migrations describe (a
 hand-run ALTER, a hot-fix index, a half-applied deploy). Exit 0 when clean, 1 when not.
 Nothing is changed; --sql prints the statements that would bring each database back to its
-migrations' state, as one SQL script (the report in comments)."""
+migrations' state, as one SQL script (the report in comments). With --tenants, (b) for every
+tenant (its database or PostgreSQL schema), at most --concurrency at once."""
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -26,10 +27,14 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     ck.add_argument("--sql", action="store_true",
                     help="print the statements that bring each database back to the state of "
                          "its migrations (not run)")
+    fleet.options(ck, report=False)
     ck.set_defaults(handler=run)
 
 
 async def run(args: argparse.Namespace, integrator: Any) -> int:
+    fleet.check(args, "--sql")
+    if args.tenants is not None:
+        return await fleet.check_tenants(args, integrator)
     start = time.perf_counter()
     await integrator.initialize(connect=False)  # check writes nothing, not even our tables
     report = await integrator.check(args.app, sql=args.sql)

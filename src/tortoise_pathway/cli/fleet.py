@@ -16,7 +16,9 @@ from ..exceptions import ConfigError
 from . import output
 
 
-def options(p: argparse.ArgumentParser, report: bool = True) -> None:
+def options(p: argparse.ArgumentParser, report: bool = True, failures: bool = False) -> None:
+    """--tenants and --concurrency; --report (migrate, rollback) or --failures-from
+    (showmigrations)."""
     p.add_argument("--tenants", nargs="?", const="", default=None, metavar="SOURCE",
                    help="run on every tenant: a file (one database URL or PostgreSQL schema "
                         "a line), MODULE:FUNCTION returning them, or NAME,NAME...; without "
@@ -27,7 +29,7 @@ def options(p: argparse.ArgumentParser, report: bool = True) -> None:
     if report:
         p.add_argument("--report", metavar="FILE.json",
                        help="with --tenants: write each tenant's outcome to this JSON file")
-    else:
+    if failures:
         p.add_argument("--failures-from", metavar="FILE.json",
                        help="with --tenants: mark the tenants that failed in this --report "
                             "of an earlier migrate or rollback, with their error")
@@ -225,6 +227,33 @@ async def show(args: argparse.Namespace, integrator: Any) -> int:
         for text in failed:
             output.line(f"  {text}")
     return 1 if failed else 0
+
+
+async def check_tenants(args: argparse.Namespace, integrator: Any) -> int:
+    """check --tenants: each tenant's database against the migrations applied to it."""
+    config = integrator.config
+    start = time.perf_counter()
+    tenants = await fleet.load_tenants(args.tenants or fleet.tenant_setting(config)[0])
+    results = await fleet.check_tenants(config, tenants, concurrency=args.concurrency,
+                                        migrations_dir=integrator.migrations_dir, app=args.app)
+    for r in results:
+        if r.error is not None:
+            output.line(f"{r.tenant}: could not be read: {r.error}")
+        elif r.differences:
+            output.line(f"{r.tenant}: {len(r.differences)} difference(s) from the migrations "
+                        "applied there:")
+        for line in r.differences:
+            output.line(f"  {line}")
+        for note in r.notes if not r.clean else []:
+            output.line(f"  not compared: {note}")
+    clean = sum(1 for r in results if r.clean)
+    unread = sum(1 for r in results if r.error is not None)
+    output.line(f"{clean} of {len(results)} tenant(s) hold what their migrations describe"
+                + (f"; {len(results) - clean - unread} differ" if len(results) - clean - unread
+                   else "") + (f"; {unread} could not be read" if unread else "")
+                + f" (checked in {time.perf_counter() - start:.2f} s). The models are "
+                  "checked by check without --tenants.")
+    return 0 if clean == len(results) else 1
 
 
 def _failures(path: str) -> dict[str, str]:

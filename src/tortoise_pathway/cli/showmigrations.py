@@ -12,7 +12,7 @@ from . import fleet, output
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     sm = add("showmigrations", "list migrations and whether each is applied; with "
              "--tenants, the tenants grouped by the migration they stand on")
-    fleet.options(sm, report=False)
+    fleet.options(sm, report=False, failures=True)
     sm.set_defaults(handler=run)
 
 
