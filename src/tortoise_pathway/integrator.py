@@ -15,6 +15,7 @@ from typing import Any
 
 from . import adopt as _adopt
 from . import drift as _drift
+from . import fleet as _fleet
 from . import lint as _lint
 from . import makemigrations as _makemigrations
 from . import merge as _merge
@@ -199,6 +200,29 @@ class TortoisePathwayIntegrator:
         if self.ctx.initialized:  # without the models: load them now
             await self.ctx.load_models()
         return await _adopt.adopt(self.ctx, self._apps(app), questioner)
+
+    async def migrate_tenants(self, tenants: Any = None,
+                              concurrency: int = _fleet.DEFAULT_CONCURRENCY,
+                              target: str | None = None, rollback: bool = False,
+                              observer: _fleet.Observer | None = None
+                              ) -> list[_fleet.TenantOutcome]:
+        """Migrates (``rollback``: rolls back) every tenant, at most ``concurrency`` at once,
+        and returns their outcomes in list order (fleet.migrate_tenants with this
+        integrator's config, folder, app, lock timeout and allow_changed). ``tenants``: a
+        source as the command line's --tenants takes it, a list, or None for the config's.
+        Needs no initialize(): each tenant gets its own connection."""
+        return await _fleet.migrate_tenants(
+            self.config, tenants, concurrency=concurrency, migrations_dir=self.migrations_dir,
+            app=self.app, target=target, rollback=rollback,
+            lock_timeout=self.ctx.lock_timeout, allow_changed=self.ctx.allow_changed,
+            observer=observer)
+
+    async def check_tenants(self, tenants: Any = None,
+                            concurrency: int = _fleet.DEFAULT_CONCURRENCY
+                            ) -> list[_fleet.TenantDrift]:
+        """Each tenant's database against the migrations applied to it (check --tenants)."""
+        return await _fleet.check_tenants(self.config, tenants, concurrency=concurrency,
+                                          migrations_dir=self.migrations_dir, app=self.app)
 
 
 async def setup_and_migrate(config: dict[str, Any], migrations_dir: str | Path = "migrations",

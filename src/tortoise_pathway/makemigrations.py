@@ -127,9 +127,12 @@ def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | N
             migration, d = loader.load_file(path, a)
             migrations.add(migration, d)
         findings = _findings(ctx, a, history, part, f"{a}.{file_name}") if target else []
+        # a drop lint reports as data loss is said once, by lint
+        said = {f.operation - 1 for f in findings if f.cls == "data-loss"}
+        unsaid = [op for j, op in enumerate(part) if j not in said]
         made.append(MadeMigration(
             a, path, [writer.describe(op) for op in part],
-            data_loss_warnings(part) + (fill_warnings if target and i == 0 else []), part,
+            data_loss_warnings(unsaid) + (fill_warnings if target and i == 0 else []), part,
             findings, stage))
     return made
 

@@ -362,3 +362,37 @@ def test_check_names_the_tenants_that_drifted(tmp_path: Path, kind: str) -> None
     finally:
         if kind == "postgres":
             drop_database(db)
+
+
+def test_the_integrator_migrates_and_checks_tenants(tmp_path: Path) -> None:
+    """TortoisePathwayIntegrator.migrate_tenants / check_tenants, in a fresh interpreter as
+    an application calls them."""
+    require("sqlite")
+    main = Database("sqlite", f"sqlite://{tmp_path / 'main.sqlite3'}", "main",
+                    tmp_path / "main.sqlite3")
+    files = [tmp_path / f"i{i}.sqlite3" for i in range(3)]
+    project = fleet_project(tmp_path / "p", main, [])
+    snippet = f"""
+import asyncio
+from tortoise_pathway import TortoisePathwayIntegrator
+from proj.config import TORTOISE_ORM
+
+async def main():
+    integrator = TortoisePathwayIntegrator(TORTOISE_ORM)
+    tenants = {[f"sqlite://{f}" for f in files]!r}
+    outcomes = await integrator.migrate_tenants(tenants, concurrency=2)
+    print([(o.status, len(o.ran)) for o in outcomes])
+    again = await integrator.migrate_tenants(tenants)
+    print([o.status for o in again])
+    print([d.clean for d in await integrator.check_tenants(tenants)])
+
+asyncio.run(main())
+"""
+    proc = subprocess.run([sys.executable, "-c", snippet], cwd=project.root,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "[('migrated', 2), ('migrated', 2), ('migrated', 2)]",
+        "['up to date', 'up to date', 'up to date']",
+        "[True, True, True]"]
+    assert all(sqlite_rows(f) == names(project) for f in files)

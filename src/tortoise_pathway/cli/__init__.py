@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import sys
 import time
 import traceback
@@ -167,6 +168,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         output.finish()
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of the output went away (`| head`): stop quietly, and keep Python from
+        # complaining when it flushes stdout at exit (the recipe of Python's signal docs)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as e:  # a bug, or an error nobody turned into a PathwayError yet
         output.finish()
         if args.traceback:
