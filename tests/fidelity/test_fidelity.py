@@ -224,8 +224,8 @@ def test_history_matches_generate_schemas_forward_and_back(
         assert_clean(p, what)
         rows.insert_everywhere(actual)
     for i in range(len(history.steps) - 2, -1, -1):
-        if p.apps == ("models",):
-            p.run("rollback", "--app", "models")
+        if p.apps == ("models",):  # a step may have written two (expand, contract)
+            p.run("rollback", "--app", "models", heads[i]["models"])
         else:  # each app back to where it was (dependent apps' migrations go first)
             for app in p.apps:
                 p.run("migrate", "--app", app, heads[i][app])
