@@ -166,7 +166,7 @@ def test_no_input_renames_the_table_only(project: Project) -> None:
     assert "Rename column orders" not in dry.stdout and "Delete table" not in dry.stdout
     assert "Remove column clients.name" in dry.stdout
     assert "Remove column orders.customer_id" in dry.stdout
-    assert "warning: column clients.name is dropped" in dry.stderr
+    assert "data-loss drop-column: drops column clients.name" in dry.stderr
     assert len(project.migration_files()) == 1
 
     # only Meta.table changed: migrated with --no-input, every row kept
