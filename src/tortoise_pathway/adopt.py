@@ -205,7 +205,7 @@ def _catch_up(ctx: Context, results: list[AppAdoption], databases: dict[str, liv
     for r in results:
         r.catch_up = [m for m in catch_up if m.app == r.app and m.path is not None]
         conn = ctx.project.connection(r.app)
-        history = migrations.app_history(r.app)
+        history = migrations.history_of(migrations.app_order(r.app))
         compared = _engine.compare(databases[conn].schema, history, ctx.dialect(conn),
                                    tables=sorted(names[r.app]))
         r.differences = [d["message"] for d in compared["differences"]]

@@ -415,11 +415,6 @@ class MigrationSet:
         history's starting point."""
         return [(f"{len(keys)} migrations", self.state_of(keys))]
 
-    def app_history(self, app: str) -> list[tuple[str, Any]]:
-        """Engine history input that builds the state of app's migrations: its state (see
-        ``state``) as the history's starting point."""
-        return [(f"{app} (its migrations)", self.state(app))]
-
     def find(self, app: str, name: str) -> Migration:
         """The migration named ``name`` (or the unique one whose name starts with it)."""
         if (app, name) in self.migrations:

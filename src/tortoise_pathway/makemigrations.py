@@ -85,7 +85,7 @@ def _make_one(ctx: Context, a: str, target: dict[str, Any] | None, name: str | N
     if target is None:
         ops: list[dict[str, Any]] = []
     else:
-        base = history = migrations.app_history(a) + pending.get(a, [])
+        base = history = migrations.history_of(order) + pending.get(a, [])
         declared = _declared_renames(history, questioner) if questioner else []
         if declared:
             history = history + [("--rename", declared)]
