@@ -20,8 +20,9 @@ from typing import Any
 from . import _engine, live, locks
 from .config import Settings
 from .exceptions import LockTimeout, MigrationFailed
-from .migration import Migration, StatementFailed
+from .migration import Migration
 from .recorder import Progress, Recorder
+from .statements import StatementFailed
 
 
 def _first_line(text: str, limit: int = 300) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import importlib.util
+import os
 import re
 import sys
 import traceback
@@ -44,9 +45,13 @@ def is_aerich_migration(source: bytes) -> bool:
 
 def migration_files(directory: Path) -> list[Path]:
     """The migration files of one app directory, sorted by name."""
-    if not directory.is_dir():
+    try:
+        names = sorted(e.name for e in os.scandir(directory)
+                       if e.name.endswith(".py") and not e.name.startswith(("_", "."))
+                       and e.is_file())
+    except OSError:  # no such directory (yet)
         return []
-    return sorted(p for p in directory.glob("*.py") if not p.name.startswith(("_", ".")))
+    return [directory / name for name in names]
 
 
 def _exec_module(path: Path, app: str, source: bytes) -> ModuleType:
@@ -410,6 +415,26 @@ class MigrationSet:
             return self.state(keys[0][0])
         return _engine.replay(self.history(keys))
 
+    def initial_sql(self, keys: list[Key], dialect: str) -> list[list[str]]:
+        """The SQL (statements per operation) that creates in ``dialect``, on an empty
+        database, the schema ``state_of(keys)`` is: the engine's diff from nothing to it,
+        rendered. One app's whole order is kept in its cache (statecache.py) per dialect."""
+        apps = {k[0] for k in keys}
+        app_dir = None
+        if len(apps) == 1 and self.directory is not None and statecache.enabled() and \
+                keys == self.app_order(keys[0][0]):
+            app_dir = self.directory / keys[0][0]
+        pairs = [(k[1], self.migrations.peek(k).checksum) for k in keys]
+        if app_dir is not None:
+            sql = statecache.read_initial(app_dir, pairs, dialect)
+            if sql is not None:
+                return sql
+        operations = _engine.diff([], self.state_of(keys))
+        sql = _engine.render([], [("the initial schema", operations)], dialect)[0]
+        if app_dir is not None:
+            statecache.write_initial(app_dir, pairs, dialect, sql)
+        return sql
+
     def history_of(self, keys: list[Key]) -> list[tuple[str, Any]]:
         """Engine history input that builds what ``state_of(keys)`` is: that state as the
         history's starting point."""
@@ -461,11 +486,11 @@ def load(migrations_dir: Path, apps: Iterable[str]) -> MigrationSet:
         entries: statecache.FileEntries = {}
         for path in files:
             source = read_source(path)
-            if is_aerich_migration(source):
-                foreign.append(path)
-                continue
             checksum = hashlib.sha256(source).hexdigest()
             entry = known.get(path.name)
+            if (entry is None or entry[0] != checksum) and is_aerich_migration(source):
+                foreign.append(path)  # the cache knows only files of ours
+                continue
             key = (app, path.stem)
             if entry is not None and entry[0] == checksum and not entry[2]:
                 migrations[key] = Unloaded(app, path, checksum, entry[3], entry[4])

@@ -27,7 +27,7 @@ from typing import Any
 
 from . import _engine
 from .live import TOUCHED_SEP
-from .migration import StatementFailed
+from .statements import StatementFailed
 
 #: PostgreSQL's SQLSTATE for "canceling statement due to lock timeout"
 PG_LOCK_NOT_AVAILABLE = "55P03"

@@ -29,7 +29,6 @@ from .exceptions import (
 from .executor import Executor
 from .loader import Key, MigrationSet
 from .migration import Migration
-from .ops import from_dict as ops_from_dict
 from .recorder import AppliedMigration, Progress
 
 T = TypeVar("T")
@@ -269,28 +268,30 @@ def initial_runs(ctx: Context, plan: list[Key], applied: Collection[Key]
     return runs
 
 
+class InitialSchema(Migration):
+    """The migration migrate runs instead of ``initial_runs``' migrations on an empty
+    database: not in the graph, writing no row of its own (``recorded``) but theirs
+    (``replaced_rows``); its steps are the SQL that creates at once the schema they end with
+    (``MigrationSet.initial_sql``), which has no operations of its own."""
+
+    def steps(self, backward: bool = False) -> list[tuple[int, str | Callable[..., Any]]]:
+        assert not backward, "the initial schema is never reverted as one"
+        return [(i, sql) for i, statements in enumerate(self.forward_sql) for sql in statements]
+
+
 def initial_batch(ctx: Context, keys: list[Key], dialect: str) -> Migration:
-    """A migration (not in the graph, writing no row of its own) that creates the schema the
-    migrations ``keys`` (from an empty database) end with, and records their rows."""
+    """The InitialSchema that creates the schema the migrations ``keys`` (from an empty
+    database) end with, and records their rows."""
     migrations = ctx.set()
     # the tables the replay ends with, in an order that creates each key's target first (a
     # cycle of keys: one of them added after)
-    operations, sql = memo(ctx, ("initial", dialect, tuple(keys)), _initial_sql, migrations,
-                           keys, dialect)
+    sql = memo(ctx, ("initial", dialect, tuple(keys)), migrations.initial_sql, keys, dialect)
     first, last = migrations.migrations.peek(keys[0]), migrations.migrations.peek(keys[-1])
-    batch_cls = type("InitialSchema", (Migration,),
-                     {"operations": [ops_from_dict(op) for op in operations]})
-    batch = batch_cls(app=first.app, name=f"{first.name}..{last.name}")
+    batch = InitialSchema(app=first.app, name=f"{first.name}..{last.name}")
     batch.forward_sql = sql
     batch.recorded = False
     batch.replaced_rows = [(k[0], k[1], migrations.migrations.peek(k).checksum) for k in keys]
     return batch
-
-
-def _initial_sql(migrations: MigrationSet, keys: list[Key], dialect: str
-                 ) -> tuple[list[dict[str, Any]], list[list[str]]]:
-    operations = _engine.diff([], migrations.state_of(keys))
-    return operations, _engine.render([], [("the initial schema", operations)], dialect)[0]
 
 
 def initial_label(ctx: Context, keys: list[Key]) -> str:

@@ -14,18 +14,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from . import faults
+from . import faults, statements
 from .exceptions import IrreversibleError
 from .ops import Operation, RunPython, RunSQL
-
-
-class StatementFailed(Exception):
-    """A statement of a migration failed; carries the SQL and the database's error."""
-
-    def __init__(self, sql: str, error: BaseException) -> None:
-        super().__init__(f"{error}")
-        self.sql = sql
-        self.error = error
 
 
 class Migration:
@@ -138,10 +129,7 @@ class Migration:
     async def execute(self, sql: str, values: list[Any] | None = None) -> None:
         """Runs one statement on this migration's connection (inside its transaction where
         the database has one). A failure raises StatementFailed naming the statement."""
-        try:
-            await self.connection.execute_query(sql, values)
-        except Exception as e:
-            raise StatementFailed(sql, e) from e
+        await statements.execute(self.connection, sql, values)
 
     async def _run_python(self, code: Any) -> None:
         result = code(self.connection)
@@ -156,14 +144,14 @@ class Migration:
         if backward:
             pairs.reverse()
         out: list[tuple[int, str | Callable[..., Any]]] = []
-        for i, (op, statements) in pairs:
+        for i, (op, op_sql) in pairs:
             if isinstance(op, RunPython):
                 code = op.backward if backward else op.forward
                 if code is None:
                     raise IrreversibleError(
                         f"{self.label}: {op.describe()} has no backward code", path=self.label)
                 out.append((i, code))
-            out.extend((i, sql) for sql in statements)
+            out.extend((i, sql) for sql in op_sql)
         return out
 
     def step_tables(self, backward: bool = False) -> list[list[str]]:
@@ -177,6 +165,20 @@ class Migration:
 
     async def _run_steps(self, backward: bool) -> None:
         steps = self.steps(backward)
+        if self.after_step is None and self.statement_runner is None and \
+                type(self).execute is Migration.execute:
+            # nothing to do between statements: each run of them in as few round trips as
+            # the driver allows (statements.run_all)
+            run: list[str] = []
+            for _, step in steps[self.skip_steps:]:
+                if isinstance(step, str):
+                    run.append(step)
+                    continue
+                await statements.run_all(self.connection, run)
+                run = []
+                await self._run_python(step)
+            await statements.run_all(self.connection, run)
+            return
         fault = faults.kill_point() if self.after_step is not None else None
         for n, (_, step) in enumerate(steps):
             if n < self.skip_steps:

@@ -2,7 +2,7 @@
 thousand files and replay them on every run.
 
 It lives in ``<migrations>/<app>/.pathway_cache/`` (ignored by git through its own
-``.gitignore``, as pytest's and mypy's caches are) and holds two files:
+``.gitignore``, as pytest's and mypy's caches are) and holds three files:
 
 - ``files.json``: per migration file name, the sha256 of its content and what the graph and
   the plans need of it (its dependencies; whether it replaces others; whether it only changes
@@ -12,8 +12,10 @@ It lives in ``<migrations>/<app>/.pathway_cache/`` (ignored by git through its o
 - ``state.json``: the engine's replayed state (``_engine.replay``) of the app's migrations in
   graph order, with that order as (name, sha256) pairs. MigrationSet.state replays only the
   migrations after the longest prefix of the current order that the cache holds.
+- ``initial.json``: per dialect, the SQL that creates that state at once on an empty database
+  (what migrate runs there: ``MigrationSet.initial_sql``), with the order it stands for.
 
-Both carry the engine fingerprint: the package version and the bytes of the engine and of the
+All carry the engine fingerprint: the package version and the bytes of the engine and of the
 modules that turn a file into operations. A different fingerprint, a file that cannot be read
 or parsed, or content of an unexpected shape, and the cache is ignored and rewritten: it is
 never trusted beyond the exact file contents it names. Writes are atomic (a temporary file
@@ -34,6 +36,7 @@ FORMAT = 2
 DIRECTORY = ".pathway_cache"
 FILES = "files.json"
 STATE = "state.json"
+INITIAL = "initial.json"
 
 _fingerprint: str | None = None
 
@@ -142,3 +145,35 @@ def read_state(app_dir: Path) -> tuple[Order, dict[str, Any]] | None:
 
 def write_state(app_dir: Path, order: Order, state: dict[str, Any]) -> None:
     _write(app_dir, STATE, {"order": [list(p) for p in order], "state": state})
+
+
+def read_initial(app_dir: Path, order: Order, dialect: str) -> list[list[str]] | None:
+    """The cached SQL (statements per operation) that creates at once, in ``dialect``, the
+    schema the app's migrations in ``order`` build (None when not cached for that order)."""
+    data = _read(app_dir, INITIAL)
+    if data is None:
+        return None
+    try:
+        if [(str(n), str(c)) for n, c in data["order"]] != order:
+            return None
+        sql = data["sql"].get(dialect)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if not isinstance(sql, list) or not all(
+            isinstance(op, list) and all(isinstance(s, str) for s in op) for op in sql):
+        return None
+    return sql
+
+
+def write_initial(app_dir: Path, order: Order, dialect: str, sql: list[list[str]]) -> None:
+    """Keeps ``sql`` for ``dialect`` beside what is cached for the same order."""
+    data = _read(app_dir, INITIAL)
+    known: dict[str, Any] = {}
+    if data is not None and isinstance(data.get("sql"), dict):
+        try:
+            if [(str(n), str(c)) for n, c in data["order"]] == order:
+                known = data["sql"]
+        except (KeyError, TypeError, ValueError):
+            pass
+    _write(app_dir, INITIAL, {"order": [list(p) for p in order],
+                              "sql": dict(known, **{dialect: sql})})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tortoise_pathway import _engine, locks
-from tortoise_pathway.migration import StatementFailed
+from tortoise_pathway.statements import StatementFailed
 
 
 class PgError(Exception):

@@ -12,8 +12,9 @@ import pytest
 
 from tortoise_pathway import ops
 from tortoise_pathway.exceptions import IrreversibleError
-from tortoise_pathway.migration import Migration, StatementFailed
+from tortoise_pathway.migration import Migration
 from tortoise_pathway.recorder import TABLE, Recorder, placeholder
+from tortoise_pathway.statements import StatementFailed
 
 
 class Client:

@@ -214,3 +214,56 @@ def test_the_state_survives_json_exactly(tmp_path: Path) -> None:
     target = {"tables": [table("users")]}
     assert _engine.diff([("snapshot", again)], target) == _engine.diff(
         mset.history(mset.app_order("models")), target)
+
+
+def initial_of(mset: loader.MigrationSet, dialect: str) -> list[list[str]]:
+    operations = _engine.diff([], full_replay(mset))
+    return _engine.render([], [("the initial schema", operations)], dialect)[0]
+
+
+def test_the_initial_sql_is_the_engines_and_is_kept_per_dialect(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    history(tmp_path)
+    mset = loader.load(tmp_path, ["models"])
+    keys = mset.app_order("models")
+    expected = {d: initial_of(mset, d) for d in ("sqlite", "postgres")}
+    for dialect in ("sqlite", "postgres"):
+        assert mset.initial_sql(keys, dialect) == expected[dialect]
+    again = loader.load(tmp_path, ["models"])
+
+    def refused(*args: Any) -> Any:
+        raise AssertionError("the engine was asked again")
+
+    monkeypatch.setattr(_engine, "diff", refused)
+    monkeypatch.setattr(_engine, "render", refused)
+    for dialect in ("sqlite", "postgres"):
+        assert again.initial_sql(keys, dialect) == expected[dialect]
+    assert executions() == 3  # neither file nor engine: the cache alone
+
+
+def test_the_initial_sql_of_another_order_or_part_of_it_is_not_cached(
+        tmp_path: Path) -> None:
+    paths = history(tmp_path)
+    mset = loader.load(tmp_path, ["models"])
+    keys = mset.app_order("models")
+    mset.initial_sql(keys, "sqlite")
+    assert mset.initial_sql(keys[:2], "sqlite") != mset.initial_sql(keys, "sqlite")
+    text = paths[2].read_text()
+    assert text.count('"mail"') == 1
+    paths[2].write_text(text.replace('"mail"', '"contact"'))  # the rename's new name
+    changed = loader.load(tmp_path, ["models"])
+    sql = changed.initial_sql(keys, "sqlite")
+    assert sql == initial_of(changed, "sqlite")
+    assert any('"contact"' in s for op in sql for s in op)
+
+
+def test_a_damaged_initial_sql_cache_is_ignored(tmp_path: Path) -> None:
+    history(tmp_path)
+    mset = loader.load(tmp_path, ["models"])
+    keys = mset.app_order("models")
+    expected = mset.initial_sql(keys, "sqlite")
+    path = tmp_path / "models" / ".pathway_cache" / statecache.INITIAL
+    data = json.loads(path.read_bytes())
+    for bad in ({"sqlite": [["CREATE ..."], [3]]}, {"sqlite": "CREATE"}, []):
+        path.write_text(json.dumps(dict(data, sql=bad)))
+        assert loader.load(tmp_path, ["models"]).initial_sql(keys, "sqlite") == expected
