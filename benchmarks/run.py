@@ -77,22 +77,34 @@ class Tool:
     no_changes: str  # what makemigrations prints when there is nothing to do
     nothing_to_migrate: str  # what migrate prints when every migration is applied
     status_verb: str  # the command that lists the applied migrations
+    make_verb: str = "makemigrations"  # the command that writes a migration
+    migrate_verb: str = "migrate"  # the command that applies the migrations
 
     def command(self, verb: str) -> list[str]:
         if self.name == "pathway":
             return [sys.executable, "-m", "tortoise_pathway", "--config", generate.CONFIG_MODULE,
                     "--migrations-dir", generate.PATHWAY_DIR, verb]
+        if self.name == "aerich":
+            return [sys.executable, "-m", "aerich", "-c", generate.AERICH_CONFIG, "--app",
+                    generate.APP, verb]
         return [sys.executable, "-m", "tortoise", "-c", f"{generate.CONFIG_MODULE}.TORTOISE_ORM",
                 verb]
 
     def migrations_dir(self, project: Path) -> Path:
         if self.name == "pathway":
             return project / generate.PATHWAY_DIR / generate.APP
+        if self.name == "aerich":
+            return project / generate.AERICH_DIR / generate.APP
         return project.joinpath(*generate.TORTOISE_MIGRATIONS.split("."))
 
     def migration_files(self, project: Path) -> set[str]:
         return {p.name for p in self.migrations_dir(project).glob("*.py")
                 if not p.name.startswith("_")}
+
+    def history_length(self, manifest: dict[str, Any]) -> int:
+        """The migrations a migrated database records: the generated M-step history, or for
+        Aerich the one migration ``init-db`` writes for the final models."""
+        return 1 if self.name == "aerich" else int(manifest["migrations"])
 
 
 TOOLS = {
@@ -101,7 +113,19 @@ TOOLS = {
                     "showmigrations"),
     "tortoise": Tool("tortoise", "tortoise_migrations", "tortoise_", "No changes detected",
                      "No migrations to apply", "history"),
+    # Aerich 0.10 cannot replay the generated M-step history (see AERICH_NOTE): it is timed on
+    # the final models with the one-migration history its init-db writes
+    "aerich": Tool("aerich", "aerich", "aerich", "No changes detected", "No upgrade items found",
+                   "history", make_verb="migrate", migrate_verb="upgrade"),
 }
+
+#: why Aerich has rows of its own (README: "Aerich")
+AERICH_NOTE = (
+    "aerich rows: final models only, a 1-migration history (init-db's); Aerich 0.10 cannot "
+    "replay\nthe generated M-step history (a new model with a self-referencing foreign key: "
+    "\"Can't create\nschema due to cyclic fk references\"; a foreign key added to an existing "
+    "table on SQLite:\n'near \"CONSTRAINT\": syntax error'), so they are not comparable with "
+    "the M-step rows")
 
 
 # ---- running one command ---------------------------------------------------------------------
@@ -212,6 +236,20 @@ def history_rows(db: Path, table: str) -> int:
         return int(con.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
     finally:
         con.close()
+
+
+def just_adds(tool: Tool, text: str, field_name: str) -> bool:
+    """A migration file's text adds ``field_name`` and does nothing else (Tortoise's and
+    pathway's: one AddField operation; Aerich's: its upgrade SQL is one ADD of that
+    column)."""
+    if tool.name != "aerich":
+        return field_name in text and text.count("AddField(") == 1
+    start, end = text.find("async def upgrade("), text.find("async def downgrade(")
+    if start < 0 or end < start:
+        return False
+    upgrade = text[start:end]
+    statements = [s for s in upgrade.split('"""')[1].split(";") if s.strip()]
+    return len(statements) == 1 and f'ADD "{field_name}"' in statements[0]
 
 
 # ---- the scenarios -----------------------------------------------------------------------------
@@ -332,8 +370,10 @@ class Bench:
             self.no_changes(tool, Result())  # the cache back, as the other runs find it
 
     def no_changes(self, tool: Tool, result: Result) -> None:
+        if tool.name == "aerich":
+            self.migrated(tool)  # Aerich's migrate diffs against the database's last version
         before = tool.migration_files(self.project)
-        run = self._run(tool, "makemigrations")
+        run = self._run(tool, tool.make_verb)
         result.add(run)
         if run.seconds is None:
             return
@@ -347,6 +387,8 @@ class Bench:
                 (tool.migrations_dir(self.project) / name).unlink()
 
     def one_change(self, tool: Tool, result: Result) -> None:
+        if tool.name == "aerich":
+            self.migrated(tool)  # Aerich's migrate diffs against the database's last version
         before = tool.migration_files(self.project)
         marker = f"class {self.manifest['change_model']}(Model):\n"
         if marker not in self.models_source:
@@ -356,7 +398,7 @@ class Bench:
         self.change_path.write_text(changed, encoding="utf-8")
         texts = []
         try:
-            run = self._run(tool, "makemigrations")
+            run = self._run(tool, tool.make_verb)
         finally:
             self.change_path.write_text(self.models_source, encoding="utf-8")
             # the next run must not pay for recompiling the restored module
@@ -369,37 +411,73 @@ class Bench:
         result.add(run)
         if run.seconds is None:
             return
-        if len(texts) != 1 or CHANGE_FIELD not in texts[0] or texts[0].count("AddField(") != 1:
+        if len(texts) != 1 or not just_adds(tool, texts[0], CHANGE_FIELD):
             problem = f"the new migrations {new} do not just add {CHANGE_FIELD}"
             if problem not in result.problems:
                 result.problems.append(problem)
 
-    def migrate(self, tool: Tool, result: Result) -> None:
+    def remove_db(self, tool: Tool) -> None:
         db = self.db(tool)
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-        run = self._run(tool, "migrate")
-        result.add(run)
-        if run.seconds is None:
-            return
-        got = sqlite_schema(db, tool.own_prefix)
-        problems = compare_schemas(got, self.reference)
+
+    def check_migrated(self, tool: Tool, result: Result) -> None:
+        """The tool's database holds the reference schema and records the whole history."""
+        db = self.db(tool)
+        problems = compare_schemas(sqlite_schema(db, tool.own_prefix), self.reference)
         rows = history_rows(db, tool.history_table)
-        if rows != self.manifest["migrations"]:
-            problems.append(f"{rows} migrations recorded, expected {self.manifest['migrations']}")
+        if rows != tool.history_length(self.manifest):
+            problems.append(f"{rows} migrations recorded, expected "
+                            f"{tool.history_length(self.manifest)}")
         for p in problems:
             if p not in result.problems:
                 result.problems.append(p)
 
+    def migrate(self, tool: Tool, result: Result) -> None:
+        """migrate from empty (Aerich: upgrade of a fresh database with its 1-migration
+        history)."""
+        self.aerich_history_present(tool)
+        self.remove_db(tool)
+        run = self._run(tool, tool.migrate_verb)
+        result.add(run)
+        if run.seconds is None:
+            return
+        self.check_migrated(tool, result)
+
+    def aerich_init_db(self, tool: Tool, result: Result) -> None:
+        """Aerich's init-db on a fresh database and no migrations folder: writes the initial
+        migration of the final models and creates their schema (generate_schemas) at once."""
+        self.remove_db(tool)
+        shutil.rmtree(tool.migrations_dir(self.project), ignore_errors=True)
+        run = self._run(tool, "init-db")
+        result.add(run)
+        if run.seconds is None:
+            return
+        for path in tool.migrations_dir(self.project).glob("*.py"):
+            # the later commands find it compiled, as the other tools find their histories
+            py_compile.compile(str(path), doraise=True)
+        self.check_migrated(tool, result)
+        files = tool.migration_files(self.project)
+        if len(files) != 1 or "Success generating initial migration file" not in run.output:
+            problem = f"init-db wrote {sorted(files)}: {run.output.strip()[-300:]}"
+            if problem not in result.problems:
+                result.problems.append(problem)
+
+    def aerich_history_present(self, tool: Tool) -> None:
+        """Aerich's 1-migration history (and its database) made by init-db, if not there."""
+        if tool.name == "aerich" and not tool.migration_files(self.project):
+            self.aerich_init_db(tool, Result())
+
     def migrated(self, tool: Tool) -> None:
         """Makes sure the tool's database holds the whole history (migrate from empty)."""
+        self.aerich_history_present(tool)
         if not self.db(tool).exists():
             self.migrate(tool, Result())
 
     def migrate_nothing(self, tool: Tool, result: Result) -> None:
         """migrate on the database migrate built: nothing to apply, nothing changed."""
         self.migrated(tool)
-        run = self._run(tool, "migrate")
+        run = self._run(tool, tool.migrate_verb)
         result.add(run)
         if run.seconds is None:
             return
@@ -408,8 +486,9 @@ class Bench:
             problems.append(f"did not report '{tool.nothing_to_migrate}': "
                             f"{run.output.strip()[-300:]}")
         rows = history_rows(self.db(tool), tool.history_table)
-        if rows != self.manifest["migrations"]:
-            problems.append(f"{rows} migrations recorded, expected {self.manifest['migrations']}")
+        if rows != tool.history_length(self.manifest):
+            problems.append(f"{rows} migrations recorded, expected "
+                            f"{tool.history_length(self.manifest)}")
         for p in problems:
             if p not in result.problems:
                 result.problems.append(p)
@@ -422,15 +501,21 @@ class Bench:
         result.add(run)
         if run.seconds is None:
             return
+        expected = tool.history_length(self.manifest)
         if tool.name == "pathway":
             listed = run.output.count(" [X] ")
-            ok = listed == self.manifest["migrations"] and " [ ] " not in run.output
+            ok = listed == expected and " [ ] " not in run.output
+        elif tool.name == "aerich":  # the migration files, one a line (applied or not)
+            names = [line.strip() for line in run.output.splitlines()
+                     if line.strip().endswith(".py")]
+            listed = len(names)
+            ok = set(names) == tool.migration_files(self.project) and listed == expected
         else:
             listed = run.output.count(f" {generate.APP} ")
-            ok = listed == self.manifest["migrations"]
+            ok = listed == expected
         if not ok:
             problem = (f"{tool.status_verb} listed {listed} applied migrations, expected "
-                       f"{self.manifest['migrations']}: {run.output.strip()[-300:]}")
+                       f"{expected}: {run.output.strip()[-300:]}")
             if problem not in result.problems:
                 result.problems.append(problem)
 
@@ -475,9 +560,32 @@ SCENARIOS = (
     ("showmigrations (tortoise: history)", "status"),
     ("check, migrated database (pathway only)", "check"),
     ("adopt a generate_schemas database (pathway only)", "adopt"),
+    # Aerich's own rows: it cannot replay the M-step history (see AERICH_NOTE)
+    ("aerich init-db, fresh database (final models only, 1-migration history)",
+     "aerich_init_db"),
+    ("aerich upgrade from empty (final models only, 1-migration history)", "aerich_upgrade"),
+    ("aerich migrate, no changes (final models only, 1-migration history)",
+     "aerich_no_changes"),
+    ("aerich migrate, one change (final models only, 1-migration history)",
+     "aerich_one_change"),
+    ("aerich upgrade, nothing to do (final models only, 1-migration history)",
+     "aerich_upgrade_nothing"),
+    ("aerich history (final models only, 1-migration history)", "aerich_history"),
 )
 #: scenarios that Tortoise's built-in migrations have no command for
 PATHWAY_ONLY = ("check", "adopt", "migrate_nocache")
+#: Aerich's scenarios -> the Bench method that runs each (the same checks as the others')
+AERICH_ONLY = {"aerich_init_db": "aerich_init_db", "aerich_upgrade": "migrate",
+               "aerich_no_changes": "no_changes", "aerich_one_change": "one_change",
+               "aerich_upgrade_nothing": "migrate_nothing", "aerich_history": "status"}
+
+
+def runs(key: str, tool: Tool) -> bool:
+    """Whether ``tool`` runs scenario ``key``: Aerich only its own rows, which no other tool
+    runs; the pathway-only ones only pathway."""
+    if tool.name == "aerich":
+        return key in AERICH_ONLY
+    return key not in AERICH_ONLY and (key not in PATHWAY_ONLY or tool.name == "pathway")
 
 
 #: the floor, with Tortoise's comment reader and with pathway's (key, label)
@@ -503,6 +611,8 @@ def run_all(bench: Bench, tools: list[Tool], repeat: int, progress: bool,
     if baseline_only:
         bench.baseline(Result())  # compiles the models' .pyc, as every later run finds them
     for tool in tools if not baseline_only else []:
+        if not runs("cold", tool):
+            continue
         bench.remove_pycache()
         bench.remove_cache()
         note(f"{tool.name}: makemigrations, first run")
@@ -518,10 +628,10 @@ def run_all(bench: Bench, tools: list[Tool], repeat: int, progress: bool,
     if baseline_only:
         return results
     for key in ("no_changes", "one_change", "migrate", "migrate_nocache", "migrate_nothing",
-                "status", "check", "adopt"):
+                "status", "check", "adopt", *AERICH_ONLY):
         for i in range(repeat):
             for tool in tools:
-                if key in PATHWAY_ONLY and tool.name != "pathway":
+                if not runs(key, tool):
                     continue
                 result = results[key][tool.name]
                 if key not in ("migrate", "migrate_nothing", "status") and \
@@ -532,7 +642,7 @@ def run_all(bench: Bench, tools: list[Tool], repeat: int, progress: bool,
                 if result.timed_out:
                     continue
                 note(f"{tool.name}: {key} {i + 1}/{repeat}")
-                getattr(bench, key)(tool, result)
+                getattr(bench, AERICH_ONLY.get(key, key))(tool, result)
     return results
 
 
@@ -577,6 +687,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "sqlite": sqlite3.sqlite_version,
         "tortoise-orm": metadata.version("tortoise-orm"),
+        "aerich": _version("aerich"),
         "tortoise-pathway": _version("tortoise-pathway"),
         "tortoise-pathway revision": revision(),
     }
@@ -599,19 +710,21 @@ def _ratio(p: float | None, t: float | None, t_timed_out: bool, timeout: float) 
 
 def table(results: dict[str, dict[str, Result]], tools: list[Tool], timeout: float) -> str:
     names = [t.name for t in tools]
-    both = len(names) == 2
+    both = "pathway" in names and "tortoise" in names
     head = ["scenario"] + [f"{n} s" for n in names] + (["ratio t/p"] if both else [])
     head += [f"{n} cpu s" for n in names] + (["cpu ratio"] if both else [])
     head += [f"{n} MiB" for n in names] + ["checks"]
     rows = [head]
     for label, key in SCENARIOS:
+        if not any(runs(key, tool) for tool in tools):
+            continue
         rs = [results[key][n] for n in names]
         p, t = (rs[names.index("pathway")], rs[names.index("tortoise")]) if both else (None, None)
         row = [label] + [_fmt_s(r, timeout) for r in rs]
-        if p and t:
+        if both:
             row.append(_ratio(p.median, t.median, t.timed_out, timeout))
         row += [_fmt_s(r, timeout, cpu=True) for r in rs]
-        if p and t:
+        if both:
             row.append(_ratio(p.median_cpu, t.median_cpu, t.timed_out, timeout))
         row += [f"{r.max_rss_mib:.0f}" if r.max_rss_mib else "-" for r in rs]
         row.append("ok" if all(not r.problems for r in rs) else "FAILED")
@@ -685,7 +798,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "out",
                         help="where the project and the JSON results go (benchmarks/out)")
     parser.add_argument("--tools", default="pathway,tortoise",
-                        help="comma-separated: pathway, tortoise (both)")
+                        help="comma-separated: pathway, tortoise, aerich (default: "
+                             "pathway,tortoise; aerich has rows of its own, on the final "
+                             "models only)")
     parser.add_argument("--timeout", type=float, default=1800,
                         help="seconds before a command is killed and reported as timeout")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
@@ -696,15 +811,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="check issue 11's targets (meant for --models 1000 --migrations "
                              "1000): exit 1 when one is missed")
     args = parser.parse_args(argv)
-    tools = [TOOLS[n.strip()] for n in args.tools.split(",") if n.strip()]
+    names = [n.strip() for n in args.tools.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(TOOLS))
+    if unknown:
+        parser.error(f"unknown tools {unknown}: choose from {', '.join(TOOLS)}")
+    tools = [TOOLS[n] for n in names]
     if not tools or args.repeat < 1:
         parser.error("need at least one tool and --repeat >= 1")
 
     info = machine()
     print(f"machine: nproc={info['nproc']}, {info['cpu']}, Python {info['python']}, "
           f"SQLite {info['sqlite']}, tortoise-orm {info['tortoise-orm']}, "
-          f"tortoise-pathway {info['tortoise-pathway']} ({info['tortoise-pathway revision']})",
-          flush=True)
+          f"tortoise-pathway {info['tortoise-pathway']} ({info['tortoise-pathway revision']})"
+          + (f", aerich {info['aerich']}" if "aerich" in names else ""), flush=True)
     project = args.out / f"project_n{args.models}_m{args.migrations}_s{args.seed}"
     started = time.perf_counter()
     manifest = generate.ensure(project, args.models, args.migrations, args.seed,
@@ -713,6 +832,7 @@ def main(argv: list[str] | None = None) -> int:
           f"modules, {manifest['fields']} fields, {manifest['foreign_keys']} FKs, "
           f"{manifest['many_to_many']} M2M; {manifest['migrations']} migrations per tool; "
           f"generated in {manifest['generation_seconds']} s)", flush=True)
+    generate.write_aerich_config(project)  # a project generated before Aerich was added
     bench = Bench(project.resolve(), manifest, args.timeout)
     load = os.getloadavg()
     results = run_all(bench, tools, args.repeat, progress=not args.quiet,
@@ -720,6 +840,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.baseline_only:
         print()
         print(table(results, tools, args.timeout))
+        if "aerich" in names:
+            print()
+            print(AERICH_NOTE)
     print()
     print(floor_table(results, args.timeout))
     failed = [(key, name, r.problems) for key, per_tool in results.items()
@@ -750,6 +873,8 @@ def main(argv: list[str] | None = None) -> int:
                     for key, per_tool in results.items()},
         "scenarios": {key: label for label, key in SCENARIOS} | dict(BASELINES),
     }
+    if "aerich" in names:
+        report["aerich_note"] = AERICH_NOTE.replace("\n", " ")
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"results_n{args.models}_m{args.migrations}_{stamp}.json"
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
