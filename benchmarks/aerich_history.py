@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         failing = sorted((project / LOCATION / generate.APP).glob(f"{applied}_*.py"))
         for path in failing:
             statements = [line.strip() for line in path.read_text().splitlines()
-                          if "CONSTRAINT" in line]
+                          if "ADD CONSTRAINT" in line]
             print(f"  in {path.name}: {statements[:2]}")
         return 1
     problems = run.compare_schemas(run.sqlite_schema(db, "aerich"),
