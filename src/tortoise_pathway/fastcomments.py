@@ -15,7 +15,9 @@ module file: the class's first line comes from an index of the module's class de
 ``inspect`` does, so the index is rebuilt when the file changes); the class's block is then
 cut by ``inspect.getblock`` itself, and Tortoise's own extraction (its regular expression and
 clean-up, copied verbatim below) runs on that text. So the text is ``inspect.getsource``'s,
-character for character, and the comments are Tortoise's.
+character for character, and the comments are Tortoise's. A module whose text holds no ``#:``
+at all is not parsed: its classes have no comments (Tortoise's expression matches nothing
+without ``#:``, in whatever part of the text the class's block is).
 
 Whenever it cannot be sure it calls Tortoise's own function instead:
 
@@ -72,6 +74,8 @@ _original: _Comments | None = None
 #: file -> (the linecache lines it was built from, qualified name -> first line or None when
 #: the name is not unique in the file)
 _index: dict[str, tuple[list[str], dict[str, int | None]]] = {}
+#: file -> (the linecache lines, whether they hold ``#:``)
+_marks: dict[str, tuple[list[str], bool]] = {}
 
 
 def _sha(*texts: str) -> str:
@@ -140,6 +144,7 @@ def uninstall() -> None:
             tm._get_comments = _original  # type: ignore[assignment]
         _original = None
     _index.clear()
+    _marks.clear()
 
 
 def installed() -> bool:
@@ -148,9 +153,13 @@ def installed() -> bool:
 
 
 def get_comments(cls: Any) -> dict[str, str]:
-    """What ``tortoise.models._get_comments(cls)`` returns, with one parse per module."""
+    """What ``tortoise.models._get_comments(cls)`` returns, with one parse per module; none
+    at all for a module without ``#:`` (Tortoise finds no comment in any part of it)."""
     try:
-        source = class_source(cls)
+        found = _lines(cls)
+        if found is not None and not _marked(*found):
+            return {}
+        source = None if found is None else _block(*found, cls.__qualname__)
     except Exception:
         source = None
     if source is None:
@@ -190,6 +199,13 @@ def _extract(cls: Any, source: str) -> dict[str, str]:
 def class_source(cls: Any) -> str | None:
     """``inspect.getsource(cls)`` on Python 3.10 to 3.12, with the module parsed once; None
     where this cannot be sure to give the same text (the caller then asks inspect)."""
+    found = _lines(cls)
+    return None if found is None else _block(*found, cls.__qualname__)
+
+
+def _lines(cls: Any) -> tuple[str, list[str]] | None:
+    """The file and the lines ``inspect.findsource(cls)`` reads, or None where this module
+    does not follow inspect (see the module's docstring)."""
     if not isinstance(cls, type):
         return None
     qualname = cls.__qualname__
@@ -209,11 +225,27 @@ def class_source(cls: Any) -> str | None:
         lines = linecache.getlines(file)
     if not lines:
         return None
+    return file, lines
+
+
+def _block(file: str, lines: list[str], qualname: str) -> str | None:
+    """The class's text as inspect.getsourcelines and getsource cut it."""
     lnum = _classes(file, lines).get(qualname)
     if lnum is None:
         return None
-    # inspect.getsourcelines and getsource
     return "".join(inspect.getblock(lines[lnum:]))
+
+
+def _marked(file: str, lines: list[str]) -> bool:
+    """Whether the text holds ``#:`` anywhere. Tortoise's extraction matches nothing in a
+    class's text without it, so such a module's classes have no comments, wherever the
+    class's block starts and ends."""
+    cached = _marks.get(file)
+    if cached is not None and cached[0] is lines:
+        return cached[1]
+    marked = any("#:" in line for line in lines)
+    _marks[file] = (lines, marked)
+    return marked
 
 
 def _classes(file: str, lines: list[str]) -> dict[str, int | None]:

@@ -394,3 +394,27 @@ def test_the_command_line_installs_it(tmp_path: Path, disabled: bool) -> None:
     assert f"reader: {reader}" in proc.stdout
     (migration,) = p.migration_files()
     assert "the name" in migration.read_text(encoding="utf-8")
+
+
+def test_a_module_without_marks_is_not_parsed(fast: Any, tmp_path: Path) -> None:
+    path = tmp_path / "unmarked_models.py"
+    path.write_text(textwrap.dedent("""\
+        from tortoise import fields
+        from tortoise.models import Model
+
+
+        class Plain(Model):
+            # a comment, not a description
+            a = fields.IntField(null=True, description="set by hand")
+        """), encoding="utf-8")
+    try:
+        module = _load(path, "unmarked_models")
+        assert fast.get_comments(module.Plain) == {} == fast._original(module.Plain)
+        assert str(path) not in fast._index  # no parse: nothing to find
+        assert module.Plain._meta.fields_map["a"].description == "set by hand"
+        path.write_text(path.read_text(encoding="utf-8").replace("# a comment", "#: now one"),
+                        encoding="utf-8")
+        assert fast.get_comments(module.Plain) == {"a": "now one, not a description"}
+        assert fast.get_comments(module.Plain) == fast._original(module.Plain)
+    finally:
+        del sys.modules["unmarked_models"]
