@@ -157,7 +157,7 @@ class Executor:
                         "SELECT set_config('lock_timeout', $1, true)",
                         [f"{max(1, round(self.lock_timeout * 1000))}ms"])
                 await self._body(migration, conn, backward)
-                if sqlite:
+                if sqlite and migration.writes_rows:
                     rows = await conn.execute_query_dict("PRAGMA foreign_key_check")
                     if rows:
                         r = rows[0]

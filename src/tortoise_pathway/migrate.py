@@ -290,6 +290,7 @@ def initial_batch(ctx: Context, keys: list[Key], dialect: str) -> Migration:
     batch = InitialSchema(app=first.app, name=f"{first.name}..{last.name}")
     batch.forward_sql = sql
     batch.recorded = False
+    batch.writes_rows = False  # only CREATE statements, and history rows
     batch.replaced_rows = [(k[0], k[1], migrations.migrations.peek(k).checksum) for k in keys]
     return batch
 

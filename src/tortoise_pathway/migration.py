@@ -74,6 +74,10 @@ class Migration:
         #: a squashed migration in use: the (app, name, checksum) of the migrations it
         #: replaces whose files are there; their history rows come and go with its own
         self.replaced_rows: list[tuple[str, str, str]] = []
+        #: whether it may write rows of the tables it changes (a table rebuild copies them,
+        #: code inserts them): SQLite's foreign keys are then checked before the commit. Not
+        #: the schema migrate creates at once on an empty database, which writes no row
+        self.writes_rows = True
 
     @property
     def in_transaction(self) -> bool:
