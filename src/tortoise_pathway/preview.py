@@ -123,7 +123,8 @@ async def plan(ctx: Context, apps: list[str], target: str | None = None,
     out.count = len(keys)
     if not p.backward:  # an empty database's leading migrations, created at once
         applied = dict(applied)
-        for conn, lead in migrate.initial_runs(ctx, keys, applied):
+        for conn, lead in await migrate.fitting_runs(ctx, migrate.initial_runs(ctx, keys,
+                                                                             applied)):
             dialect = ctx.dialect(conn)
             batch = migrate.initial_batch(ctx, lead, dialect)
             out.migrations.append(Planned(migrate.initial_label(ctx, lead),
