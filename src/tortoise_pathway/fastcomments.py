@@ -4,8 +4,8 @@ Tortoise's model metaclass calls ``tortoise.models._get_comments(cls)`` for ever
 it creates; that calls ``inspect.getsource(cls)``, which on Python 3.10 to 3.12 joins and
 parses (``ast.parse``) the class's whole module to find the class, once per class: a module of
 25 models is parsed 25 times, and at 1000 models that is most of ``Tortoise.init``. (Python
-3.13 finds a class from its ``__firstlineno__`` and parses nothing; there this module does not
-install itself.)
+3.13 finds a class from its ``__firstlineno__`` and parses nothing, but still cuts every
+class's text with the tokenizer; there this module only skips the modules without ``#:``.)
 
 ``install()`` puts a function in its place that gives the same answer with one parse per
 module file: the class's first line comes from an index of the module's class definitions
@@ -21,11 +21,14 @@ without ``#:``, in whatever part of the text the class's block is).
 
 Whenever it cannot be sure it calls Tortoise's own function instead:
 
-- not installed at all: Python 3.13 or later (nothing to gain) or older than 3.10, a Tortoise
-  whose ``_get_comments`` is not, to the character, a function checked here (its source is
-  hashed; a Tortoise without source files is not checked and so not replaced), an ``inspect``
-  whose class lookup is not the one reproduced here (hashed the same way), a metaclass that
-  does not look ``_get_comments`` up by name;
+- not installed at all: a Tortoise whose ``_get_comments`` is not,
+  to the character, a function checked here (its source is hashed; a Tortoise without source
+  files is not checked and so not replaced), an ``inspect`` whose class lookup (3.10 to 3.12)
+  or whose reading of a class's file (later) is not the one reproduced here (hashed the same
+  way: a new Python is not sped up until checked), a metaclass that does not look
+  ``_get_comments`` up by name;
+- on Python 3.13 and later, every class of a module that holds ``#:`` (the class lookup is
+  left to ``inspect``);
 - for one class: it has no source file (``getsourcefile`` finds none: built in, ``__main__``
   run from a string, ...), its ``__qualname__`` has ``<locals>`` (defined in a function), its
   qualified name occurs more than once in the module (two classes of the same name: ``inspect``
@@ -67,6 +70,13 @@ VERIFIED_INSPECT = frozenset({
     "cd1b76e83f293469f21197edeef734d73a1e97620ee7aa8141e6249146b40690",
 })
 
+#: sha256 of ``inspect.findsource``, ``getsourcelines`` and ``getsource``, joined, on the
+#: Pythons after 3.12 checked here (CPython 3.13.0): how ``getsource`` reads a class's file,
+#: which ``_lines`` follows; there the reader only skips modules without ``#:``
+VERIFIED_LINES = frozenset({
+    "de544d7a7e9e2300116a9cb91f0efc024e6326c6a4d3bf7816865dba4e0fc15a",
+})
+
 _Comments = Callable[[type], dict[str, str]]
 
 #: Tortoise's function, while ours is installed
@@ -86,6 +96,11 @@ def tortoise_fingerprint(function: Any) -> str:
     return _sha(inspect.getsource(function))
 
 
+def lines_fingerprint() -> str:
+    return _sha(*(inspect.getsource(f) for f in (
+        inspect.findsource, inspect.getsourcelines, inspect.getsource)))
+
+
 def inspect_fingerprint() -> str:
     finder = inspect._ClassFinder  # type: ignore[attr-defined]
     return _sha(*(inspect.getsource(f) for f in (
@@ -93,10 +108,16 @@ def inspect_fingerprint() -> str:
         finder.visit_FunctionDef, finder.visit_ClassDef)))
 
 
+def parses() -> bool:
+    """Whether the reader finds classes itself (one parse per module): on Python 3.10 to
+    3.12, where ``inspect`` parses the whole module for each class. Later Pythons find a class
+    from its ``__firstlineno__``; there only modules without ``#:`` are skipped and every
+    other class goes to Tortoise's function."""
+    return sys.version_info[:2] < (3, 13)
+
+
 def applies() -> str | None:
     """Why the fast reader cannot be installed here, or None when it can."""
-    if not (3, 10) <= sys.version_info[:2] < (3, 13):
-        return f"Python {sys.version_info[0]}.{sys.version_info[1]} (only 3.10 to 3.12 gain)"
     try:
         import tortoise.models as tm
 
@@ -107,6 +128,10 @@ def applies() -> str | None:
             return "tortoise.models does not use the standard inspect and re"
         if "_get_comments" not in tm.ModelMeta.__new__.__code__.co_names:
             return "Tortoise's metaclass does not call _get_comments by name"
+        if not parses():
+            if lines_fingerprint() not in VERIFIED_LINES:
+                return "inspect's reading of a class's file is not the one checked here"
+            return None
         finder = inspect._ClassFinder  # type: ignore[attr-defined]
         if finder.visit_AsyncFunctionDef is not finder.visit_FunctionDef:
             return "inspect's class lookup is not the one checked here"
@@ -159,7 +184,7 @@ def get_comments(cls: Any) -> dict[str, str]:
         found = _lines(cls)
         if found is not None and not _marked(*found):
             return {}
-        source = None if found is None else _block(*found, cls.__qualname__)
+        source = None if found is None or not parses() else _block(*found, cls.__qualname__)
     except Exception:
         source = None
     if source is None:
@@ -200,7 +225,7 @@ def class_source(cls: Any) -> str | None:
     """``inspect.getsource(cls)`` on Python 3.10 to 3.12, with the module parsed once; None
     where this cannot be sure to give the same text (the caller then asks inspect)."""
     found = _lines(cls)
-    return None if found is None else _block(*found, cls.__qualname__)
+    return None if found is None or not parses() else _block(*found, cls.__qualname__)
 
 
 def _lines(cls: Any) -> tuple[str, list[str]] | None:
