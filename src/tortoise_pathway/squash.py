@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import _engine, writer
 from .context import Context
@@ -63,9 +64,21 @@ def squash(ctx: Context, app: str, end: str, start: str | None = None,
     stamp = first[1].split("_", 1)[0]
     file_name = f"{stamp}_{writer.slugify(name)}" if name else f"{stamp}_squashed_{last[1]}"
     title = f"Squashed {len(keys)} migrations of {app}: {first[1]} to {last[1]}."
-    text = writer.render(folded, deps, title, replaces=keys)
+    text = writer.render(folded, deps, title, replaces=keys, **_carried(migrations, keys))
     path = writer.write(ctx.migrations_dir / app, file_name, text)
     return Squashed(app, path, keys, len(ops), len(folded))
+
+
+def _carried(migrations: MigrationSet, keys: list[Key]) -> dict[str, Any]:
+    """What the squashed migration takes over from the ones it replaces, so that it runs
+    their operations as they ran: not in a transaction if one of them was not (``atomic``),
+    lock-aware if one of them was (``safe``: True over False, False over the project's
+    setting), and every finding of lint one of them accepted (``allow``)."""
+    ms = [migrations.migrations[k] for k in keys]
+    safes = {m.safe for m in ms} - {None}
+    return {"atomic": all(m.atomic for m in ms),
+            "safe": (True in safes) if safes else None,
+            "allow": list(dict.fromkeys(a for m in ms for a in m.allow))}
 
 
 def _refuse_cycle(migrations: MigrationSet, keys: list[Key], deps: list[Key]) -> None:

@@ -168,9 +168,11 @@ def describe(op: Mapping[str, Any]) -> str:
 
 def render(operations: Sequence[Mapping[str, Any]], dependencies: Sequence[tuple[str, str]],
            title: str, replaces: Sequence[tuple[str, str]] = (),
-           stage: str | None = None) -> str:
+           stage: str | None = None, atomic: bool = True, safe: bool | None = None,
+           allow: Sequence[str] = ()) -> str:
     """The text of a migration file (``replaces``: of a squashed migration; ``stage``:
-    "contract" for the second half of a change split in two stages)."""
+    "contract" for the second half of a change split in two stages; ``atomic``, ``safe``,
+    ``allow``: the Migration attributes, written when not the default)."""
     # A title with a quote, a backslash or a control character (e.g. from --name) is written
     # as an escaped one-line string: inside triple quotes it could end the string early.
     plain = '"' not in title and "\\" not in title and title.replace("\n", "").isprintable()
@@ -187,6 +189,12 @@ def render(operations: Sequence[Mapping[str, Any]], dependencies: Sequence[tuple
     if stage is not None:
         out.append(f"{INDENT}# run by migrate --stage contract, once the new release is deployed")
         out.append(f"{INDENT}stage = {_str(stage)}")
+    if not atomic:
+        out.append(f"{INDENT}atomic = False")
+    if safe is not None:
+        out.append(f"{INDENT}safe = {safe!r}")
+    if allow:
+        out.append(f"{INDENT}allow = [{', '.join(_str(a) for a in allow)}]")
     if replaces:
         out.append(f"{INDENT}replaces = [")
         out += [f"{INDENT * 2}({_str(a)}, {_str(n)})," for a, n in replaces]

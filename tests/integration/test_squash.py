@@ -9,8 +9,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Project, drop_database, make_database
 from tests.fidelity import catalog
+from tortoise_pathway.loader import load_file
 
 VERSIONS = [
     '''
@@ -182,3 +185,19 @@ class Migration(migration.Migration):
     assert "cannot squash: models.20990101000000_data runs Python code (Run Python fill)" \
         in err, err
     assert len(project.migration_files()) == 5
+
+
+def test_the_squash_keeps_how_the_replaced_ran(project: Project) -> None:
+    if project.db.dialect != "sqlite":
+        pytest.skip("what the file says does not depend on the database")
+    files = _history(project)
+    marks = {1: "    atomic = False\n", 2: "    safe = True\n    allow = ['data-loss']\n",
+             3: "    safe = False\n    allow = ['data-loss', 'table-rewrite']\n"}
+    for i, attrs in marks.items():
+        text = files[i].read_text()
+        files[i].write_text(text.replace("    dependencies = [", attrs + "    dependencies = [", 1))
+    squashed = _squash(project, files)
+    m, _ = load_file(squashed, "models")
+    assert (m.atomic, m.safe, m.allow) == (False, True, ["data-loss", "table-rewrite"])
+    project.run("migrate")  # the squashed migration, outside a transaction, lock-aware
+    assert "Clean" in project.run("check").stdout
