@@ -259,18 +259,27 @@ class Executor:
         return run
 
     async def _execute(self, m: Migration, session: locks.Session, sql: str) -> None:
-        try:
-            await session.execute(sql)
-        except Exception as e:
-            bare = _engine.strip_algorithm(sql) if self.dialect == "mysql" else sql
-            if bare == sql or not locks.is_algorithm_refused(e):
-                raise StatementFailed(sql, e) from e
-            self.report(f"  {m.label}: the server refused {sql[len(bare):].strip(' ,')} "
-                        f"({locks.error_text(e)}); ran it without: {_first_line(bare, 120)}")
+        """Runs sql; on MySQL, when the server refuses its ALGORITHM, the next one that
+        keeps writes going (INSTANT, then INPLACE with LOCK=NONE), then none at all."""
+        bare = _engine.strip_algorithm(sql) if self.dialect == "mysql" else sql
+        tries = [sql]
+        if sql.endswith(INSTANT):
+            tries.append(bare + INPLACE)
+        if bare != sql:
+            tries.append(bare)
+        for n, attempt in enumerate(tries):
             try:
-                await session.execute(bare)
-            except Exception as e2:
-                raise StatementFailed(bare, e2) from e2
+                await session.execute(attempt)
+                return
+            except Exception as e:
+                if n == len(tries) - 1 or not locks.is_algorithm_refused(e):
+                    raise StatementFailed(attempt, e) from e
+                refused = attempt[len(bare):].strip(" ,")
+                then = tries[n + 1]
+                how = (f"with {then[len(bare):].strip(' ,')}" if then != bare else
+                       f"without: {_first_line(bare, 120)}")
+                self.report(f"  {m.label}: the server refused {refused} "
+                            f"({locks.error_text(e)}); ran it {how}")
 
     def _failure(self, migration: Migration, backward: bool, sql: str | None,
                  error: BaseException) -> MigrationFailed:
@@ -291,6 +300,10 @@ class Executor:
             f"{migration.label}: {verb} failed{what}: {_first_line(str(error))} ({state})",
             path=migration.label)
 
+
+#: the algorithm clauses the MySQL renderer ends an ALTER TABLE with (sql_mysql.c)
+INSTANT = ", ALGORITHM=INSTANT"
+INPLACE = ", ALGORITHM=INPLACE, LOCK=NONE"
 
 LOCK_NAME = "tortoise_pathway"
 # pg_advisory_lock key: the first 8 bytes of sha256("tortoise_pathway"), as a signed bigint

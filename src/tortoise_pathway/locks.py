@@ -11,8 +11,9 @@ core/sql_postgres.c and core/sql_mysql.c); this module only runs statements:
   again, ``Settings.lock_retries`` tries in all, then the run stops with one line naming the
   table and the sessions that held it ("waited 3 x 2 s for a lock on orders held by pid
   4242");
-- a MySQL statement whose ``ALGORITHM=`` the server refuses runs again without it, and says
-  so;
+- a MySQL statement whose ``ALGORITHM=`` the server refuses runs again with the next one that
+  keeps writes going (``INSTANT``, then ``INPLACE, LOCK=NONE``), else without one, and says so
+  (Executor._execute);
 - before ``CREATE INDEX CONCURRENTLY`` builds an index, an INVALID index of that name on that
   table (what a failed or killed build leaves) is dropped.
 """

@@ -413,3 +413,35 @@ def test_mysql_falls_back_when_the_server_refuses_the_algorithm(tmp_path: Path) 
                         ) == [("FULLTEXT",)]
     finally:
         drop_database(db)
+
+
+COMPRESSED = '''from tortoise_pathway import migration, ops
+
+
+class Migration(migration.Migration):
+    safe = True
+    dependencies = [("models", "0001_event")]
+    operations = [
+        ops.AddField("event", ops.Column("note", "VARCHAR(20)", null=True)),
+    ]
+'''
+
+
+def test_mysql_tries_inplace_when_the_server_refuses_instant(tmp_path: Path) -> None:
+    """MariaDB adds no column INSTANT to a compressed table: the column is added
+    INPLACE with LOCK=NONE (writes go on), not by a blocking copy, and the output says so."""
+    db = make_database("mysql", tmp_path)
+    try:
+        p = events_project(tmp_path, db, safe=None)
+        (p.root / "migrations" / "models" / "0002_index.py").write_text(COMPRESSED)
+        p.run("migrate", "--app", "models", "0001_event")
+        db.query("ALTER TABLE event ROW_FORMAT=COMPRESSED")
+        fill(db, 1000)
+        out = p.run("migrate", "--app", "models").stdout
+        assert "Applying models.0002_index... OK" in out, out
+        assert re.search(r"the server refused ALGORITHM=INSTANT \(.*\); ran it with "
+                         r"ALGORITHM=INPLACE, LOCK=NONE", out), out
+        assert "ran it without" not in out
+        assert "note" in db.columns("event") and applied(db) == ["0001_event", "0002_index"]
+    finally:
+        drop_database(db)
