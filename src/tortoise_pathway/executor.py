@@ -20,7 +20,7 @@ from typing import Any
 from . import _engine, live, locks
 from .config import Settings
 from .exceptions import LockTimeout, MigrationFailed
-from .migration import Migration
+from .migration import Migration, mark_user_code
 from .recorder import Progress, Recorder
 from .statements import StatementFailed
 
@@ -87,6 +87,8 @@ class Executor:
         # migration is used and counts as applied, whatever rows of theirs there are)
         own = [(migration.app, migration.name, migration.checksum)] if migration.recorded else []
         rows = own + migration.replaced_rows
+        if migration.overrides_revert() if backward else migration.overrides_apply():
+            mark_user_code()
         if backward:
             await migration.revert()
             for app, name, _ in reversed(rows):

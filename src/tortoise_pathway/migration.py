@@ -18,6 +18,20 @@ from . import faults, statements
 from .exceptions import IrreversibleError
 from .ops import Operation, RunPython, RunSQL
 
+#: whether a migration ran code of its author in this process (a RunPython, a custom
+#: apply() / revert()): the command line then exits the ordinary way (cli.entry), so that
+#: whatever that code leaves to the interpreter's teardown still happens
+_user_code_ran = False
+
+
+def user_code_ran() -> bool:
+    return _user_code_ran
+
+
+def mark_user_code() -> None:
+    global _user_code_ran
+    _user_code_ran = True
+
 
 class Migration:
     dependencies: ClassVar[list[Any]] = []
@@ -136,6 +150,7 @@ class Migration:
         await statements.execute(self.connection, sql, values)
 
     async def _run_python(self, code: Any) -> None:
+        mark_user_code()
         result = code(self.connection)
         if inspect.isawaitable(result):
             await result

@@ -350,3 +350,65 @@ def test_migrate_lists_each_migration_with_its_time(project: Project) -> None:
 
 def test_showmigrations_with_none(project: Project) -> None:
     assert ok(project, "showmigrations") == "No migrations.\n"
+
+
+# ---- the end of the process ------------------------------------------------------------------
+
+EXIT_MARKS = '''
+import atexit
+import os
+
+MARKS = os.path.join(os.path.dirname(__file__), "marks.txt")
+
+
+def mark(what, _open=open, _path=MARKS):  # still callable late in the teardown
+    with _open(_path, "a") as f:
+        f.write(what + "\\n")
+
+
+class Teardown:
+    def __del__(self, _mark=mark):
+        _mark("teardown")
+
+
+KEPT = Teardown()  # freed only by the interpreter's teardown
+atexit.register(mark, "atexit")
+'''
+
+
+def marks(project: Project) -> list[str]:
+    path = project.root / "proj" / "marks.txt"
+    found = path.read_text().split() if path.exists() else []
+    path.unlink(missing_ok=True)
+    return found
+
+
+def test_the_process_ends_without_teardown_but_with_atexit(project: Project) -> None:
+    project.models(USER + EXIT_MARKS)
+    out = ok(project, "makemigrations")
+    assert out.rstrip().endswith("- Create table users"), out  # the output came through whole
+    assert marks(project) == ["atexit"]  # the handlers ran; the teardown did not
+    proc = run(project, "migrate", "--app", "nosuchapp")
+    assert proc.returncode == 1 and "nosuchapp" in proc.stderr  # the exit status is kept
+    env = dict(os.environ, PATHWAY_FULL_EXIT="1", PYTHONDONTWRITEBYTECODE="1")
+    full = subprocess.run([sys.executable, "-m", "tortoise_pathway", "--config", "proj.config",
+                           "check"], cwd=project.root, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=120)
+    assert full.returncode == 0, full.stdout + full.stderr
+    assert sorted(marks(project)) == ["atexit", "teardown"]
+
+
+def test_a_migration_that_ran_its_code_ends_the_ordinary_way(project: Project) -> None:
+    project.models(USER + EXIT_MARKS)
+    ok(project, "makemigrations")
+    ok(project, "makemigrations", "--empty", "--name", "code")
+    code = project.migration_files()[-1]
+    code.write_text(code.read_text().replace(
+        '        # ops.RunSQL("UPDATE ...", backward="UPDATE ..."),',
+        "        ops.RunPython(keep),").replace(
+        "class Migration(", "import builtins\n\n\ndef keep(connection):\n"
+        "    from proj.models import Teardown\n"
+        "    builtins._pathway_kept = Teardown()\n\n\nclass Migration(", 1))
+    marks(project)
+    ok(project, "migrate")
+    assert "teardown" in marks(project)
