@@ -235,7 +235,7 @@ async def _migrate(ctx: Context, apps: list[str], target: str | None, fake: bool
     # only the migrations run one by one may run Python code
     await _models_for(ctx, [migrations.migrations[k] for k in rest], backward=False)
     await _initial_schema(ctx, runs, applied)
-    _render(ctx, rest, applied, backward=False)
+    render(ctx, rest, applied, backward=False)
     for key in rest:
         await _run(ctx, migrations.migrations[key], backward=False)
     return faked + keys
@@ -397,7 +397,7 @@ async def _revert(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigra
     migrations = ctx.set()
     if fake:
         return await _fake(ctx, plan, applied, backward=True)
-    _render(ctx, plan, applied, backward=True)
+    render(ctx, plan, applied, backward=True)
     await _models_for(ctx, [migrations.migrations[k] for k in plan], backward=True)
     for key in plan:
         await _run(ctx, migrations.migrations[key], backward=True)
@@ -433,9 +433,10 @@ async def _fake(ctx: Context, plan: list[Key], applied: dict[Key, AppliedMigrati
     return plan
 
 
-def _render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: bool,
-            dialect: str | None = None) -> None:
-    """Asks the engine for the SQL of every migration of the plan, one call per connection:
+def render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: bool,
+           dialect: str | None = None) -> None:
+    """Sets the SQL of the plan's migrations (``forward_sql`` or ``backward_sql``), rendered
+    as migrate runs them on top of ``applied``. Asks the engine once per connection:
     the run (the plan's migrations on it, in the order they apply) against the state of every
     app's migrations applied there and not in the plan, so that keys of one app pointing at
     another's tables are seen (MySQL drops and re-adds them around a change of the column
@@ -499,19 +500,11 @@ def is_safe(ctx: Context, m: Migration) -> bool:
     return ctx.project.settings.safe if m.safe is None else bool(m.safe)
 
 
-def render(ctx: Context, plan: list[Key], applied: Collection[Key], backward: bool,
-           dialect: str | None = None) -> None:
-    """Sets the SQL of the plan's migrations (``forward_sql`` or ``backward_sql``), rendered
-    as migrate runs them on top of ``applied``; for ``dialect`` if given (no database is
-    needed then), else for each app's connection."""
-    _render(ctx, plan, applied, backward, dialect)
-
-
 def render_migration(ctx: Context, m: Migration, applied: Collection[Key],
                      backward: bool) -> None:
     """Sets m's SQL for its app's database, against the state the migrations before it that
     are applied describe."""
-    _render(ctx, [m.key], applied, backward)
+    render(ctx, [m.key], applied, backward)
 
 
 def _check_partial(ctx: Context, m: Migration, progress: Progress) -> None:
@@ -528,7 +521,7 @@ def partial_undo(ctx: Context, m: Migration, applied: Collection[Key]
     an operation: only finishing it is precise then."""
     progress = ctx.progress_rows[m.key]
     _check_partial(ctx, m, progress)
-    _render(ctx, [m.key], applied, backward=False)
+    render(ctx, [m.key], applied, backward=False)
     steps = m.steps(backward=False)
     done_ops = {i for i, _ in steps[:progress.done]}
     pending_ops = {i for i, _ in steps[progress.done:]}

@@ -121,17 +121,17 @@ async def plan(ctx: Context, apps: list[str], target: str | None = None,
         return out
     keys = p.keys
     out.count = len(keys)
+    present = set(applied)  # and those created at once
     if not p.backward:  # an empty database's leading migrations, created at once
-        applied = dict(applied)
         for conn, lead in await migrate.fitting_runs(ctx, migrate.initial_runs(ctx, keys,
-                                                                             applied)):
+                                                                             present)):
             dialect = ctx.dialect(conn)
             batch = migrate.initial_batch(ctx, lead, dialect)
             out.migrations.append(Planned(migrate.initial_label(ctx, lead),
                                           migration_lines(batch, dialect)))
-            applied.update((k, None) for k in lead)  # type: ignore[misc]
+            present.update(lead)
             keys = [k for k in keys if k not in lead]
-    migrate.render(ctx, keys, applied, p.backward)
+    migrate.render(ctx, keys, present, p.backward)
     direction = "backward" if p.backward else "forward"
     found: dict[str, list[Finding]] = {}
     if keys and not p.backward:
