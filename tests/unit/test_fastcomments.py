@@ -236,13 +236,22 @@ def test_tortoise_test_models(tmp_path_factory: pytest.TempPathFactory) -> None:
 # ---- falling back ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fast() -> Any:
-    if not FAST_PYTHON:
-        pytest.skip("the fast reader is for Python 3.10 to 3.12")
+def _installed(needed: bool, why: str) -> Any:
+    if not needed:
+        pytest.skip(why)
     assert fastcomments.install()
     yield fastcomments
     fastcomments.uninstall()
+
+
+@pytest.fixture
+def fast() -> Any:
+    yield from _installed(FAST_PYTHON, "the fast reader finds classes itself on 3.10 to 3.12")
+
+
+@pytest.fixture
+def reader() -> Any:
+    yield from _installed(INSTALLS, "the reader is installed on the Pythons checked: 3.10 to 3.13")
 
 
 def _load(path: Path, name: str) -> Any:
@@ -398,15 +407,6 @@ def test_the_command_line_installs_it(tmp_path: Path, disabled: bool) -> None:
     assert f"reader: {reader}" in proc.stdout
     (migration,) = p.migration_files()
     assert "the name" in migration.read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def reader() -> Any:
-    if not INSTALLS:
-        pytest.skip("the reader is installed on the Pythons checked: 3.10 to 3.13")
-    assert fastcomments.install()
-    yield fastcomments
-    fastcomments.uninstall()
 
 
 def test_a_module_without_marks_is_not_parsed(reader: Any, tmp_path: Path) -> None:
