@@ -184,7 +184,7 @@ def get_comments(cls: Any) -> dict[str, str]:
         found = _lines(cls)
         if found is not None and not _marked(*found):
             return {}
-        source = None if found is None or not parses() else _block(*found, cls.__qualname__)
+        source = _source(found, cls.__qualname__)
     except Exception:
         source = None
     if source is None:
@@ -224,8 +224,12 @@ def _extract(cls: Any, source: str) -> dict[str, str]:
 def class_source(cls: Any) -> str | None:
     """``inspect.getsource(cls)`` on Python 3.10 to 3.12, with the module parsed once; None
     where this cannot be sure to give the same text (the caller then asks inspect)."""
-    found = _lines(cls)
-    return None if found is None or not parses() else _block(*found, cls.__qualname__)
+    return _source(_lines(cls), cls.__qualname__)
+
+
+def _source(found: tuple[str, list[str]] | None, qualname: str) -> str | None:
+    """The class's text from ``_lines``' answer, where this module finds classes itself."""
+    return None if found is None or not parses() else _block(*found, qualname)
 
 
 def _lines(cls: Any) -> tuple[str, list[str]] | None:

@@ -262,6 +262,8 @@ class MigrationSet:
         #: the migrations folder (its apps' caches of replayed states); None: no cache
         self.directory = directory
         self._states: dict[str, tuple[statecache.Order, dict[str, Any]]] = {}
+        #: (keys, dialect) -> initial_sql's answer, for this process
+        self._initial: dict[tuple[tuple[Key, ...], str], list[list[str]]] = {}
         self.migrations = Migrations()
         self.deps: dict[Key, list[Key]] = {}
         self.nodes: list[tuple[str, str, list[Key]]] = []
@@ -418,21 +420,24 @@ class MigrationSet:
     def initial_sql(self, keys: list[Key], dialect: str) -> list[list[str]]:
         """The SQL (statements per operation) that creates in ``dialect``, on an empty
         database, the schema ``state_of(keys)`` is: the engine's diff from nothing to it,
-        rendered. One app's whole order is kept in its cache (statecache.py) per dialect."""
+        rendered. One app's whole order is kept in its cache (statecache.py) per dialect;
+        every answer is kept for the process."""
+        memo = (tuple(keys), dialect)
+        if memo in self._initial:
+            return self._initial[memo]
         apps = {k[0] for k in keys}
         app_dir = None
         if len(apps) == 1 and self.directory is not None and statecache.enabled() and \
                 keys == self.app_order(keys[0][0]):
             app_dir = self.directory / keys[0][0]
         pairs = [(k[1], self.migrations.peek(k).checksum) for k in keys]
-        if app_dir is not None:
-            sql = statecache.read_initial(app_dir, pairs, dialect)
-            if sql is not None:
-                return sql
-        operations = _engine.diff([], self.state_of(keys))
-        sql = _engine.render([], [("the initial schema", operations)], dialect)[0]
-        if app_dir is not None:
-            statecache.write_initial(app_dir, pairs, dialect, sql)
+        sql = statecache.read_initial(app_dir, pairs, dialect) if app_dir is not None else None
+        if sql is None:
+            operations = _engine.diff([], self.state_of(keys))
+            sql = _engine.render([], [("the initial schema", operations)], dialect)[0]
+            if app_dir is not None:
+                statecache.write_initial(app_dir, pairs, dialect, sql)
+        self._initial[memo] = sql
         return sql
 
     def history_of(self, keys: list[Key]) -> list[tuple[str, Any]]:

@@ -128,16 +128,21 @@ def write_files(app_dir: Path, entries: FileEntries) -> None:
 Order = list[tuple[str, str]]
 
 
+def _order(data: dict[str, Any]) -> Order | None:
+    """The order a cache file stands for (None when it has none of the right shape)."""
+    try:
+        return [(str(n), str(c)) for n, c in data["order"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def read_state(app_dir: Path) -> tuple[Order, dict[str, Any]] | None:
     """The cached order and the state it replays to (None when missing, stale or damaged)."""
     data = _read(app_dir, STATE)
-    if data is None:
+    order = None if data is None else _order(data)
+    if data is None or order is None:
         return None
-    try:
-        order = [(str(n), str(c)) for n, c in data["order"]]
-        state = data["state"]
-    except (KeyError, TypeError, ValueError):
-        return None
+    state = data.get("state")
     if not isinstance(state, dict) or not isinstance(state.get("tables"), list):
         return None
     return order, state
@@ -151,14 +156,9 @@ def read_initial(app_dir: Path, order: Order, dialect: str) -> list[list[str]] |
     """The cached SQL (statements per operation) that creates at once, in ``dialect``, the
     schema the app's migrations in ``order`` build (None when not cached for that order)."""
     data = _read(app_dir, INITIAL)
-    if data is None:
+    if data is None or _order(data) != order or not isinstance(data.get("sql"), dict):
         return None
-    try:
-        if [(str(n), str(c)) for n, c in data["order"]] != order:
-            return None
-        sql = data["sql"].get(dialect)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
+    sql = data["sql"].get(dialect)
     if not isinstance(sql, list) or not all(
             isinstance(op, list) and all(isinstance(s, str) for s in op) for op in sql):
         return None
@@ -169,11 +169,7 @@ def write_initial(app_dir: Path, order: Order, dialect: str, sql: list[list[str]
     """Keeps ``sql`` for ``dialect`` beside what is cached for the same order."""
     data = _read(app_dir, INITIAL)
     known: dict[str, Any] = {}
-    if data is not None and isinstance(data.get("sql"), dict):
-        try:
-            if [(str(n), str(c)) for n, c in data["order"]] == order:
-                known = data["sql"]
-        except (KeyError, TypeError, ValueError):
-            pass
+    if data is not None and isinstance(data.get("sql"), dict) and _order(data) == order:
+        known = data["sql"]
     _write(app_dir, INITIAL, {"order": [list(p) for p in order],
                               "sql": dict(known, **{dialect: sql})})
