@@ -380,17 +380,19 @@ def test_postgres_safe_constraints_end_valid_and_revert(tmp_path: Path) -> None:
         drop_database(db)
 
 
-FULLTEXT = '''from tortoise_pathway import migration, ops
+def safe_migration(*operations: str) -> str:
+    """A hand-written lock-aware migration after 0001_event."""
+    body = "".join(f"        {op},\n" for op in operations)
+    return ("from tortoise_pathway import migration, ops\n\n\n"
+            "class Migration(migration.Migration):\n"
+            "    safe = True\n"
+            '    dependencies = [("models", "0001_event")]\n'
+            f"    operations = [\n{body}    ]\n")
 
 
-class Migration(migration.Migration):
-    safe = True
-    dependencies = [("models", "0001_event")]
-    operations = [
-        ops.AddField("event", ops.Column("body", "LONGTEXT", null=True)),
-        ops.AddIndex("event", ops.Index("ft_event_payload", ["payload"], method="FULLTEXT")),
-    ]
-'''
+FULLTEXT = safe_migration(
+    'ops.AddField("event", ops.Column("body", "LONGTEXT", null=True))',
+    'ops.AddIndex("event", ops.Index("ft_event_payload", ["payload"], method="FULLTEXT"))')
 
 
 def test_mysql_falls_back_when_the_server_refuses_the_algorithm(tmp_path: Path) -> None:
@@ -415,16 +417,7 @@ def test_mysql_falls_back_when_the_server_refuses_the_algorithm(tmp_path: Path) 
         drop_database(db)
 
 
-COMPRESSED = '''from tortoise_pathway import migration, ops
-
-
-class Migration(migration.Migration):
-    safe = True
-    dependencies = [("models", "0001_event")]
-    operations = [
-        ops.AddField("event", ops.Column("note", "VARCHAR(20)", null=True)),
-    ]
-'''
+COMPRESSED = safe_migration('ops.AddField("event", ops.Column("note", "VARCHAR(20)", null=True))')
 
 
 def test_mysql_tries_inplace_when_the_server_refuses_instant(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ where the fast reader finds the source itself its text must be ``inspect.getsour
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tarfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -263,6 +265,22 @@ def _load(path: Path, name: str) -> Any:
     return module
 
 
+@contextlib.contextmanager
+def _models_file(tmp_path: Path, name: str, classes: str) -> Iterator[tuple[Any, Path]]:
+    """A model module of these classes, written and imported (then forgotten)."""
+    path = tmp_path / f"{name}.py"
+    path.write_text("from tortoise import fields\nfrom tortoise.models import Model\n\n\n"
+                    + textwrap.dedent(classes), encoding="utf-8")
+    try:
+        yield _load(path, name), path
+    finally:
+        del sys.modules[name]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
 def test_falls_back_where_unsure(fast: Any, tmp_path: Path, monkeypatch: Any) -> None:
     import tortoise.models as tm
 
@@ -290,25 +308,15 @@ def test_falls_back_where_unsure(fast: Any, tmp_path: Path, monkeypatch: Any) ->
 
 
 def test_a_changed_file_is_read_again(fast: Any, tmp_path: Path) -> None:
-    path = tmp_path / "changing_models.py"
-    path.write_text(textwrap.dedent("""\
-        from tortoise import fields
-        from tortoise.models import Model
-
-
+    with _models_file(tmp_path, "changing_models", """\
         class Changing(Model):
             #: before
             a = fields.IntField(null=True)
-        """), encoding="utf-8")
-    try:
-        module = _load(path, "changing_models")
+        """) as (module, path):
         assert fast.get_comments(module.Changing) == {"a": "before"}
-        path.write_text(path.read_text(encoding="utf-8").replace("before", "after, longer"),
-                        encoding="utf-8")
+        _edit(path, "before", "after, longer")
         assert fast.get_comments(module.Changing) == {"a": "after, longer"}
         assert fast.get_comments(module.Changing) == fast._original(module.Changing)
-    finally:
-        del sys.modules["changing_models"]
 
 
 def test_not_installed_for_an_unknown_tortoise(monkeypatch: Any) -> None:
@@ -411,24 +419,14 @@ def test_the_command_line_installs_it(tmp_path: Path, disabled: bool) -> None:
 
 def test_a_module_without_marks_is_not_parsed(reader: Any, tmp_path: Path) -> None:
     fast = reader
-    path = tmp_path / "unmarked_models.py"
-    path.write_text(textwrap.dedent("""\
-        from tortoise import fields
-        from tortoise.models import Model
-
-
+    with _models_file(tmp_path, "unmarked_models", """\
         class Plain(Model):
             # a comment, not a description
             a = fields.IntField(null=True, description="set by hand")
-        """), encoding="utf-8")
-    try:
-        module = _load(path, "unmarked_models")
+        """) as (module, path):
         assert fast.get_comments(module.Plain) == {} == fast._original(module.Plain)
         assert str(path) not in fast._index  # no parse: nothing to find
         assert module.Plain._meta.fields_map["a"].description == "set by hand"
-        path.write_text(path.read_text(encoding="utf-8").replace("# a comment", "#: now one"),
-                        encoding="utf-8")
+        _edit(path, "# a comment", "#: now one")
         assert fast.get_comments(module.Plain) == {"a": "now one, not a description"}
         assert fast.get_comments(module.Plain) == fast._original(module.Plain)
-    finally:
-        del sys.modules["unmarked_models"]
